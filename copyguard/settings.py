@@ -1,0 +1,261 @@
+"""Django settings for copyguard, read from the environment with safe defaults.
+
+A fresh checkout runs on SQLite inside the data directory; ``DATABASE_URL`` switches to
+PostgreSQL. The secret key is generated into the data directory on first run unless given.
+See docs/settings.md for every variable.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+from copyguard.env import envbool, envint, envlist, envstr
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+
+DATA_DIR = Path(
+    envstr(
+        "COPYGUARD_DATA_DIR",
+        str(REPO_DIR / "var"),
+        "Directory for the SQLite database, uploaded files, outgoing mail in the default "
+        "set-up, and signing keys. Created when missing.",
+    )
+).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    given = envstr(
+        "SECRET_KEY",
+        "",
+        "Django's secret key (signing of sessions, e-mail links and tokens). When unset a "
+        "random key is generated once into <data dir>/secret_key and reused.",
+    )
+    if given:
+        return given
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = envbool("COPYGUARD_DEBUG", False, "Django debug mode. Never on in production.")
+ALLOWED_HOSTS = envlist(
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "[::1]"],
+    "Comma-separated host names the site answers to.",
+)
+CSRF_TRUSTED_ORIGINS = envlist(
+    "CSRF_TRUSTED_ORIGINS",
+    [],
+    "Comma-separated origins (scheme://host[:port]) trusted for CSRF behind a proxy.",
+)
+BASE_URL = envstr(
+    "COPYGUARD_BASE_URL",
+    "http://127.0.0.1:8000",
+    "Public address of the site, used in links inside e-mails and generated documents.",
+).rstrip("/")
+ALLOW_PRIVATE_NETWORKS = envbool(
+    "COPYGUARD_ALLOW_PRIVATE_NETWORKS",
+    False,
+    "Let the crawler and other outgoing fetches reach private, loopback and link-local "
+    "addresses. Off by default; tests turn it on.",
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "copyguard.accounts",
+    "copyguard.jobs",
+    "copyguard.front",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "copyguard.accounts.middleware.ClientAddressMiddleware",
+]
+
+ROOT_URLCONF = "copyguard.urls"
+WSGI_APPLICATION = "copyguard.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "copyguard.front.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+_database_url = envstr(
+    "DATABASE_URL",
+    "",
+    "Database to use, e.g. postgres://user:password@127.0.0.1:5432/copyguard. When unset, "
+    "SQLite at <data dir>/copyguard.sqlite3.",
+)
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "copyguard.sqlite3"),
+            # WAL lets the worker and the web process use the file at once.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "front:dashboard"
+LOGOUT_REDIRECT_URL = "front:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
+
+LANGUAGE_CODE = envstr(
+    "COPYGUARD_LANGUAGE", "zh-hans", "Default interface language: zh-hans or en."
+)
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS: list[Path] = []
+TIME_ZONE = envstr("COPYGUARD_TIME_ZONE", "Asia/Shanghai", "Time zone for display.")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Serve straight from the app folders: no collectstatic step needed to run the demo.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = envint(
+    "COPYGUARD_MAX_UPLOAD_MB", 200, "Largest file a user may upload, in megabytes."
+) * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+_https = envbool(
+    "COPYGUARD_HTTPS",
+    False,
+    "The site is served over HTTPS: cookies are marked secure and HSTS is sent.",
+)
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+if _https:
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+EMAIL_BACKEND = envstr(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "Django e-mail backend. The default writes each message as a file into <data dir>/mail; "
+    "use django.core.mail.backends.smtp.EmailBackend to send.",
+)
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost", "SMTP server host.")
+EMAIL_PORT = envint("EMAIL_PORT", 25, "SMTP server port.")
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "", "SMTP user name.")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "", "SMTP password (or EMAIL_HOST_PASSWORD_FILE).")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False, "Use STARTTLS when sending mail.")
+DEFAULT_FROM_EMAIL = envstr(
+    "DEFAULT_FROM_EMAIL", "copyguard <noreply@localhost>", "Sender address of e-mails."
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A worker that has not reported for this long is taken as dead: its running jobs are
+# handed back to the queue and /healthz stops counting it.
+WORKER_HEARTBEAT_SECONDS = 5
+WORKER_STALE_SECONDS = envint(
+    "COPYGUARD_WORKER_STALE_SECONDS",
+    60,
+    "Seconds without a heartbeat after which a worker is taken as dead and its running "
+    "jobs are queued again.",
+)
+
+API_TOKEN_PREFIX = "cg_"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {
+        "handlers": ["console"],
+        "level": envstr("COPYGUARD_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR."),
+    },
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+TESTING = "pytest" in sys.modules
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+TRUST_X_FORWARDED_FOR = envbool(
+    "COPYGUARD_TRUST_X_FORWARDED_FOR",
+    False,
+    "Take the client address from X-Forwarded-For (only behind a reverse proxy you run).",
+)

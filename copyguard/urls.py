@@ -1,0 +1,25 @@
+"""Top-level URL map: each app owns its own routes."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from copyguard.api import api
+
+urlpatterns = [
+    path("", include("copyguard.front.urls")),
+    path("accounts/", include("copyguard.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "copyguard.front.views.error_403"
+handler404 = "copyguard.front.views.error_404"
+handler500 = "copyguard.front.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

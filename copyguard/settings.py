@@ -181,9 +181,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-MAX_UPLOAD_BYTES = envint(
-    "COPYGUARD_MAX_UPLOAD_MB", 200, "Largest file a user may upload, in megabytes."
-) * 1024 * 1024
+MAX_UPLOAD_BYTES = (
+    envint("COPYGUARD_MAX_UPLOAD_MB", 200, "Largest file a user may upload, in megabytes.")
+    * 1024
+    * 1024
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -212,7 +214,9 @@ EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost", "SMTP server host.")
 EMAIL_PORT = envint("EMAIL_PORT", 25, "SMTP server port.")
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "", "SMTP user name.")
-EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "", "SMTP password (or EMAIL_HOST_PASSWORD_FILE).")
+EMAIL_HOST_PASSWORD = envstr(
+    "EMAIL_HOST_PASSWORD", "", "SMTP password (or EMAIL_HOST_PASSWORD_FILE)."
+)
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False, "Use STARTTLS when sending mail.")
 DEFAULT_FROM_EMAIL = envstr(
     "DEFAULT_FROM_EMAIL", "copyguard <noreply@localhost>", "Sender address of e-mails."
@@ -235,7 +239,7 @@ WORKER_STALE_SECONDS = envint(
     "jobs are queued again.",
 )
 
-API_TOKEN_PREFIX = "cg_"
+API_TOKEN_PREFIX = "cg_"  # noqa: S105 - a marker, not a secret
 
 LOGGING = {
     "version": 1,
@@ -252,6 +256,8 @@ LOGGING = {
 TESTING = "pytest" in sys.modules
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Jobs run inline in tests; the worker's own tests switch back to the database backend.
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 TRUST_X_FORWARDED_FOR = envbool(

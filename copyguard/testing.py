@@ -19,7 +19,7 @@ from copyguard.accounts.enums import (
 )
 from copyguard.accounts.models import Membership, Organisation, User
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture
 _counter = itertools.count(1)
 
 

@@ -9,6 +9,7 @@ from copyguard.api import api
 
 urlpatterns = [
     path("", include("copyguard.front.urls")),
+    path("", include("copyguard.jobs.urls")),
     path("accounts/", include("copyguard.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -23,14 +23,14 @@ from copyguard.accounts.models import (
 )
 
 __all__ = [
+    "audit_events_visible_to",
+    "get_invitation_for_user",
     "get_membership_for_user",
     "get_organisation_for_user",
     "get_rw_membership_for_user",
     "get_token_for_user",
     "membership_in",
     "organisations_visible_to",
-    "audit_events_visible_to",
-    "get_invitation_for_user",
 ]
 
 

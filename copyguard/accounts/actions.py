@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +30,7 @@ from copyguard.accounts.models import (
     User,
     hash_secret,
 )
+from copyguard.accounts.tasks import send_email
 
 EMAIL_VERIFICATION_SALT = "copyguard.accounts.verify-email"
 EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
@@ -48,12 +48,11 @@ def _validation_to_action_error(exc: ValidationError) -> ActionError:
 def _send_after_commit(
     to: str, subject: str, template: str, context: dict[str, Any], language: str
 ) -> None:
-    def send() -> None:
-        with translation.override(language):
-            body = render_to_string(template, context)
-            send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [to])
-
-    transaction.on_commit(send)
+    # Rendered now, while the objects in ``context`` are at hand; sent by a worker.
+    with translation.override(language):
+        body = render_to_string(template, context)
+        subject_text = str(subject)
+    transaction.on_commit(lambda: send_email.enqueue(to, subject_text, body))
 
 
 # ---------------------------------------------------------------- organisations and people
@@ -82,8 +81,11 @@ def update_organisation(actor: Actor, organisation: Organisation, **changes: Any
     allowed = {"name", "name_en", "contact_email", "contact_phone", "address"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ActionError(AccountErrorCode.INVALID, _("These fields cannot be changed here."),
-                          field=sorted(unknown)[0])
+        raise ActionError(
+            AccountErrorCode.INVALID,
+            _("These fields cannot be changed here."),
+            field=sorted(unknown)[0],
+        )
     before = {key: getattr(organisation, key) for key in changes}
     for key, value in changes.items():
         setattr(organisation, key, value)
@@ -115,8 +117,11 @@ def create_user(
 ) -> User:
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ActionError(AccountErrorCode.EMAIL_TAKEN, _("An account with this e-mail address exists."),
-                          field="email")
+        raise ActionError(
+            AccountErrorCode.EMAIL_TAKEN,
+            _("An account with this e-mail address exists."),
+            field="email",
+        )
     user = User(
         email=email,
         full_name=full_name,
@@ -137,8 +142,11 @@ def create_user(
     except ValidationError as exc:
         raise _validation_to_action_error(exc) from exc
     except IntegrityError as exc:  # a concurrent sign-up with the same address
-        raise ActionError(AccountErrorCode.EMAIL_TAKEN,
-                          _("An account with this e-mail address exists."), field="email") from exc
+        raise ActionError(
+            AccountErrorCode.EMAIL_TAKEN,
+            _("An account with this e-mail address exists."),
+            field="email",
+        ) from exc
     record(actor, "accounts.user.create", user, params={"superuser": is_superuser})
     return user
 
@@ -146,8 +154,11 @@ def create_user(
 @transaction.atomic
 def add_member(actor: Actor, organisation: Organisation, user: User, role: str) -> Membership:
     if not organisation.role_allowed(role):
-        raise ActionError(AccountErrorCode.ROLE_NOT_FOR_KIND,
-                          _("This role does not exist in this kind of organisation."), field="role")
+        raise ActionError(
+            AccountErrorCode.ROLE_NOT_FOR_KIND,
+            _("This role does not exist in this kind of organisation."),
+            field="role",
+        )
     existing = Membership.objects.filter(user=user, organisation=organisation).first()
     if existing is not None and existing.is_active:
         raise ActionError(AccountErrorCode.ALREADY_MEMBER, _("Already a member."), field="email")
@@ -182,11 +193,21 @@ def change_role(actor: Actor, membership: Membership, role: str) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     organisation = membership.organisation
     if not organisation.role_allowed(role):
-        raise ActionError(AccountErrorCode.ROLE_NOT_FOR_KIND,
-                          _("This role does not exist in this kind of organisation."), field="role")
-    if membership.is_manager and role != membership.role and _managers_left(organisation, membership) == 0:
-        raise ActionError(AccountErrorCode.LAST_MANAGER,
-                          _("An organisation must keep at least one manager."), field="role")
+        raise ActionError(
+            AccountErrorCode.ROLE_NOT_FOR_KIND,
+            _("This role does not exist in this kind of organisation."),
+            field="role",
+        )
+    if (
+        membership.is_manager
+        and role != membership.role
+        and _managers_left(organisation, membership) == 0
+    ):
+        raise ActionError(
+            AccountErrorCode.LAST_MANAGER,
+            _("An organisation must keep at least one manager."),
+            field="role",
+        )
     before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -204,8 +225,9 @@ def change_role(actor: Actor, membership: Membership, role: str) -> Membership:
 def remove_member(actor: Actor, membership: Membership) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.is_manager and _managers_left(membership.organisation, membership) == 0:
-        raise ActionError(AccountErrorCode.LAST_MANAGER,
-                          _("An organisation must keep at least one manager."))
+        raise ActionError(
+            AccountErrorCode.LAST_MANAGER, _("An organisation must keep at least one manager.")
+        )
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     record(
@@ -256,10 +278,17 @@ def sign_up_rights_holder(
     The user must confirm the e-mail address before signing in.
     """
     if rights_holder_type not in RightsHolderType.values:
-        raise ActionError(AccountErrorCode.INVALID, _("Choose a rights holder type."),
-                          field="rights_holder_type")
-    user = create_user(actor, email=email, password=password, full_name=full_name,
-                       language=language, verified=False)
+        raise ActionError(
+            AccountErrorCode.INVALID, _("Choose a rights holder type."), field="rights_holder_type"
+        )
+    user = create_user(
+        actor,
+        email=email,
+        password=password,
+        full_name=full_name,
+        language=language,
+        verified=False,
+    )
     signed_up = Actor(user=user, ip=actor.ip, via=actor.via)
     organisation = create_organisation(
         signed_up,
@@ -283,10 +312,13 @@ def verify_email(actor: Actor, token: str) -> User:
         )
         user = User.objects.select_for_update().get(pk=data["u"], email=data["e"])
     except signing.SignatureExpired as exc:
-        raise ActionError(AccountErrorCode.INVALID,
-                          _("This confirmation link has expired. Ask for a new one.")) from exc
+        raise ActionError(
+            AccountErrorCode.INVALID, _("This confirmation link has expired. Ask for a new one.")
+        ) from exc
     except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError) as exc:
-        raise ActionError(AccountErrorCode.INVALID, _("This confirmation link is not valid.")) from exc
+        raise ActionError(
+            AccountErrorCode.INVALID, _("This confirmation link is not valid.")
+        ) from exc
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
@@ -298,18 +330,27 @@ def verify_email(actor: Actor, token: str) -> User:
 
 
 @transaction.atomic
-def invite(actor: Actor, organisation: Organisation, email: str, role: str) -> tuple[Invitation, str]:
+def invite(
+    actor: Actor, organisation: Organisation, email: str, role: str
+) -> tuple[Invitation, str]:
     """Invite a person to join with ``role``. Returns the invitation and its one-time key."""
     email = User.objects.normalize_email(email).strip().lower()
     if not organisation.role_allowed(role):
-        raise ActionError(AccountErrorCode.ROLE_NOT_FOR_KIND,
-                          _("This role does not exist in this kind of organisation."), field="role")
-    if Membership.objects.filter(organisation=organisation, user__email__iexact=email,
-                                 is_active=True).exists():
+        raise ActionError(
+            AccountErrorCode.ROLE_NOT_FOR_KIND,
+            _("This role does not exist in this kind of organisation."),
+            field="role",
+        )
+    if Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, is_active=True
+    ).exists():
         raise ActionError(AccountErrorCode.ALREADY_MEMBER, _("Already a member."), field="email")
     key = Invitation.new_key()
     invitation = Invitation(
-        organisation=organisation, email=email, role=role, key_hash=hash_secret(key),
+        organisation=organisation,
+        email=email,
+        role=role,
+        key_hash=hash_secret(key),
         invited_by=actor.user,
     )
     try:
@@ -317,8 +358,13 @@ def invite(actor: Actor, organisation: Organisation, email: str, role: str) -> t
     except ValidationError as exc:
         raise _validation_to_action_error(exc) from exc
     invitation.save()
-    record(actor, "accounts.invitation.create", invitation, organisation=organisation,
-           params={"email": email, "role": role})
+    record(
+        actor,
+        "accounts.invitation.create",
+        invitation,
+        organisation=organisation,
+        params={"email": email, "role": role},
+    )
     link = settings.BASE_URL + reverse("accounts:accept_invitation", args=[key])
     existing = User.objects.filter(email__iexact=email).first()
     _send_after_commit(
@@ -337,8 +383,11 @@ def find_open_invitation(key: str) -> Invitation:
         Invitation.objects.select_related("organisation").filter(key_hash=hash_secret(key)).first()
     )
     if invitation is None or not invitation.is_open():
-        raise ActionError(AccountErrorCode.INVITATION_INVALID,
-                          _("The invitation is invalid or has expired."), status=404)
+        raise ActionError(
+            AccountErrorCode.INVITATION_INVALID,
+            _("The invitation is invalid or has expired."),
+            status=404,
+        )
     return invitation
 
 
@@ -359,14 +408,26 @@ def accept_invitation(
     invitation = find_open_invitation(key)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open():
-        raise ActionError(AccountErrorCode.INVITATION_INVALID,
-                          _("The invitation is invalid or has expired."), status=404)
+        raise ActionError(
+            AccountErrorCode.INVITATION_INVALID,
+            _("The invitation is invalid or has expired."),
+            status=404,
+        )
     if user is None:
-        user = create_user(actor, email=invitation.email, password=password,
-                           full_name=full_name, language=language, verified=True)
+        user = create_user(
+            actor,
+            email=invitation.email,
+            password=password,
+            full_name=full_name,
+            language=language,
+            verified=True,
+        )
     elif user.email.lower() != invitation.email.lower():
-        raise ActionError(AccountErrorCode.INVITATION_INVALID,
-                          _("This invitation was sent to another e-mail address."), status=403)
+        raise ActionError(
+            AccountErrorCode.INVITATION_INVALID,
+            _("This invitation was sent to another e-mail address."),
+            status=403,
+        )
     elif user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
@@ -383,8 +444,13 @@ def revoke_invitation(actor: Actor, invitation: Invitation) -> Invitation:
     if invitation.revoked_at is None and invitation.accepted_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        record(actor, "accounts.invitation.revoke", invitation,
-               organisation=invitation.organisation, params={"email": invitation.email})
+        record(
+            actor,
+            "accounts.invitation.revoke",
+            invitation,
+            organisation=invitation.organisation,
+            params={"email": invitation.email},
+        )
     return invitation
 
 
@@ -396,10 +462,15 @@ def create_api_token(actor: Actor, user: User, name: str) -> tuple[ApiToken, str
     """Create a token for ``user``; the raw key is returned once and never stored."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise ActionError(AccountErrorCode.INVALID,
-                          _("Give the token a name of at most 100 characters."), field="name")
+        raise ActionError(
+            AccountErrorCode.INVALID,
+            _("Give the token a name of at most 100 characters."),
+            field="name",
+        )
     key = ApiToken.new_key()
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=hash_secret(key))
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:10], key_hash=hash_secret(key)
+    )
     record(actor, "accounts.api_token.create", token, params={"name": name})
     return token, key
 

@@ -91,7 +91,10 @@ class AccountErrorCode(models.TextChoices):
     NOT_FOUND = "not_found", _("Not found")
     FORBIDDEN = "forbidden", _("Not allowed")
     INVALID = "invalid", _("Invalid input")
-    ROLE_NOT_FOR_KIND = "role_not_for_kind", _("That role does not exist in this kind of organisation")
+    ROLE_NOT_FOR_KIND = (
+        "role_not_for_kind",
+        _("That role does not exist in this kind of organisation"),
+    )
     ALREADY_MEMBER = "already_member", _("Already a member")
     LAST_MANAGER = "last_manager", _("An organisation must keep at least one manager")
     INVITATION_INVALID = "invitation_invalid", _("The invitation is invalid or has expired")

@@ -99,9 +99,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email_verified_at is not None
 
     def active_memberships(self) -> models.QuerySet[Membership]:
-        return self.memberships.filter(
-            is_active=True, organisation__is_active=True
-        ).select_related("organisation")
+        return self.memberships.filter(is_active=True, organisation__is_active=True).select_related(
+            "organisation"
+        )
 
 
 class Organisation(models.Model):
@@ -196,9 +196,12 @@ class Organisation(models.Model):
             errors["rights_holder_type"] = _("Say what kind of rights holder this is.")
         if self.kind != OrganisationKind.RIGHTS_HOLDER and self.rights_holder_type:
             errors["rights_holder_type"] = _("Only rights holders have a rights holder type.")
-        if self.parent_id is not None and self.pk is not None:
-            if self.parent_id == self.pk or any(a.pk == self.pk for a in self.parent.ancestors()):  # type: ignore[union-attr]
-                errors["parent"] = _("An organisation cannot be its own ancestor.")
+        if (
+            self.parent is not None
+            and self.pk is not None
+            and (self.parent_id == self.pk or any(a.pk == self.pk for a in self.parent.ancestors()))
+        ):
+            errors["parent"] = _("An organisation cannot be its own ancestor.")
         if errors:
             raise ValidationError(errors)
 
@@ -259,7 +262,9 @@ class Invitation(models.Model):
     """An offer to join an organisation with a role, sent by e-mail."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
         verbose_name=_("organisation"),
     )
     email = models.EmailField(_("e-mail address"))
@@ -330,16 +335,26 @@ class AuditEvent(models.Model):
     """
 
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("actor"),
     )
     actor_label = models.CharField(
-        _("actor"), max_length=254, blank=True,
+        _("actor"),
+        max_length=254,
+        blank=True,
         help_text=_("E-mail of the actor at the time, kept if the user is deleted."),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="audit_events", verbose_name=_("organisation"),
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("organisation"),
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
     object_type = models.CharField(_("object type"), max_length=80, blank=True)

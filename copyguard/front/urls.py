@@ -7,5 +7,4 @@ app_name = "front"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("healthz", views.healthz, name="healthz"),
 ]

@@ -14,10 +14,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "front/dashboard.html")
 
 
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
-
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from copyguard.jobs import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -265,3 +266,6 @@ TRUST_X_FORWARDED_FOR = envbool(
     False,
     "Take the client address from X-Forwarded-For (only behind a reverse proxy you run).",
 )
+
+# Forms render through the project's templates ({{ form }} gives labelled, accessible fields).
+FORM_RENDERER = "copyguard.front.forms.ProjectFormRenderer"

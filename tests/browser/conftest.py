@@ -1,0 +1,64 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Playwright's own browser downloads are never used; the Debian package `chromium` is
+(scripts/test installs it). Without it the tests skip on a developer's machine and fail in CI.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, BrowserSession
+
+# Playwright's sync API keeps an asyncio loop in the test thread, which Django's ORM would
+# otherwise take for async code and refuse to run in (tests create users and read mail).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = f"Chromium is not installed at {CHROMIUM} (Debian package chromium)"
+        if _in_ci():
+            pytest.fail(message + "; CI must run the browser tests")
+        pytest.skip(message + "; ./scripts/test installs it when run as root")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def session_factory(
+    browser: Any, live_server: Any, artifacts_dir: Path
+) -> Iterator[Callable[..., BrowserSession]]:
+    """Open browser sessions: `session_factory(locale="en-GB")`; all closed after the test."""
+    opened: list[BrowserSession] = []
+
+    def open_session(locale: str = "zh-CN") -> BrowserSession:
+        session = BrowserSession(browser, live_server.url, artifacts_dir, locale)
+        opened.append(session)
+        return session
+
+    yield open_session
+    for session in opened:
+        session.close()
+
+
+@pytest.fixture
+def web(session_factory: Callable[..., BrowserSession]) -> BrowserSession:
+    """A browser session whose browser asks for Chinese first, as most users' do."""
+    return session_factory()

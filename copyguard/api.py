@@ -1,14 +1,26 @@
-"""The JSON API at /api/v1/ (django-ninja). Each app contributes a router from its api.py."""
+"""The JSON API at /api/v1/ (django-ninja). Each app contributes a router from its api.py.
+
+Every endpoint needs a caller: a personal API token (``Authorization: Bearer cg_…``) or a
+browser session (unsafe methods with the CSRF token). Errors, pagination and the offline
+docs come from copyguard.apiutil; docs/api.md describes it all for API users.
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from copyguard.accounts.api import router as accounts_router
+from copyguard.apiutil import CopyguardAPI, LocalSwagger, SessionAuth, TokenAuth
 
-api = NinjaAPI(
+api = CopyguardAPI(
     title="copyguard API",
     version="1",
     urls_namespace="api",
+    docs=LocalSwagger(),
     docs_url="/docs",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
     description="copyguard platform API. Authenticate with a personal API token "
-    "(`Authorization: Bearer cg_…`) or a browser session (with the CSRF token).",
+    "(`Authorization: Bearer cg_…`) or a browser session (with the CSRF token in "
+    '`X-CSRFToken`). Errors are `{"error": {"code", "message", "fields"}}`; '
+    "lists are paged with `?page=` and `?page_size=` (at most 200). See docs/api.md.",
 )
+
+api.add_router("", accounts_router)

@@ -1,0 +1,48 @@
+"""What every app's api.py shares: authentication, the error format, pagination, ids.
+
+An app's router imports from here::
+
+    from copyguard.apiutil import ERROR_RESPONSES, ObjectId, PageNumberPagination, api_actor
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from ninja.params import functions as param
+
+from copyguard.apiutil.auth import SessionAuth, TokenAuth, api_actor, api_user
+from copyguard.apiutil.base import CopyguardAPI
+from copyguard.apiutil.docs import LocalSwagger
+from copyguard.apiutil.errors import (
+    ERROR_RESPONSES,
+    ApiError,
+    ApiErrorCode,
+    ErrorOut,
+    error_response,
+)
+from copyguard.apiutil.pagination import MAX_PAGE_SIZE, PageNumberPagination
+
+__all__ = [
+    "ERROR_RESPONSES",
+    "MAX_OBJECT_ID",
+    "MAX_PAGE_SIZE",
+    "ApiError",
+    "ApiErrorCode",
+    "CopyguardAPI",
+    "ErrorOut",
+    "LocalSwagger",
+    "ObjectId",
+    "PageNumberPagination",
+    "SessionAuth",
+    "TokenAuth",
+    "api_actor",
+    "api_user",
+    "error_response",
+]
+
+# Largest primary key the databases hold (signed 64-bit); bigger ids are refused up front
+# instead of overflowing in the database driver.
+MAX_OBJECT_ID = 2**63 - 1
+
+ObjectId = Annotated[int, param.Path(..., ge=1, le=MAX_OBJECT_ID)]

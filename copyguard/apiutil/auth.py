@@ -1,0 +1,89 @@
+"""Who is calling: a personal API token or the browser's session (with its CSRF token).
+
+Either way the caller must be an active user whose e-mail address is confirmed. Endpoints
+read the user with :func:`api_user` and build the audit actor with :func:`api_actor`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+from ninja.utils import check_csrf
+
+from copyguard.accounts.actions import user_for_api_key
+from copyguard.accounts.audit import Actor
+from copyguard.accounts.models import User
+from copyguard.apiutil.errors import ApiError, ApiErrorCode
+
+__all__ = ["SessionAuth", "TokenAuth", "api_actor", "api_user"]
+
+
+def _usable(user: User) -> User:
+    if not user.is_active:
+        raise ApiError(
+            401, ApiErrorCode.NOT_AUTHENTICATED, gettext("This account has been deactivated.")
+        )
+    if not user.email_verified:
+        raise ApiError(
+            403,
+            ApiErrorCode.EMAIL_UNVERIFIED,
+            gettext("Confirm your e-mail address before using the API."),
+        )
+    return user
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer cg_…`` with a personal API token (created under /me/tokens)."""
+
+    openapi_bearerFormat = "cg_…"
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        user = user_for_api_key(token.strip())
+        if user is None:
+            # A token was sent but is wrong: say so rather than fall back to the session.
+            raise ApiError(
+                401,
+                ApiErrorCode.INVALID_TOKEN,
+                gettext("The API token is not valid or has been revoked."),
+                headers={"WWW-Authenticate": 'Bearer realm="copyguard", error="invalid_token"'},
+            )
+        # Code that reads request.user must see the token's owner, not a session's.
+        request.user = user
+        return _usable(user)
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The signed-in browser session; unsafe methods need the CSRF token (X-CSRFToken)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None  # anonymous: 401, not a CSRF complaint
+        if (
+            self.csrf
+            and not getattr(request, "_ninja_csrf_exempt", False)
+            and check_csrf(request) is not None
+        ):
+            raise ApiError(
+                403,
+                ApiErrorCode.CSRF_FAILED,
+                gettext(
+                    "CSRF check failed: send the value of the csrftoken cookie in the "
+                    "X-CSRFToken header."
+                ),
+            )
+        return _usable(cast(User, user))
+
+
+def api_user(request: HttpRequest) -> User:
+    """The authenticated caller of an endpoint."""
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+def api_actor(request: HttpRequest) -> Actor:
+    """The audit actor for a write made through the API."""
+    return Actor(user=api_user(request), ip=getattr(request, "client_ip", None), via="api")

@@ -240,6 +240,57 @@ def remove_member(actor: Actor, membership: Membership) -> Membership:
     return membership
 
 
+@transaction.atomic
+def update_profile(actor: Actor, user: User, *, full_name: str, language: str) -> User:
+    """Change a user's own name and interface language."""
+    full_name = full_name.strip()
+    if len(full_name) > 150:
+        raise ActionError(
+            AccountErrorCode.INVALID,
+            _("Use at most 150 characters for the name."),
+            field="full_name",
+        )
+    if language not in dict(settings.LANGUAGES):
+        raise ActionError(AccountErrorCode.INVALID, _("Choose a language."), field="language")
+    before = {"full_name": user.full_name, "language": user.language}
+    after = {"full_name": full_name, "language": language}
+    if before == after:
+        return user
+    user.full_name = full_name
+    user.language = language
+    user.save(update_fields=["full_name", "language"])
+    record(actor, "accounts.user.update_profile", user, params={"before": before, "after": after})
+    return user
+
+
+def _set_password(actor: Actor, user: User, new_password: str, action: str) -> User:
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ActionError(AccountErrorCode.INVALID, exc.messages[0], field="password") from exc
+    user.set_password(new_password)
+    fields = ["password"]
+    if action == "accounts.user.reset_password" and user.email_verified_at is None:
+        # The reset link reached the mailbox, which is what verification proves.
+        user.email_verified_at = timezone.now()
+        fields.append("email_verified_at")
+    user.save(update_fields=fields)
+    record(actor, action, user)
+    return user
+
+
+@transaction.atomic
+def change_password(actor: Actor, user: User, new_password: str) -> User:
+    """A signed-in user sets a new password (the caller has checked the old one)."""
+    return _set_password(actor, user, new_password, "accounts.user.change_password")
+
+
+@transaction.atomic
+def reset_password(actor: Actor, user: User, new_password: str) -> User:
+    """A user sets a new password through a reset link sent to their address."""
+    return _set_password(actor, user, new_password, "accounts.user.reset_password")
+
+
 # ---------------------------------------------------------------- sign-up and e-mail checks
 
 
@@ -302,6 +353,24 @@ def sign_up_rights_holder(
     record(signed_up, "accounts.signup", user, organisation=organisation)
     send_verification_email(user)
     return organisation, user
+
+
+@transaction.atomic
+def resend_verification(actor: Actor, email: str) -> bool:
+    """Send a new confirmation link if ``email`` belongs to an unconfirmed, active account.
+
+    Returns whether a message was queued; callers must not tell the visitor, so that the
+    answer does not reveal which addresses have accounts.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(
+        email__iexact=email, is_active=True, email_verified_at__isnull=True
+    ).first()
+    if user is None:
+        return False
+    record(actor, "accounts.user.resend_verification", user)
+    send_verification_email(user)
+    return True
 
 
 @transaction.atomic

@@ -6,5 +6,8 @@ app_name = "front"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("verify/", views.verify, name="verify"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("switch-organisation/", views.switch_organisation, name="switch_organisation"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.harness import BrowserSession
 
@@ -34,3 +35,16 @@ def test_the_home_page_is_in_english_once_english_is_chosen(web: BrowserSession)
     assert web.page.locator("html").get_attribute("lang") == "en"
     _assert_page_shows_content(web)
     web.screenshot("home-en")
+
+
+def test_the_language_switcher_turns_the_page_into_english(web: BrowserSession) -> None:
+    web.page.goto("/")
+    assert web.page.locator("html").get_attribute("lang") == "zh-hans"
+
+    web.page.locator("form.language-switcher button[name=language][value=en]").click()
+
+    expect(web.page.locator("html")).to_have_attribute("lang", "en")
+    english = web.page.locator("form.language-switcher button[value=en]")
+    expect(english).to_have_attribute("aria-pressed", "true")
+    _assert_page_shows_content(web)
+    web.screenshot("home-en-after-switching")

@@ -1,7 +1,31 @@
+"""Health check for load balancers, monitors and the demo's acceptance test."""
+
 from __future__ import annotations
 
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+
+from copyguard.jobs.models import Worker
 
 
+def _plain(text: str, status: int) -> HttpResponse:
+    return HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)
+
+
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+    """``ok`` when the database answers and a worker reported recently; 503 and why if not.
+
+    The answers are read by machines (monitors match on "ok"), so they are not translated.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        worker_alive = Worker.objects.alive().exists()
+    except DatabaseError:
+        return _plain("database unavailable", 503)
+    if not worker_alive:
+        return _plain("no worker seen in the last minute", 503)
+    return _plain("ok", 200)

@@ -68,7 +68,9 @@ def test_it_follows_a_safe_next_address(client: Client) -> None:
     assert response["Location"] == target
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
 def test_it_ignores_a_next_address_on_another_site(client: Client, target: str) -> None:
     make_user("reader@example.test")
     response = client.post(

@@ -271,6 +271,8 @@ def test_it_prefills_the_address_from_the_login_page(client: Client) -> None:
 
 def test_the_resend_form_needs_the_csrf_token() -> None:
     make_user("waiting@example.test", verified=False)
-    response = english_client(enforce_csrf_checks=True).post(RESEND, {"email": "waiting@example.test"})
+    response = english_client(enforce_csrf_checks=True).post(
+        RESEND, {"email": "waiting@example.test"}
+    )
     assert response.status_code == 403
     assert mail.outbox == []

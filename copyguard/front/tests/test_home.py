@@ -71,7 +71,7 @@ def test_the_layout_has_a_skip_link_and_sends_the_csrf_token_with_htmx(client):
     assert '<main id="main"' in body
     token = response.cookies["csrftoken"].value
     assert token
-    assert "hx-headers='{\"X-CSRFToken\": \"" in body
+    assert 'hx-headers=\'{"X-CSRFToken": "' in body
 
 
 def test_the_site_speaks_chinese_by_default(client):

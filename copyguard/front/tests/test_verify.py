@@ -42,7 +42,7 @@ def test_it_accepts_surrounding_spaces_and_a_lower_case_type_letter(en_client):
         "440700-26-A-00000123",
         "440700-2026-AB-00000123",
         "440700_2026_A_00000123",
-        "４４０７００-２０２６-A-00000123",  # full-width digits
+        "\uff14\uff14\uff10\uff17\uff10\uff10-2026-A-00000123",  # full-width digits
         "440700-2026-Ä-00000123",
         "' OR 1=1 --",
         "<script>alert(1)</script>",

@@ -1,0 +1,134 @@
+"""The API's documentation: docs/api.md lists every route; /api/v1/docs works offline."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from copyguard.api import api
+from copyguard.apiutil import ApiErrorCode
+from tests.api.support import API, error_of
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+ROUTE = re.compile(r"`(GET|POST|PUT|PATCH|DELETE) (/api/v1/[^`\s]*)`")
+# Served beside the API but not part of its schema.
+DOC_ROUTES = {("GET", f"{API}/docs"), ("GET", f"{API}/openapi.json")}
+
+
+def schema_routes() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema(path_prefix=f"{API}/")
+    return {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+def documented_routes() -> set[tuple[str, str]]:
+    return set(ROUTE.findall(DOC.read_text(encoding="utf-8")))
+
+
+def test_the_schema_has_the_routes_this_test_expects():
+    # Guards the test itself: an empty schema would make the checks below pass vacuously.
+    assert ("GET", f"{API}/me") in schema_routes()
+    assert len(schema_routes()) >= 13
+
+
+def test_every_route_is_in_docs_api_md():
+    missing = schema_routes() - documented_routes()
+    assert not missing, f"add these routes to docs/api.md: {sorted(missing)}"
+
+
+def test_docs_api_md_lists_no_route_that_does_not_exist():
+    stale = documented_routes() - schema_routes() - DOC_ROUTES
+    assert not stale, f"docs/api.md lists routes the API does not have: {sorted(stale)}"
+
+
+def test_every_error_code_of_the_api_layer_is_documented():
+    text = DOC.read_text(encoding="utf-8")
+    undocumented = [code for code in ApiErrorCode.values if f"`{code}`" not in text]
+    assert not undocumented, undocumented
+
+
+def test_every_operation_accepts_a_bearer_token_or_a_session():
+    schema = api.get_openapi_schema(path_prefix=f"{API}/")
+    assert schema["components"]["securitySchemes"]["TokenAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "cg_…",
+    }
+    assert schema["components"]["securitySchemes"]["SessionAuth"]["in"] == "cookie"
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert operation["security"] == [{"TokenAuth": []}, {"SessionAuth": []}], (
+                method,
+                path,
+            )
+            assert operation["tags"], (method, path)
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in {"src", "href"} and value:
+                self.urls.append(value)
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_is_served_and_names_bearer_auth():
+    response = Client().get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
+    assert {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops} == (schema_routes())
+
+
+@pytest.mark.django_db
+def test_the_docs_page_loads_everything_from_this_server():
+    client = Client()
+    response = client.get(f"{API}/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cdn" not in page.lower()
+    parser = _Assets()
+    parser.feed(page)
+    assert len(parser.urls) == 4
+    expected_types = {
+        ".css": "text/css",
+        ".js": "javascript",
+        ".png": "image/png",
+    }
+    for url in parser.urls:
+        assert url.startswith(f"{API}/docs/assets/"), url
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        suffix = url[url.rindex(".") :]
+        assert expected_types[suffix] in asset["Content-Type"], (url, asset["Content-Type"])
+        assert len(b"".join(asset.streaming_content)) > 100
+    # The spec the page loads is named in its settings.
+    assert f"{API}/openapi.json" in page
+    # A signed-in browser can use "Try it out" for writes: the page carries a CSRF token.
+    assert "csrftoken" in client.cookies
+    assert re.search(r'data-csrf-token="[A-Za-z0-9]{32,}"', page)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    ["redoc.standalone.js", "swagger-ui.css.map", "..%2F..%2Fsettings.py", "nope.js"],
+)
+def test_only_the_docs_own_assets_are_served(name):
+    error_of(Client().get(f"{API}/docs/assets/{name}"), 404, "not_found")
+
+
+@pytest.mark.django_db
+def test_the_docs_assets_are_read_only():
+    error_of(Client().post(f"{API}/docs/assets/swagger-ui.css"), 405, "method_not_allowed")

@@ -36,7 +36,7 @@ def test_invite_stores_only_the_keys_hash_and_mails_the_key(
 ) -> None:
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, key = actions.invite(
+        _invitation, key = actions.invite(
             Actor(user=people.owner), people.org, " New@Example.TEST ", Role.VIEWER
         )
     # then

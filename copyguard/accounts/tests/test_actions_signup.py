@@ -8,8 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core import mail
-from django.core import signing
+from django.core import mail, signing
 
 from copyguard.accounts import actions
 from copyguard.accounts.audit import Actor
@@ -88,9 +87,11 @@ def test_a_refused_sign_up_leaves_nothing_behind(
     django_capture_on_commit_callbacks: Capture, overrides: dict[str, str], field: str
 ) -> None:
     # when
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(ActionError) as refused:
-            sign_up(**overrides)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ActionError) as refused,
+    ):
+        sign_up(**overrides)
     # then
     assert refused.value.field == field
     assert not User.objects.exists()

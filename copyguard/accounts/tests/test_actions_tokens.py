@@ -24,7 +24,7 @@ def user() -> User:
 
 def test_the_raw_key_is_returned_once_and_never_stored(user: User) -> None:
     # when
-    token, key = actions.create_api_token(Actor(user=user), user, "  upload script ")
+    _token, key = actions.create_api_token(Actor(user=user), user, "  upload script ")
     # then
     assert key.startswith(settings.API_TOKEN_PREFIX)
     assert len(key) > 40
@@ -110,4 +110,3 @@ def test_a_switched_off_users_key_stops_working(user: User) -> None:
     _, key = actions.create_api_token(Actor(user=user), user, "script")
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert actions.user_for_api_key(key) is None
-

@@ -11,8 +11,8 @@ from django.urls import reverse
 from copyguard.accounts.actions import email_verification_token
 from copyguard.accounts.enums import OrganisationKind, RightsHolderType, Role
 from copyguard.accounts.models import AuditEvent, Membership, Organisation, User
-from copyguard.accounts.views import signup as signup_views
 from copyguard.accounts.tests.test_views_helpers import english_client, link_in
+from copyguard.accounts.views import signup as signup_views
 from copyguard.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

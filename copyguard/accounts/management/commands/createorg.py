@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,11 +18,15 @@ from copyguard.cli import OneLineErrorsMixin
 
 
 def action_error_text(exc: ActionError) -> str:
-    return f"{exc.field}: {exc.message}" if exc.field else str(exc.message)
+    """One line for a refused action: the field it is about, then why."""
+    if exc.field and exc.field != NON_FIELD_ERRORS:
+        return f"{exc.field}: {exc.message}"
+    return str(exc.message)
 
 
 class Command(OneLineErrorsMixin, BaseCommand):
-    help = gettext_lazy(
+    # Django shows command help untranslated, like its own commands' output.
+    help = (
         "Create an organisation: a copyright administration (with level and region), a "
         "public security bureau, procuratorate, court, rights holder, online platform or "
         "service station."

@@ -23,7 +23,8 @@ from copyguard.cli import OneLineErrorsMixin
 
 
 class Command(OneLineErrorsMixin, BaseCommand):
-    help = gettext_lazy(
+    # Django shows command help untranslated, like its own commands' output.
+    help = (
         "Create a user with a verified e-mail address, optionally as a member of an "
         "organisation with a role, or as a platform superuser."
     )

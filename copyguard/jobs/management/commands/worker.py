@@ -14,7 +14,8 @@ from copyguard.jobs.worker import HeartbeatWorker
 
 
 class Command(db_worker.Command):
-    help = _(
+    # Django shows command help untranslated, like its own commands' output.
+    help = (
         "Run a background worker: takes jobs from the database queue, reports a heartbeat "
         "and queues again the jobs of workers that died."
     )

@@ -1,0 +1,79 @@
+"""/healthz: ok only when the database answers and a worker reported recently."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from copyguard.jobs.models import Worker
+
+pytestmark = pytest.mark.django_db
+
+
+def healthz(client: Client) -> tuple[int, str]:
+    response = client.get(reverse("jobs:healthz"))
+    assert response["Content-Type"].startswith("text/plain")
+    assert "no-cache" in response["Cache-Control"]
+    return response.status_code, response.content.decode()
+
+
+def test_the_route_is_slash_healthz() -> None:
+    assert reverse("jobs:healthz") == "/healthz"
+
+
+def test_it_answers_ok_when_a_worker_reported_recently(client: Client) -> None:
+    Worker.objects.create(worker_id="w", last_seen_at=timezone.now() - timedelta(seconds=10))
+
+    assert healthz(client) == (200, "ok")
+
+
+def test_it_answers_503_without_any_worker(client: Client) -> None:
+    assert healthz(client) == (503, "no worker seen in the last minute")
+
+
+def test_it_answers_503_when_the_last_heartbeat_is_over_a_minute_old(client: Client) -> None:
+    Worker.objects.create(worker_id="w", last_seen_at=timezone.now() - timedelta(seconds=61))
+
+    assert healthz(client) == (503, "no worker seen in the last minute")
+
+
+def test_it_answers_503_when_the_only_worker_stopped(client: Client) -> None:
+    now = timezone.now()
+    Worker.objects.create(worker_id="w", last_seen_at=now, stopped_at=now)
+
+    assert healthz(client) == (503, "no worker seen in the last minute")
+
+
+@contextmanager
+def unreachable_database() -> Iterator[None]:
+    """Point the connection at a database that does not exist, for real, then back."""
+    connection = connections["default"]
+    saved = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = (
+        "/nonexistent-directory/copyguard.sqlite3"
+        if connection.vendor == "sqlite"
+        else "copyguard_no_such_database"
+    )
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = saved
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_503_when_the_database_is_unreachable(client: Client) -> None:
+    Worker.objects.create(worker_id="w")
+
+    with unreachable_database():
+        assert healthz(client) == (503, "database unavailable")
+
+    assert healthz(client) == (200, "ok")

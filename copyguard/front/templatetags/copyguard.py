@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from copyguard.accounts.models import Organisation
@@ -22,3 +24,9 @@ def display_name(organisation: Organisation | None) -> str:
 def empty_state(message: str, hint: str = "") -> dict[str, str]:
     """A consistent empty state: ``{% empty_state _("No members yet.") %}``."""
     return {"message": message, "hint": hint}
+
+
+@register.filter
+def wrap_dots(value: object) -> SafeString:
+    """Let dotted names (``accounts.membership.add``) wrap after each dot in narrow columns."""
+    return mark_safe(escape(str(value)).replace(".", ".<wbr>"))  # noqa: S308 - escaped first

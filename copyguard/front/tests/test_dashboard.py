@@ -42,7 +42,7 @@ def test_it_shows_the_owner_their_organisation_invitations_and_activity(en_clien
     assert response.context["members_count"] == 3
     assert [i.email for i in response.context["pending_invitations"]] == ["newcomer@alpha.test"]
     assert "newcomer@alpha.test" in body
-    assert "accounts.invitation.create" in body
+    assert "accounts.<wbr>invitation.<wbr>create" in body
     assert 'id="invitations-title"' in body
     assert 'id="events-title"' in body
 

@@ -104,3 +104,10 @@ def test_the_empty_state_tag_renders_a_message():
         Context()
     )
     assert '<div class="empty"><p>Nothing yet.</p><p class="muted">Add one.</p></div>' in html
+
+
+def test_dotted_names_may_wrap_after_each_dot_and_stay_escaped():
+    html = Template("{% load copyguard %}{{ name|wrap_dots }}").render(
+        Context({"name": "accounts.membership.<b>add</b>"})
+    )
+    assert html == "accounts.<wbr>membership.<wbr>&lt;b&gt;add&lt;/b&gt;"

@@ -1,0 +1,93 @@
+"""The docs page in a real browser: Swagger UI runs with no internet, and "Try it out"
+works for a signed-in user, CSRF token included."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from copyguard.accounts.models import ApiToken
+from tests.api.support import API
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+
+# Playwright's sync API keeps an asyncio loop in the test thread; the ORM must still run.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"Chromium is not installed at {CHROMIUM}; CI must run browser tests")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_swagger_ui_runs_offline_and_try_it_out_sends_the_csrf_token(
+    chromium: Any, live_server: Any, people: Any, artifacts_dir: Path
+) -> None:
+    client = Client()
+    client.force_login(people.owner)
+    host = urlsplit(live_server.url).hostname
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    elsewhere: list[str] = []
+
+    def only_this_server(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == host:
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_this_server)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        response = page.goto(f"{API}/docs")
+        assert response is not None and response.status == 200
+        page.wait_for_selector(".opblock")
+        assert page.locator(".opblock").count() == 13
+        assert elsewhere == [], elsewhere
+
+        # "Try it out" on POST /me/tokens, as the signed-in owner.
+        operation = page.locator(".opblock-post", has_text="/me/tokens")
+        operation.locator(".opblock-summary").click()
+        operation.get_by_role("button", name="Try it out").click()
+        operation.locator("textarea.body-param__text").fill('{"name": "made in the docs"}')
+        with page.expect_response(
+            lambda r: r.url.endswith(f"{API}/me/tokens") and r.request.method == "POST"
+        ) as answer:
+            operation.get_by_role("button", name="Execute").click()
+        assert answer.value.status == 201
+        assert answer.value.request.headers.get("x-csrftoken")
+        status = operation.locator(".live-responses-table tbody td.response-col_status").first
+        assert status.inner_text().strip().startswith("201"), status.inner_text()
+        page.screenshot(path=str(artifacts_dir / "api-docs.png"), full_page=True)
+    finally:
+        context.close()
+    assert ApiToken.objects.filter(user=people.owner, name="made in the docs").exists()

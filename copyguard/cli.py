@@ -178,8 +178,11 @@ def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _bind(host: str, port: int, threads: int) -> Any:
     """Open the listening socket now, so a busy port is reported before anything starts."""
+    from django.conf import settings
     from waitress import create_server
 
+    # WhiteNoise warns at start-up when STATIC_ROOT is missing; collectstatic may fill it.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     from copyguard.wsgi import application
 
     try:
@@ -528,10 +531,11 @@ def cmd_check(argv: Sequence[str]) -> int:
     findings = _system_checks(args.deploy)
     database = _database_check()
     findings.append(database)
-    if database.level == "ok":
-        findings.append(_migrations_check())
+    migrations = _migrations_check() if database.level == "ok" else None
+    if migrations is not None:
+        findings.append(migrations)
     findings.append(_data_dir_check())
-    if database.level == "ok" and findings[-2].level == "ok":
+    if migrations is not None and migrations.level == "ok":
         findings.append(_worker_check(args.ping_timeout))
     styles = {"ok": "green", "warning": "yellow", "error": "bold red"}
     table = Table(title=_("copyguard check"))

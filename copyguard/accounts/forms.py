@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +49,13 @@ def _limit_length(form: forms.BaseForm, *names: str) -> None:
         field = form.fields[name]
         field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
         field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+
+
+def _offer_roles_of(form: forms.BaseForm, organisation: Organisation) -> None:
+    """Limit the ``role`` field to the roles of the organisation's kind."""
+    field = form.fields["role"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [(role.value, role.label) for role in organisation.roles()]
 
 
 class ActionErrorMixin:
@@ -143,7 +150,7 @@ class LoginForm(auth_forms.AuthenticationForm):
 
     @property
     def unverified(self) -> bool:
-        return self.has_error(forms.forms.NON_FIELD_ERRORS, "unverified")
+        return self.has_error(NON_FIELD_ERRORS, "unverified")
 
 
 class ResendVerificationForm(forms.Form):
@@ -209,7 +216,7 @@ class InviteForm(ActionErrorMixin, forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(role.value, role.label) for role in organisation.roles()]
+        _offer_roles_of(self, organisation)
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
@@ -220,7 +227,7 @@ class RoleForm(ActionErrorMixin, forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(role.value, role.label) for role in organisation.roles()]
+        _offer_roles_of(self, organisation)
 
 
 class AcceptInvitationForm(PasswordPairMixin, ActionErrorMixin, forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -33,7 +34,7 @@ def _audited_organisations(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=allowed)
 
 
-def _filtered(events: QuerySet[AuditEvent], data: dict[str, object]) -> QuerySet[AuditEvent]:
+def _filtered(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[AuditEvent]:
     if data.get("organisation"):
         events = events.filter(organisation=data["organisation"])
     if data.get("action"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +17,7 @@ from copyguard.accounts.models import User
 from copyguard.accounts.views._common import actor, signed_in, use_language
 
 
-def _profile_form(user: User, data: object = None) -> ProfileForm:
+def _profile_form(user: User, data: QueryDict | None = None) -> ProfileForm:
     return ProfileForm(data, initial={"full_name": user.full_name, "language": user.language})
 
 

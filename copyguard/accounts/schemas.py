@@ -34,6 +34,14 @@ __all__ = [
 class _Input(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*")
+    @classmethod
+    def _no_nul_characters(cls, value: object) -> object:
+        # PostgreSQL cannot store NUL in text; refuse it here rather than fail on save.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(str(_("Null characters are not allowed.")))
+        return value
+
 
 # ------------------------------------------------------------------ people and memberships
 

@@ -140,6 +140,7 @@ _VALIDATION_MESSAGES: dict[str, Promise] = {
     "missing": _("This field is required."),
     "extra_forbidden": _("This field is not accepted here."),
     "string_type": _("Enter text."),
+    "string_unicode": _("Enter valid Unicode text."),
     "int_type": _("Enter a whole number."),
     "int_parsing": _("Enter a whole number."),
     "int_parsing_size": _("This number is too large."),
@@ -281,8 +282,8 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return error_response(
             request, 429, ApiErrorCode.THROTTLED, gettext("Too many requests."), headers=headers
         )
-    if status == 400 and isinstance(exc.__cause__, ValueError):
-        # ninja wraps a failure to parse the body (JSON or its encoding) this way.
+    if status == 400 and isinstance(exc.__cause__, (ValueError, RecursionError)):
+        # ninja wraps a failure to parse the body (JSON, its encoding, absurd nesting).
         return error_response(
             request,
             400,

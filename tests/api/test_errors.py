@@ -43,7 +43,14 @@ def test_the_access_helpers_permission_denied_is_a_403_in_the_error_format(peopl
 
 @pytest.mark.parametrize(
     "raw",
-    ['{"name": ', "{'name': 'single quotes'}", "name=form-encoded", "\x00\x01", '{"name": NaN'],
+    [
+        '{"name": ',
+        "{'name': 'single quotes'}",
+        "name=form-encoded",
+        "\x00\x01",
+        '{"name": NaN',
+        "[" * 100_000 + "]" * 100_000,
+    ],
 )
 def test_malformed_json_is_a_400_and_nothing_is_written(people, raw):
     caller = with_token(people.owner)

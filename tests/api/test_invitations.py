@@ -146,6 +146,7 @@ def test_an_anonymous_invitation_is_a_401(people):
         ({"email": "a@x.test"}, 422, "role"),
         ({"role": "staff"}, 422, "email"),
         ({"email": 5, "role": "staff"}, 422, "email"),
+        ({"email": "a\x00@x.test", "role": "staff"}, 422, "email"),
         ({"email": "a@x.test", "role": "staff", "key": "mine"}, 422, "key"),
     ],
 )

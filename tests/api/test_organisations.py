@@ -178,6 +178,8 @@ def test_an_anonymous_change_is_a_401(people):
         ({"name": 12}, "name"),
         ({"name": ["a"]}, "name"),
         ({"name": {"a": 1}}, "name"),
+        ({"name": "Alpha\x00Press"}, "name"),
+        ({"address": "\ud800"}, "address"),
         ({"kind": "court"}, "kind"),
         ({"region_code": "440100"}, "region_code"),
         ({"is_active": False}, "is_active"),

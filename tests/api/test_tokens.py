@@ -96,6 +96,7 @@ def test_creating_a_token_with_a_session_needs_the_csrf_token(people):
         ({"name": 12}, "name"),
         ({"name": True}, "name"),
         ({"name": ["a"]}, "name"),
+        ({"name": "nul\x00byte"}, "name"),
         ({}, "name"),
         ({"name": "ok", "user": 1}, "user"),
         ({"name": "ok", "key": "cg_chosen"}, "key"),

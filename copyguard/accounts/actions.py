@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.audit import Actor, record
@@ -46,7 +47,7 @@ def _validation_to_action_error(exc: ValidationError) -> ActionError:
 
 
 def _send_after_commit(
-    to: str, subject: str, template: str, context: dict[str, Any], language: str
+    to: str, subject: str | Promise, template: str, context: dict[str, Any], language: str
 ) -> None:
     # Rendered now, while the objects in ``context`` are at hand; sent by a worker.
     with translation.override(language):

@@ -79,7 +79,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = _("user")
@@ -184,7 +184,7 @@ class Organisation(models.Model):
         return chain
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.kind == OrganisationKind.ADMINISTRATION:
             if not self.level:
                 errors["level"] = _("A copyright administration needs a level.")

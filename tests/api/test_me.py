@@ -13,14 +13,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_describes_the_caller_and_their_memberships(people):
-    people.owner.full_name = "Wang Fang"
+    people.owner.full_name = "王芳"
     people.owner.language = "en"
     people.owner.save()
-    body = with_token(people.owner).get("/me").json()
+    response = with_token(people.owner).get("/me")
+    # Chinese text travels as UTF-8, legible, not as \u escapes.
+    assert "王芳".encode() in response.content
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
     assert body == {
         "id": people.owner.pk,
         "email": "owner@alpha.test",
-        "full_name": "Wang Fang",
+        "full_name": "王芳",
         "language": "en",
         "email_verified": True,
         "is_staff": False,

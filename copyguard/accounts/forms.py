@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts import actions
 from copyguard.accounts.audit import Actor
-from copyguard.accounts.enums import RightsHolderType
+from copyguard.accounts.enums import MANAGING_ROLES, RightsHolderType
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation, User, region_code_validator
 
@@ -95,7 +95,7 @@ class SignUpForm(PasswordPairMixin, ActionErrorMixin, forms.Form):
         label=_("Type of rights holder"), choices=RightsHolderType.choices
     )
     region_code = forms.CharField(
-        label=_("Region code (optional)"),
+        label=_("Region code"),
         max_length=6,
         required=False,
         validators=[region_code_validator],
@@ -207,6 +207,8 @@ class OrganisationForm(ActionErrorMixin, forms.ModelForm):
 
 
 class InviteForm(ActionErrorMixin, forms.Form):
+    """Invites a person; the role offered first is the first one that does not manage."""
+
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
@@ -217,6 +219,10 @@ class InviteForm(ActionErrorMixin, forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _offer_roles_of(self, organisation)
+        # Managers are rarely invited; do not make it the default.
+        self.fields["role"].initial = next(
+            (role for role in organisation.roles() if role not in MANAGING_ROLES), None
+        )
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
@@ -258,7 +264,7 @@ class AuditFilterForm(forms.Form):
         label=_("Action"),
         max_length=80,
         required=False,
-        help_text=_("Beginning of the action name, e.g. accounts.membership"),
+        widget=forms.TextInput(attrs={"placeholder": "accounts.membership"}),
     )
     actor = forms.CharField(label=_("Actor e-mail"), max_length=254, required=False)
     date_from = forms.DateField(

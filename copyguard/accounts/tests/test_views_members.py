@@ -477,3 +477,11 @@ def test_platform_staff_manage_members_of_any_organisation(
     assert client.post(role_url(people.org, staff), {"role": Role.VIEWER}).status_code == 302
     staff.refresh_from_db()
     assert staff.role == Role.VIEWER
+
+
+def test_the_invite_form_does_not_offer_a_managing_role_first(
+    client: Client, people: Personas
+) -> None:
+    client.force_login(people.owner)
+    form = client.get(members_url(people.org)).context["invite_form"]
+    assert form["role"].value() == Role.STAFF

@@ -193,3 +193,14 @@ def test_editing_needs_the_csrf_token(people: Personas) -> None:
     assert strict.post(url(people.org), EDIT).status_code == 403
     people.org.refresh_from_db()
     assert people.org.name == "Alpha Press"
+
+
+def test_the_page_uses_the_english_name_in_english(client: Client) -> None:
+    org = make_organisation(name="岭南音像出版社", name_en="Lingnan Audio & Video Press")
+    client.force_login(make_member(org, Role.VIEWER))
+    response = client.get(url(org))
+    assert "<h1>Lingnan Audio &amp; Video Press</h1>" in body(response)
+    chinese = english_client()
+    chinese.cookies["django_language"] = "zh-hans"
+    chinese.force_login(org.memberships.get().user)
+    assert "<h1>岭南音像出版社</h1>" in body(chinese.get(url(org)))

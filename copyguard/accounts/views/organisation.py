@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -47,6 +48,7 @@ def organisation(request: HttpRequest, org_id: int) -> HttpResponse:
     membership = access.membership_in(user, org)
     context = {
         "organisation": org,
+        "organisation_name": org.display_name(get_language()),
         "can_write": can_write,
         "form": form,
         "my_membership": membership,
@@ -80,6 +82,7 @@ def _members_page(
         invite_form = InviteForm(organisation=organisation)
     context: dict[str, Any] = {
         "organisation": organisation,
+        "organisation_name": organisation.display_name(get_language()),
         "can_manage": can_manage,
         "rows": [_row(m, organisation, can_manage) for m in memberships],
         "invitations": invitations if can_manage else [],

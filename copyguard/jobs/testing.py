@@ -63,7 +63,7 @@ def subprocess_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env["COPYGUARD_DATA_DIR"] = str(data_dir)
     env["PYTHONUNBUFFERED"] = "1"
     if connection.vendor == "sqlite":
-        if connection.is_in_memory_db():
+        if name == ":memory:" or "mode=memory" in name:
             raise RuntimeError(
                 "The SQLite test database is in memory; call use_file_test_database() "
                 "from the tests' conftest.py"

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
+from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.models import Organisation, User
-from copyguard.demo import ADMIN_EMAIL
+from copyguard.demo import ADMIN_EMAIL, ORGANISATIONS
 from copyguard.jobs.models import Worker
 from copyguard.jobs.testing import free_port, running, start_copyguard, wait_for
+from copyguard.testing import make_organisation
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.slow
 def healthz(port: int) -> tuple[int, bytes]:
     url = f"http://127.0.0.1:{port}/healthz"
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local test server
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -88,3 +90,18 @@ def test_it_refuses_a_busy_port_before_touching_the_database(
         )
     )
     assert not Organisation.objects.exists()
+
+
+def test_fresh_starts_over_from_an_empty_database(
+    process_env: dict[str, str], tmp_path: Path
+) -> None:
+    leftover = make_organisation(OrganisationKind.COURT, name="Left over")
+    port = free_port()
+
+    with running(["demo", "--port", str(port), "--fresh"], process_env, tmp_path / "log") as demo:
+        wait_for(lambda: healthz(port) == (200, b"ok"), timeout=120, what="/healthz to say ok")
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(timeout=60) == 0
+
+    assert not Organisation.objects.filter(pk=leftover.pk).exists()
+    assert Organisation.objects.count() == len(ORGANISATIONS)

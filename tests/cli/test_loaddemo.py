@@ -145,12 +145,12 @@ def test_a_lost_password_file_gives_every_demo_account_a_new_password(data_dir: 
 
 def test_a_bureau_created_by_hand_is_kept_not_duplicated(copyguard) -> None:
     assert copyguard(
-        "createorg", "江门市版权局（手工）", "--kind", "administration",
+        "createorg", "江门市版权局 手工登记", "--kind", "administration",
         "--level", "municipal", "--region", "440700",
     ).status == 0  # fmt: skip
 
     assert copyguard("loaddemo").status == 0
 
     jiangmen = administration("440700")
-    assert jiangmen.name == "江门市版权局（手工）"
+    assert jiangmen.name == "江门市版权局 手工登记"
     assert administration("440705").parent == jiangmen

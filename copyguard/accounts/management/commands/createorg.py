@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from copyguard.accounts import actions
 from copyguard.accounts.audit import Actor
@@ -33,45 +32,39 @@ class Command(OneLineErrorsMixin, BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", help=gettext_lazy("Name, usually in Chinese."))
+        parser.add_argument("name", help=_("Name, usually in Chinese."))
         parser.add_argument(
             "--kind",
             required=True,
             choices=OrganisationKind.values,
-            help=gettext_lazy("Kind of organisation."),
+            help=_("Kind of organisation."),
         )
         parser.add_argument(
             "--level",
             choices=AdministrationLevel.values,
             default="",
-            help=gettext_lazy("Level of a copyright administration."),
+            help=_("Level of a copyright administration."),
         )
         parser.add_argument(
             "--region",
             default="",
-            help=gettext_lazy("GB/T 2260 region code, six digits (e.g. 440700)."),
+            help=_("GB/T 2260 region code, six digits (e.g. 440700)."),
         )
         parent = parser.add_mutually_exclusive_group()
-        parent.add_argument(
-            "--parent-id", type=int, help=gettext_lazy("Id of the parent organisation.")
-        )
+        parent.add_argument("--parent-id", type=int, help=_("Id of the parent organisation."))
         parent.add_argument(
             "--parent-region",
-            help=gettext_lazy(
-                "Region code of the parent: the organisation of the same kind with that code."
-            ),
+            help=_("Region code of the parent: the organisation of the same kind with that code."),
         )
-        parser.add_argument("--name-en", default="", help=gettext_lazy("Name in English."))
+        parser.add_argument("--name-en", default="", help=_("Name in English."))
         parser.add_argument(
             "--type",
             dest="rights_holder_type",
             choices=RightsHolderType.values,
             default="",
-            help=gettext_lazy("Kind of rights holder (rights holders only)."),
+            help=_("Kind of rights holder (rights holders only)."),
         )
-        parser.add_argument(
-            "--contact-email", default="", help=gettext_lazy("Contact e-mail address.")
-        )
+        parser.add_argument("--contact-email", default="", help=_("Contact e-mail address."))
 
     def _parent(self, kind: str, parent_id: int | None, parent_region: str | None) -> Any:
         if parent_id is not None:

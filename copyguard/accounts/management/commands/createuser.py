@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from copyguard.accounts import actions
 from copyguard.accounts.audit import Actor
@@ -30,11 +29,11 @@ class Command(OneLineErrorsMixin, BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--email", required=True, help=gettext_lazy("E-mail address (log-in)."))
+        parser.add_argument("--email", required=True, help=_("E-mail address (log-in)."))
         secret = parser.add_mutually_exclusive_group()
         secret.add_argument(
             "--password",
-            help=gettext_lazy(
+            help=_(
                 "Password. Visible to other users of the machine; prefer --password-file "
                 "or the prompt."
             ),
@@ -42,27 +41,27 @@ class Command(OneLineErrorsMixin, BaseCommand):
         secret.add_argument(
             "--password-file",
             type=Path,
-            help=gettext_lazy("Read the password from the first line of this file."),
+            help=_("Read the password from the first line of this file."),
         )
-        parser.add_argument("--name", default="", help=gettext_lazy("Full name."))
+        parser.add_argument("--name", default="", help=_("Full name."))
         parser.add_argument(
             "--language",
             choices=[code for code, _label in settings.LANGUAGES],
             default="zh-hans",
-            help=gettext_lazy("Interface language (default: %(default)s)."),
+            help=_("Interface language (default: %(default)s)."),
         )
         parser.add_argument(
-            "--org", type=int, help=gettext_lazy("Id of the organisation to join (with --role).")
+            "--org", type=int, help=_("Id of the organisation to join (with --role).")
         )
         parser.add_argument(
             "--role",
             choices=Role.values,
-            help=gettext_lazy("Role in the organisation given with --org."),
+            help=_("Role in the organisation given with --org."),
         )
         parser.add_argument(
             "--superuser",
             action="store_true",
-            help=gettext_lazy("Platform superuser: may use the back office (Django admin)."),
+            help=_("Platform superuser: may use the back office (Django admin)."),
         )
 
     def _password(self, options: dict[str, Any]) -> str:

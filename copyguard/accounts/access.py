@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.enums import AccountPermission
 from copyguard.accounts.models import (
@@ -67,13 +68,13 @@ def get_organisation_for_user(
     try:
         organisation = Organisation.objects.get(pk=organisation_id)
     except (Organisation.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such organisation") from None
+        raise Http404(_("No such organisation")) from None
     membership = membership_in(user, organisation)
     if not user.is_superuser and (membership is None or not organisation.is_active):
-        raise Http404("No such organisation")
+        raise Http404(_("No such organisation"))
     can_write = _may(user, membership, AccountPermission.MANAGE_ORGANISATION)
     if write and not can_write:
-        raise PermissionDenied("Only the organisation's managers may do this")
+        raise PermissionDenied(_("Only the organisation's managers may do this"))
     return organisation, can_write
 
 
@@ -84,13 +85,13 @@ def get_membership_for_user(
     try:
         target = Membership.objects.select_related("organisation", "user").get(pk=membership_id)
     except (Membership.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such membership") from None
+        raise Http404(_("No such membership")) from None
     mine = membership_in(user, target.organisation)
     if not user.is_superuser and mine is None:
-        raise Http404("No such membership")
+        raise Http404(_("No such membership"))
     can_write = _may(user, mine, AccountPermission.MANAGE_MEMBERS)
     if write and not can_write:
-        raise PermissionDenied("Only the organisation's managers may change memberships")
+        raise PermissionDenied(_("Only the organisation's managers may change memberships"))
     return target, can_write
 
 
@@ -105,11 +106,14 @@ def get_invitation_for_user(
     try:
         invitation = Invitation.objects.select_related("organisation").get(pk=invitation_id)
     except (Invitation.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such invitation") from None
+        raise Http404(_("No such invitation")) from None
     mine = membership_in(user, invitation.organisation)
-    if not user.is_superuser and (mine is None or not mine.is_manager):
-        raise Http404("No such invitation")
-    return invitation, True
+    if not user.is_superuser and mine is None:
+        raise Http404(_("No such invitation"))
+    can_write = _may(user, mine, AccountPermission.MANAGE_MEMBERS)
+    if write and not can_write:
+        raise PermissionDenied(_("Only the organisation's managers may manage invitations"))
+    return invitation, can_write
 
 
 def get_token_for_user(user: User, token_id: int, *, write: bool = False) -> tuple[ApiToken, bool]:
@@ -117,7 +121,7 @@ def get_token_for_user(user: User, token_id: int, *, write: bool = False) -> tup
     try:
         token = ApiToken.objects.get(pk=token_id, user=user)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such token") from None
+        raise Http404(_("No such token")) from None
     return token, True
 
 

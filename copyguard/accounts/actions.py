@@ -555,7 +555,11 @@ def revoke_api_token(actor: Actor, token: ApiToken) -> ApiToken:
 
 
 def user_for_api_key(key: str) -> User | None:
-    """The active, verified user a raw API key belongs to, or None. Touches last-used time."""
+    """The active user a raw API key belongs to, or None. Touches last-used time.
+
+    Whether the e-mail address is verified is for the caller to check (the API refuses
+    unverified users with its own error code).
+    """
     if not key or not key.startswith(settings.API_TOKEN_PREFIX) or len(key) > 200:
         return None
     token = (

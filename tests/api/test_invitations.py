@@ -204,11 +204,11 @@ def test_a_session_without_the_csrf_token_cannot_revoke(people):
 
 @pytest.mark.parametrize("who", ["viewer", "staff"])
 def test_members_who_do_not_manage_cannot_revoke(people, who):
-    # Invitations are the managers' business: to other members they do not exist (404).
+    # Members see that the invitation exists but only managers may revoke it (403).
     invitation, _ = invite(people)
     caller = with_token(getattr(people, who))
     before = audit_count()
-    error_of(caller.delete(f"/invitations/{invitation.pk}"), 404)
+    error_of(caller.delete(f"/invitations/{invitation.pk}"), 403)
     assert audit_count() == before
     invitation.refresh_from_db()
     assert invitation.revoked_at is None

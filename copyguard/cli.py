@@ -118,7 +118,6 @@ class OneLineErrorsMixin:
 def _setup() -> None:
     import django
     from django.core.exceptions import ImproperlyConfigured
-    from django.utils import translation
 
     from copyguard.env import SettingError
 
@@ -127,8 +126,6 @@ def _setup() -> None:
         django.setup()
     except (SettingError, ImproperlyConfigured) as exc:
         raise UsageError(str(exc)) from exc
-    # Like Django's management commands: output in the language the code is written in.
-    translation.deactivate_all()
 
 
 def _port(value: str) -> int:
@@ -178,11 +175,8 @@ def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _bind(host: str, port: int, threads: int) -> Any:
     """Open the listening socket now, so a busy port is reported before anything starts."""
-    from django.conf import settings
     from waitress import create_server
 
-    # WhiteNoise warns at start-up when STATIC_ROOT is missing; collectstatic may fill it.
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     from copyguard.wsgi import application
 
     try:
@@ -271,7 +265,7 @@ def cmd_serve(argv: Sequence[str]) -> int:
     server = _bind(args.host, args.port, args.threads)
     console.print(
         _("copyguard is serving on [bold]%(url)s[/bold] (Ctrl-C stops it)")
-        % {"url": _url(args.host, args.port)}
+        % {"url": escape(_url(args.host, args.port))}
     )
     _serve_until_stopped(server)
     return 0
@@ -346,7 +340,11 @@ def cmd_demo(argv: Sequence[str]) -> int:
                 "The demo password is kept in %(file)s. Worker log: %(log)s\n"
                 "copyguard demo is running on [bold]%(url)s[/bold] (Ctrl-C stops it)"
             )
-            % {"file": load.password_file, "log": log_path, "url": _url(args.host, args.port)}
+            % {
+                "file": escape(str(load.password_file)),
+                "log": escape(str(log_path)),
+                "url": escape(_url(args.host, args.port)),
+            }
         )
         _serve_until_stopped(server)
     finally:
@@ -608,9 +606,20 @@ def _django(argv: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `copyguard` console script; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copyguard.settings")
     try:
         _setup()
+    except UsageError as exc:
+        err_console.print(f"copyguard: error: {exc}", markup=False)
+        return 2
+    from django.utils import translation
+
+    # Like Django's management commands: output in the language the code is written in.
+    with translation.override(None):
+        return _run(args)
+
+
+def _run(args: list[str]) -> int:
+    try:
         if not args or args[0] in {"-h", "--help"} or args == ["help"]:
             print_help()
             return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from copyguard.cli import COMMANDS
 from tests.cli.conftest import one_line_error
@@ -89,3 +90,10 @@ def test_the_console_script_is_installed() -> None:
 
     assert done.returncode == 0, done.stderr
     assert "loaddemo" in done.stdout
+
+
+def test_it_leaves_the_active_language_as_it_found_it(copyguard) -> None:
+    with translation.override("zh-hans"):
+        copyguard("--help")
+
+        assert translation.get_language() == "zh-hans"

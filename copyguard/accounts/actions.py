@@ -47,12 +47,18 @@ def _validation_to_action_error(exc: ValidationError) -> ActionError:
 
 
 def _send_after_commit(
-    to: str, subject: str | Promise, template: str, context: dict[str, Any], language: str
+    to: str,
+    subject: str | Promise,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    subject_params: dict[str, Any] | None = None,
 ) -> None:
-    # Rendered now, while the objects in ``context`` are at hand; sent by a worker.
+    # Rendered now, in the recipient's language, while the objects in ``context`` are at
+    # hand; sent by a worker once the transaction commits.
     with translation.override(language):
         body = render_to_string(template, context)
-        subject_text = str(subject)
+        subject_text = str(subject) % subject_params if subject_params else str(subject)
     transaction.on_commit(lambda: send_email.enqueue(to, subject_text, body))
 
 
@@ -191,8 +197,10 @@ def _managers_left(organisation: Organisation, excluding: Membership) -> int:
 
 @transaction.atomic
 def change_role(actor: Actor, membership: Membership, role: str) -> Membership:
+    # Lock the organisation first: two managers demoting each other at once must not
+    # leave it without one.
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    organisation = membership.organisation
     if not organisation.role_allowed(role):
         raise ActionError(
             AccountErrorCode.ROLE_NOT_FOR_KIND,
@@ -224,6 +232,7 @@ def change_role(actor: Actor, membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def remove_member(actor: Actor, membership: Membership) -> Membership:
+    Organisation.objects.select_for_update().get(pk=membership.organisation_id)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.is_manager and _managers_left(membership.organisation, membership) == 0:
         raise ActionError(
@@ -375,6 +384,30 @@ def resend_verification(actor: Actor, email: str) -> bool:
 
 
 @transaction.atomic
+def notify_signup_for_existing_account(actor: Actor, email: str) -> None:
+    """Someone tried to sign up with an address that has an account.
+
+    The sign-up page answers as if it had worked (so it does not reveal which addresses
+    are registered) and the owner of the address is told by e-mail instead.
+    """
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        return
+    record(actor, "accounts.signup.existing_address", user)
+    _send_after_commit(
+        user.email,
+        _("Someone tried to register this address on copyguard"),
+        "accounts/email/signup_existing.txt",
+        {
+            "user": user,
+            "login_link": settings.BASE_URL + reverse("accounts:login"),
+            "reset_link": settings.BASE_URL + reverse("accounts:password_reset"),
+        },
+        user.language,
+    )
+
+
+@transaction.atomic
 def verify_email(actor: Actor, token: str) -> User:
     try:
         data = signing.loads(
@@ -439,11 +472,11 @@ def invite(
     existing = User.objects.filter(email__iexact=email).first()
     _send_after_commit(
         email,
-        _("You are invited to join %(organisation)s on copyguard")
-        % {"organisation": organisation.name},
+        _("You are invited to join %(organisation)s on copyguard"),
         "accounts/email/invitation.txt",
         {"invitation": invitation, "link": link, "inviter": actor.user},
         existing.language if existing else settings.LANGUAGE_CODE,
+        subject_params={"organisation": organisation.name},
     )
     return invitation, key
 

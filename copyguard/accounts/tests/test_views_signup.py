@@ -124,13 +124,22 @@ def test_it_rejects_bad_input_and_writes_nothing(
     assert mail.outbox == []
 
 
-def test_it_rejects_an_address_that_has_an_account(client: Client) -> None:
-    make_user("chen.hua@example.test")
+def test_it_does_not_reveal_that_an_address_has_an_account(client: Client) -> None:
+    existing = make_user("chen.hua@example.test")
     response = client.post(SIGNUP, signup_data())
 
-    assert response.status_code == 400
-    assert "An account with this e-mail address exists." in response.content.decode()
+    # The same answer as a successful sign-up, no new organisation, and the address's
+    # owner hears about the attempt by e-mail.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_done")
     assert not Organisation.objects.exists()
+    assert User.objects.count() == 1
+    assert AuditEvent.objects.filter(
+        action="accounts.signup.existing_address", object_id=str(existing.pk)
+    ).exists()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["chen.hua@example.test"]
+    assert "No new account was created" in mail.outbox[0].body
 
 
 def test_it_sends_signed_in_people_to_their_dashboard(client: Client) -> None:

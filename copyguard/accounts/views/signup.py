@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from copyguard.accounts import actions
+from copyguard.accounts.enums import AccountErrorCode
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.forms import ResendVerificationForm, SignUpForm
 from copyguard.accounts.views._common import actor
@@ -44,8 +45,15 @@ def signup(request: HttpRequest) -> HttpResponse:
                     language=data["language"],
                 )
             except ActionError as error:
-                form.add_action_error(error)
-                status = error.status
+                if error.code != AccountErrorCode.EMAIL_TAKEN:
+                    form.add_action_error(error)
+                    status = error.status
+                else:
+                    # Same answer as a new sign-up: the page must not reveal which
+                    # addresses have accounts. The address's owner is told by e-mail.
+                    actions.notify_signup_for_existing_account(actor(request), data["email"])
+                    request.session["signup_email"] = data["email"]
+                    return redirect("accounts:signup_done")
             else:
                 request.session["signup_email"] = data["email"]
                 return redirect("accounts:signup_done")

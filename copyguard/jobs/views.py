@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
@@ -27,5 +28,5 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return _plain("database unavailable", 503)
     if not worker_alive:
-        return _plain("no worker seen in the last minute", 503)
+        return _plain(f"no worker seen in the last {settings.WORKER_STALE_SECONDS} seconds", 503)
     return _plain("ok", 200)

@@ -66,7 +66,7 @@ def test_it_serves_the_site_and_its_static_files_and_stops_on_sigterm(
             timeout=60,
             what="the server to answer",
         )  # type: ignore[misc]
-        assert (status, body) == (503, b"no worker seen in the last minute")
+        assert (status, body) == (503, b"no worker seen in the last 60 seconds")
 
         # The server reads the same database as this test.
         Worker.objects.create(worker_id="w", last_seen_at=timezone.now())

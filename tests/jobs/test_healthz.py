@@ -35,20 +35,20 @@ def test_it_answers_ok_when_a_worker_reported_recently(client: Client) -> None:
 
 
 def test_it_answers_503_without_any_worker(client: Client) -> None:
-    assert healthz(client) == (503, "no worker seen in the last minute")
+    assert healthz(client) == (503, "no worker seen in the last 60 seconds")
 
 
 def test_it_answers_503_when_the_last_heartbeat_is_over_a_minute_old(client: Client) -> None:
     Worker.objects.create(worker_id="w", last_seen_at=timezone.now() - timedelta(seconds=61))
 
-    assert healthz(client) == (503, "no worker seen in the last minute")
+    assert healthz(client) == (503, "no worker seen in the last 60 seconds")
 
 
 def test_it_answers_503_when_the_only_worker_stopped(client: Client) -> None:
     now = timezone.now()
     Worker.objects.create(worker_id="w", last_seen_at=now, stopped_at=now)
 
-    assert healthz(client) == (503, "no worker seen in the last minute")
+    assert healthz(client) == (503, "no worker seen in the last 60 seconds")
 
 
 @contextmanager

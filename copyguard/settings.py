@@ -159,7 +159,7 @@ LANGUAGE_CODE = envstr(
     "COPYGUARD_LANGUAGE", "zh-hans", "Default interface language: zh-hans or en."
 )
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS: list[Path] = []
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = envstr("COPYGUARD_TIME_ZONE", "Asia/Shanghai", "Time zone for display.")
 USE_I18N = True
 USE_TZ = True

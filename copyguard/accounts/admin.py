@@ -18,7 +18,7 @@ from django.forms import BaseModelForm
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from copyguard.accounts import actions
 from copyguard.accounts.audit import Actor, record
@@ -116,7 +116,7 @@ class MembershipInline(admin.TabularInline):
     fields = ("user", "role", "is_active", "created_at")
     readonly_fields = ("created_at",)
     raw_id_fields = ("user",)
-    verbose_name = _("member")
+    verbose_name = pgettext_lazy("membership row in the back office", "member")
     verbose_name_plural = _("members")
 
 

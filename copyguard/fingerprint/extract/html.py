@@ -11,8 +11,9 @@ is plain text without positions, so each of our blocks is kept when trafilatura'
 contains it: long blocks anywhere (exactly, or by most of their 12-character shingles when
 trafilatura changed a few characters), short blocks ("Home", "Share") only between the kept
 long blocks around them, so navigation words that happen to occur in the article stay out.
-When trafilatura finds nothing, blocks outside ``nav``/``header``/``footer``/``aside``/``form``
-that are not mostly link text are kept. EPUB chapters use the walker without this selection.
+When trafilatura finds nothing, blocks that are not mostly link text are kept, and of those
+only the ones outside ``nav``/``header``/``footer``/``aside``/``form`` if there are any.
+EPUB chapters use the walker without this selection.
 """
 
 from __future__ import annotations
@@ -344,8 +345,9 @@ def main_content(source: str, blocks: list[Block]) -> tuple[list[Block], str]:
         kept = _blocks_in(blocks, main)
         if kept:
             return kept, "trafilatura"
-    fallback = [b for b in blocks if not b.boilerplate and b.link_share < 0.5]
-    return fallback or blocks, "fallback"
+    # Some sites wrap the whole page in <form> or <header>: then only link lists go.
+    prose = [b for b in blocks if b.link_share < 0.5]
+    return [b for b in prose if not b.boilerplate] or prose, "fallback"
 
 
 def _squeeze(text: str) -> str:

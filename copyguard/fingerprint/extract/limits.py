@@ -86,6 +86,9 @@ class Deadline:
     def expired(self) -> bool:
         return time.monotonic() > self._end
 
+    def remaining(self) -> float:
+        return self._end - time.monotonic()
+
     def check(self, what: str) -> None:
         if time.monotonic() > self._end:
             raise ExtractionError(f"time limit: {what} took longer than {self.seconds:g} s")

@@ -2,9 +2,10 @@
 
 Encrypted files are opened with the empty password (what viewers do for "owner-password
 only" PDFs); anything else is "encrypted PDF". The page count is checked against
-``Limits.max_pages`` before any page is read, and the deadline between pages and every few
-hundred content-stream operators inside a page (pypdf is pure Python and slow on hostile
-files). A page that cannot be read is skipped and listed in ``meta["unreadable_pages"]``;
+``Limits.max_pages`` before any page is read, and the deadline between pages, before a page
+whose content stream is too large to parse in the time left, and every few hundred
+content-stream operators inside a page (pypdf is pure Python and slow on hostile files; a
+form XObject's own stream is parsed when it is drawn, between those checks). A page that cannot be read is skipped and listed in ``meta["unreadable_pages"]``;
 only when no page yields text is the file an error. ``meta["page_starts"]`` gives the
 character offset of each page in ``text``.
 """
@@ -13,12 +14,15 @@ from __future__ import annotations
 
 import io
 
-from .limits import DEFAULT_LIMITS, Deadline, Extracted, ExtractionError, Limits
+from .limits import DEFAULT_LIMITS, Deadline, Extracted, ExtractionError, Limits, human_size
 
 __all__ = ["extract_pdf"]
 
 PAGE_BREAK = "\f"
 _CHECK_EVERY = 256  # content-stream operators between deadline checks
+_PARSE_SECONDS_PER_BYTE = 1.5e-6  # pypdf's content-stream parser, measured, with margin
+# Some fonts' ToUnicode maps yield NULs (or other controls) around every character.
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 
 
 def extract_pdf(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
@@ -69,12 +73,15 @@ def extract_pdf(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     for number in range(1, count + 1):
         deadline.check(f"reading the PDF (page {number} of {count})")
         try:
-            text = reader.pages[number - 1].extract_text(visitor_operand_before=guard) or ""
+            page = reader.pages[number - 1]
+            _check_parse_time(page, number, deadline)
+            text = page.extract_text(visitor_operand_before=guard) or ""
         except ExtractionError:
             raise
         except Exception:  # one damaged page should not lose the others
             unreadable.append(number)
             text = ""
+        text = text.translate(_CONTROLS)
         total += len(text) + 1
         if total > limits.max_chars:
             raise ExtractionError(f"too much text: more than {limits.max_chars} characters")
@@ -97,6 +104,18 @@ def extract_pdf(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     if encrypted:
         meta["encrypted"] = True
     return Extracted(PAGE_BREAK.join(pages), "text", "pdf", None, meta=meta)
+
+
+def _check_parse_time(page: object, number: int, deadline: Deadline) -> None:
+    """pypdf parses a page's whole content stream before interpreting any of it, at about
+    a megabyte a second: refuse a page that cannot be parsed in the time left, up front."""
+    contents = page.get_contents()  # type: ignore[attr-defined]
+    size = len(contents.get_data()) if contents is not None else 0
+    if size * _PARSE_SECONDS_PER_BYTE > deadline.remaining():
+        raise ExtractionError(
+            f"time limit: page {number}'s content ({human_size(size)}) cannot be read "
+            f"within {deadline.seconds:g} s"
+        )
 
 
 def _title(reader: object) -> str | None:

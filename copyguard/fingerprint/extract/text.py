@@ -324,13 +324,22 @@ def _plausibility(text: str) -> tuple[float, int]:
         return 1.0, 0
     table = _weight_table()
     weights = np.where(cp < 0x10000, table[np.minimum(cp, 0xFFFF)], 0.0)
+    # Accented letters sit in words of ASCII letters, and alphabetic words end at a space;
+    # runs of three accented letters, or of 25 Cyrillic ones, are a wrong single-byte codec.
     latin = (cp >= 0xA0) & (cp <= 0x24F)
-    # Accented letters stand alone between ASCII letters; long runs of them are mojibake.
-    neighbour = np.zeros_like(latin)
-    neighbour[1:] |= latin[:-1]
-    neighbour[:-1] |= latin[1:]
-    weights = np.where(latin & neighbour, _LATIN_RUN_WEIGHT, weights)
+    weights = np.where(_run_lengths(latin) >= 3, _LATIN_RUN_WEIGHT, weights)
+    alphabetic = (cp >= 0x370) & (cp <= 0x6FF)
+    weights = np.where(_run_lengths(alphabetic) >= 25, _LATIN_RUN_WEIGHT, weights)
     return float(weights[informative].mean()), n
+
+
+def _run_lengths(mask: np.ndarray) -> np.ndarray:
+    """For each True element, the length of the run of True it belongs to (0 elsewhere)."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.view(np.int8), [0]))))
+    lengths = edges[1::2] - edges[0::2]
+    out = np.zeros(len(mask), dtype=np.int64)
+    out[mask] = np.repeat(lengths, lengths)
+    return out
 
 
 def _control_bytes(data: bytes) -> int:

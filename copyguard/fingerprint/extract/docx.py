@@ -92,7 +92,7 @@ def _table(table, add, depth: int) -> None:
             seen.add(id(cell._tc))
             nested: list[str] = []
             _walk(cell, nested.append, depth)
-            cells.append("\n".join(nested))
+            cells.append("\n".join(nested).strip("\n"))
         add("\t".join(cells))
 
 

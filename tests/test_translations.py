@@ -111,7 +111,10 @@ def messages(path: Path) -> list[Entry]:
     return [entry for entry in parse_po(path) if entry.msgid]
 
 
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{\{\s*[\w.|]+\s*\}\}|<[a-z]+[^>]*>|</[a-z]+>")
+PLACEHOLDER = re.compile(
+    r"%\([a-z_]+\)[sd]|%[sd]|\{\{\s*[\w.|]+\s*\}\}"
+    r"|</?(?:a|abbr|b|br|code|em|i|kbd|li|p|span|strong|ul)\b[^>]*>"
+)
 
 
 def placeholders(text: str) -> list[str]:

@@ -95,7 +95,7 @@ def test_it_refuses_a_session_of_a_deactivated_user(people):
 def test_it_refuses_unverified_users_with_a_clear_code(people):
     unverified = make_user(verified=False)
     error = error_of(with_token(unverified).get("/me"), 403, "email_unverified")
-    assert "e-mail" in error["message"].lower()
+    assert "e-mail" in error["message"].lower() or "邮箱" in error["message"]
     error_of(with_session(unverified).get("/me"), 403, "email_unverified")
 
 

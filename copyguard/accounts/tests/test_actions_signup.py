@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail, signing
+from django.utils import translation
 
 from copyguard.accounts import actions
 from copyguard.accounts.audit import Actor
@@ -124,10 +125,11 @@ def test_verify_email_refuses_an_expired_link(monkeypatch: pytest.MonkeyPatch) -
     token = actions.email_verification_token(user)
     monkeypatch.setattr(actions, "EMAIL_VERIFICATION_MAX_AGE", timedelta(seconds=-1))
     # when
-    with pytest.raises(ActionError) as refused:
+    with pytest.raises(ActionError) as refused, translation.override("en"):
         actions.verify_email(VISITOR, token)
     # then
-    assert "expired" in str(refused.value.message)
+    with translation.override("en"):
+        assert "expired" in str(refused.value.message)
     user.refresh_from_db()
     assert not user.email_verified
 

@@ -125,7 +125,7 @@ def test_it_rejects_bad_input_and_writes_nothing(
 
 
 def test_it_does_not_reveal_that_an_address_has_an_account(client: Client) -> None:
-    existing = make_user("chen.hua@example.test")
+    existing = make_user("chen.hua@example.test", language="en")
     response = client.post(SIGNUP, signup_data())
 
     # The same answer as a successful sign-up, no new organisation, and the address's

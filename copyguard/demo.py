@@ -15,7 +15,9 @@ the next load sets it on every demo account).
 
 from __future__ import annotations
 
+import itertools
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,6 +197,46 @@ def _existing(spec: DemoOrganisation) -> Organisation | None:
     return found.filter(name=spec.name).first()
 
 
+# Made-up personal names for the demo accounts: common surnames and given names, paired in a
+# fixed order so that every load gives each account the same name.
+_SURNAMES = "李王张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁"
+_GIVEN_NAMES = (
+    "明",
+    "芳",
+    "伟",
+    "静",
+    "强",
+    "丽",
+    "军",
+    "敏",
+    "磊",
+    "燕",
+    "洋",
+    "艳",
+    "勇",
+    "娟",
+    "杰",
+    "霞",
+    "涛",
+    "婷",
+    "斌",
+    "秀英",
+    "建华",
+    "志强",
+    "海燕",
+    "晓东",
+    "文博",
+    "嘉怡",
+)
+
+
+def _demo_names() -> Iterator[str]:
+    for index in itertools.count():
+        surname = _SURNAMES[index % len(_SURNAMES)]
+        given = _GIVEN_NAMES[(index * 7 + index // len(_SURNAMES)) % len(_GIVEN_NAMES)]
+        yield surname + given
+
+
 def _role_label(role: str) -> str:
     with translation.override("en"):
         return str(Role(role).label)
@@ -248,18 +290,19 @@ def load_demo(actor: Actor | None = None) -> DemoLoad:
         user.save(update_fields=["password"])
         return user
 
+    people = _demo_names()
     for spec in ORGANISATIONS:
         organisation = organisations[spec.key]
         for role in ROLES_BY_KIND[spec.kind]:
             label = _role_label(role)
             email = demo_email(spec, role)
-            user = account(email, f"{label}, {spec.short_en}")
+            user = account(email, next(people))
             if not Membership.objects.filter(user=user, organisation=organisation).exists():
                 actions.add_member(actor, organisation, user, role)
             result.logins.append(
                 DemoLogin(email, organisation.name, organisation.name_en, str(role), label)
             )
-    account(ADMIN_EMAIL, "Platform administrator", superuser=True)
+    account(ADMIN_EMAIL, "平台管理员", superuser=True)
     result.logins.append(
         DemoLogin(ADMIN_EMAIL, "copyguard", "copyguard", "superuser", "Platform superuser")
     )

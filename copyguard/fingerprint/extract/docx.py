@@ -38,6 +38,7 @@ def extract_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     except Exception as error:  # python-docx, lxml and zipfile errors on damaged files
         raise ExtractionError(f"corrupt DOCX ({_why(error)})") from None
 
+    deadline.check("opening the DOCX")
     lines: list[str] = []
     size = 0
     seen = 0

@@ -2,18 +2,19 @@
 
 The walker (:func:`html_blocks`) runs the standard library's ``html.parser`` over the decoded
 source, which reports where each text node, entity and tag starts. Text inside ``script``,
-``style``, ``template``, ``svg`` and the like is never text; block-level tags and ``br`` split
-the page into blocks (joined by line breaks); white space is collapsed as a browser would (except in ``pre``). Each character
-keeps its source offset; an entity's characters point at its ``&``.
+``style``, ``template``, ``svg`` and the like is never text; block-level tags and ``br``
+split the page into blocks (joined by line breaks); white space is collapsed as a browser
+would (except in ``pre``). Each character keeps its source offset; an entity's characters
+point at its ``&``.
 
 For web pages (:func:`extract_html`) trafilatura decides what the main content is. Its output
 is plain text without positions, so each of our blocks is kept when trafilatura's text
-contains it: long blocks anywhere (exactly, or by most of their 12-character shingles when
-trafilatura changed a few characters), short blocks ("Home", "Share") only between the kept
-long blocks around them, so navigation words that happen to occur in the article stay out.
-When trafilatura finds nothing, blocks that are not mostly link text are kept, and of those
-only the ones outside ``nav``/``header``/``footer``/``aside``/``form`` if there are any.
-EPUB chapters use the walker without this selection.
+contains it: long blocks anywhere (exactly, or by six of eight evenly spaced 12-character
+shingles when trafilatura changed a few characters), short blocks ("Home", "Share") only
+between the kept long blocks around them, so navigation words that happen to occur in the
+article stay out. When trafilatura finds nothing, blocks that are not mostly link text are
+kept, and of those only the ones outside ``nav``/``header``/``footer``/``aside``/``form``
+if there are any. EPUB chapters use the walker without this selection.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ _VOID_TAGS = frozenset(
         "wbr",
     ]
 )
-_HTML_SPACE = np.array([9, 10, 12, 13, 32], dtype=np.uint32)
+_UNTIDY_SPACE = re.compile(r"[\t\n\f\r]|  |^ | $")
 _ANCHOR_CHARS = 20
 _SHINGLE = 12
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
@@ -285,10 +286,10 @@ class _Walker(HTMLParser):
 
 def _collapse_space(text: str, offsets: np.ndarray) -> tuple[str, np.ndarray]:
     """Collapse runs of HTML white space to one space and trim, keeping offsets aligned."""
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
-    space = np.isin(cp, _HTML_SPACE)
-    if not space.any():
+    if not _UNTIDY_SPACE.search(text):
         return text, offsets
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
+    space = (cp == 32) | (cp == 9) | (cp == 10) | (cp == 12) | (cp == 13)
     # keep a space only after a non-space: runs shrink to one, leading space goes
     keep = ~space | ~np.concatenate(([True], space[:-1]))
     cp[space] = 32
@@ -360,7 +361,6 @@ def _blocks_in(blocks: list[Block], main: str) -> list[Block]:
     # Long blocks anchor the alignment, in order where possible.
     found: dict[int, tuple[int, int]] = {}
     cursor = 0
-    shingles: set[str] | None = None
     for i, s in enumerate(squeezed):
         if len(s) < _ANCHOR_CHARS:
             continue
@@ -370,11 +370,7 @@ def _blocks_in(blocks: list[Block], main: str) -> list[Block]:
         if at >= 0:
             found[i] = (at, at + len(s))
             cursor = max(cursor, at + len(s))
-            continue
-        if shingles is None:
-            shingles = {target[j : j + _SHINGLE] for j in range(len(target) - _SHINGLE + 1)}
-        grams = [s[j : j + _SHINGLE] for j in range(0, len(s) - _SHINGLE + 1, _SHINGLE // 2)]
-        if grams and sum(g in shingles for g in grams) >= 0.6 * len(grams):
+        elif _mostly_in(s, target):
             found[i] = (cursor, cursor)
     # Short blocks count only inside the gap their neighbouring anchors leave.
     anchors = sorted(found)
@@ -392,6 +388,22 @@ def _blocks_in(blocks: list[Block], main: str) -> list[Block]:
             if k > 0:
                 found[anchors[k - 1]] = (found[anchors[k - 1]][0], at + len(s))
     return [blocks[i] for i in sorted(found)]
+
+
+def _mostly_in(block: str, target: str, probes: int = 8) -> bool:
+    """Most of a few evenly spaced shingles of ``block`` occur in ``target``."""
+    last = len(block) - _SHINGLE
+    starts = sorted({last * k // (probes - 1) for k in range(probes)})
+    needed = 0.75 * len(starts)
+    hits = misses = 0
+    for start in starts:
+        if block[start : start + _SHINGLE] in target:
+            hits += 1
+        else:
+            misses += 1
+            if misses > len(starts) - needed:
+                return False
+    return hits >= needed
 
 
 def decode_html(data: bytes) -> tuple[str, str, dict]:

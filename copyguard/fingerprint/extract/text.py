@@ -220,7 +220,7 @@ def _detect(data: bytes, head: bytes) -> Decoded:
 
 def _candidates(head: bytes) -> list[str]:
     names = ["gb18030", "big5", "cp1252"]
-    if len(head) % 2 == 0 and len(head) >= 4:
+    if len(head) % 2 == 0:
         names += _cjk_utf16_candidates(head)
     try:
         from charset_normalizer import from_bytes
@@ -288,7 +288,9 @@ def _wide_without_bom(head: bytes) -> str | None:
 
 def _cjk_utf16_candidates(head: bytes) -> list[str]:
     """BOM-less UTF-16 without NULs: CJK-only text, whose high bytes fall in few ranges."""
-    b = np.frombuffer(head, dtype=np.uint8)
+    if len(head) < 4:
+        return []
+    b = np.frombuffer(head[: len(head) - len(head) % 2], dtype=np.uint8)
     found = []
     for name, high in (("utf-16-le", b[1::2]), ("utf-16-be", b[0::2])):
         plausible = (

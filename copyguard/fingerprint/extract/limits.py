@@ -44,14 +44,16 @@ class Limits:
     """Bounds on what one extraction may read, unpack, produce and spend.
 
     ``max_ratio`` applies to zip members larger than ``ratio_floor`` bytes once unpacked:
-    small members (a 4 KB stylesheet of spaces) may compress very well without harm.
+    small members (a 4 KB stylesheet of spaces) may compress very well without harm. Real
+    document XML deflates about 5-20:1 and a very repetitive one 200:1; a deflate bomb
+    reaches about 1000:1. ``max_uncompressed`` is what bounds memory either way.
     ``max_seconds`` is checked between pages, chapters and paragraphs (and between PDF
     content-stream operators), so one step can overrun it by the time that step takes.
     """
 
     max_bytes: int = 200 * MB
     max_uncompressed: int = 500 * MB
-    max_ratio: float = 100.0
+    max_ratio: float = 250.0
     ratio_floor: int = 1 * MB
     max_members: int = 10_000
     max_pages: int = 5000

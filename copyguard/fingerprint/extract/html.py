@@ -206,6 +206,8 @@ class _Walker(HTMLParser):
 
     # -- parser callbacks -----------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self.in_title:
+            self.in_title = False  # an unclosed <title> must not swallow the page
         if "head" in self.stack and tag not in _HEAD_TAGS:
             self.handle_endtag("head")  # body content implies </head>, as browsers do
         if tag in _BLOCK_TAGS or tag == "br":

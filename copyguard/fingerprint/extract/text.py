@@ -7,7 +7,8 @@ evidence, strongest first:
 2. NUL bytes: the pattern of NULs at even/odd positions identifies BOM-less UTF-16/32; any
    other NULs mean binary data;
 3. pure ASCII, then strict UTF-8 (other encodings of real text are almost never valid UTF-8);
-4. a charset the container declares (``<meta charset>``, the XML declaration), if it decodes;
+4. a charset the container declares (``<meta charset>``, the XML declaration), if it decodes
+   to plausible text (scored as in 5; otherwise it only joins the candidates);
 5. otherwise candidates — GB18030 (covers GBK/GB2312), Big5 (CP950), Windows-1252, BOM-less
    UTF-16 when the high bytes look like CJK, and whatever charset-normalizer proposes — are
    each decoded strictly on a sample and scored by how plausible their non-ASCII characters
@@ -38,6 +39,7 @@ __all__ = ["Decoded", "decode_text"]
 
 SAMPLE_BYTES = 256 * 1024
 MIN_SCORE = 0.3
+DECLARED_SCORE = 0.45
 CONFIDENT = 0.9
 
 # Frequent Simplified Chinese characters; their Traditional forms are added with OpenCC, so
@@ -179,19 +181,24 @@ def decode_text(data: bytes, *, declared: str | None = None) -> Decoded:
     text = _strict(data, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8")
+    extra = []
     if declared:
         name = _codec_name(declared)
         if name is not None and name not in ("utf-8", "utf-16-le", "utf-16-be"):
             text = _strict(data, name)
-            if text is not None:
+            # A wrong declaration (Big5 bytes labelled GBK) decodes too, to rare characters.
+            if text is not None and _plausibility(text[:SAMPLE_BYTES])[0] >= DECLARED_SCORE:
                 return Decoded(text, name)
-    return _detect(data, head)
+            extra.append(name)
+    return _detect(data, head, extra)
 
 
-def _detect(data: bytes, head: bytes) -> Decoded:
+def _detect(data: bytes, head: bytes, extra: list[str] | None = None) -> Decoded:
     final = len(head) == len(data)
     scored: list[tuple[float, int, str, str]] = []  # (score, characters scored, name, sample)
-    for name in _candidates(head):
+    names = _candidates(head)
+    names += [name for name in extra or () if name not in names]
+    for name in names:
         sample = _strict(head, name, final=final)
         if sample is None:
             continue

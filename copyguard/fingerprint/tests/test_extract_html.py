@@ -221,6 +221,12 @@ def test_it_closes_a_head_that_the_page_never_closes():
     assert html_to_text(source).text == "Visible text."
 
 
+def test_an_unclosed_title_does_not_swallow_the_page():
+    result = html_to_text("<html><head><title>Harbour news<body><p>Visible text.</p>")
+
+    assert (result.title, result.text) == ("Harbour news", "Visible text.")
+
+
 @pytest.mark.parametrize(
     "source",
     [

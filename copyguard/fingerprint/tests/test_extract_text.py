@@ -110,6 +110,12 @@ def test_it_uses_a_declared_charset_when_the_bytes_are_not_utf8():
     assert (result.text, result.encoding) == ("Grüße aus Köln", "cp1252")
 
 
+def test_it_does_not_trust_a_declared_charset_that_decodes_to_rare_characters():
+    result = decode_text(HANT.encode("big5"), declared="gbk")
+
+    assert (result.text, result.encoding) == (HANT, "big5")
+
+
 @pytest.mark.parametrize(
     ("text", "encoding"),
     [

@@ -66,7 +66,7 @@ def extract(
         raise ExtractionError(f"{detected} files are not supported yet")
     if detected == "code":
         # Content-only language guesses are weak: only for files the caller calls code.
-        return extract_code(data, filename, guess=media == "code")
+        return extract_code(data, filename, guess=media == "code", limits=limits)
     return _extract_document(data, detect_format(filename, head), limits)
 
 

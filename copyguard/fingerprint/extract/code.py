@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 
-from .limits import Extracted, ExtractionError
+from .limits import DEFAULT_LIMITS, Extracted, ExtractionError, Limits
 from .text import decode_text
 
 __all__ = ["extract_code", "lexer_for"]
@@ -20,9 +20,13 @@ _SAMPLE_CHARS = 65536
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
 
 
-def extract_code(data: bytes, filename: str | None, *, guess: bool) -> Extracted:
+def extract_code(
+    data: bytes, filename: str | None, *, guess: bool, limits: Limits = DEFAULT_LIMITS
+) -> Extracted:
     """``data`` as source code; ``guess`` allows content-only language detection."""
     decoded = decode_text(data)
+    if len(decoded.text) > limits.max_chars:
+        raise ExtractionError(f"too much text: more than {limits.max_chars} characters")
     lexer = lexer_for(decoded.text, filename, guess=guess)
     if lexer is None:
         raise ExtractionError("cannot tell the programming language")

@@ -7,7 +7,9 @@ split the page into blocks (joined by line breaks); white space is collapsed as 
 would (except in ``pre``). Each character keeps its source offset; an entity's characters
 point at its ``&``.
 
-For web pages (:func:`extract_html`) trafilatura decides what the main content is. Its output
+For web pages (:func:`extract_html`) trafilatura decides what the main content is, with
+comments included and recall favoured: pirated text is often pasted into a forum reply, and
+the matcher copes with unrelated text around a copy better than with a copy dropped. Its output
 is plain text without positions, so each of our blocks is kept when trafilatura's text
 contains it: long blocks anywhere (exactly, or by six of eight evenly spaced 12-character
 shingles when trafilatura changed a few characters), short blocks ("Home", "Share") only
@@ -340,7 +342,7 @@ def main_content(source: str, blocks: list[Block]) -> tuple[list[Block], str]:
         import trafilatura
 
         main = trafilatura.extract(
-            source, include_comments=False, include_tables=True, deduplicate=False
+            source, include_comments=True, include_tables=True, favor_recall=True, deduplicate=False
         )
     except Exception:  # trafilatura is a heuristic on hostile input: fall back to ours
         main = None

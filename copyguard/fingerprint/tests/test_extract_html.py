@@ -91,6 +91,24 @@ def test_it_keeps_the_article_and_drops_navigation_ads_and_footer(sample, langua
     assert_offsets_map_back(result, source)
 
 
+def test_it_keeps_a_chapter_pasted_into_a_forum_comment():
+    # Pirated text often sits in comments and replies: they are content, not furniture.
+    comment = "".join(f"<p>{p}</p>" for p in paragraphs(HANS))
+    source = page(["Does anyone have the chapter about the old bookshop? Please share it here."])
+    source = source.replace(
+        "</main>",
+        f'<section id="comments" class="comments"><div class="comment"><span class="author">'
+        f"reader42</span>{comment}</div></section></main>",
+    )
+
+    result = extract(source.encode(), filename="thread.html")
+
+    for paragraph in paragraphs(HANS):
+        assert paragraph in result.text
+    assert AD not in result.text
+    assert_offsets_map_back(result, source)
+
+
 def test_it_maps_entities_to_their_ampersand():
     body = paragraphs(EN)
     body[0] = "Fish &amp; chips, &lt;tags&gt;, &#x4E2D;&#25991; and &eacute;t&eacute; " + body[0]

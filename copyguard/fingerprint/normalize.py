@@ -9,9 +9,10 @@ code point through one lookup table, built once per process and cached:
    surrogates (Cs), private use (Co) and unassigned code points (Cn) outside the CJK blocks;
 2. code points that are **dropped as ignorable** (they do not end a word): combining marks
    (Mn, Mc, Me — diacritics, variation selectors), format characters (Cf — soft hyphen,
-   zero-width joiners, BOM, tags), apostrophes (``'`` ``’`` ``ʼ`` ``＇``, so ``don’t`` is one
-   word) and everything above plane 3 (tags, supplementary variation selectors, supplementary
-   private use);
+   zero-width joiners, BOM, tags), the punctuation that joins parts of one word — apostrophes
+   (``'`` ``’`` ``ʼ`` ``＇``), hyphens (``-`` U+2010 U+2011) and connectors (Pc, ``_``) — so
+   ``don’t``, ``well-known`` and ``add_to_list`` are one word each, and everything above plane 3
+   (tags, supplementary variation selectors, supplementary private use);
 3. every letter or digit (L*, N*) becomes ``casefold(NFKC(c))`` with diacritics removed (NFD, marks
    dropped, NFC), Traditional Chinese characters replaced by Simplified ones (opencc ``t2s``
    applied to single characters), and anything that is not a letter or digit in the result
@@ -71,8 +72,8 @@ CHAR_TOKEN_RANGES: tuple[tuple[int, int], ...] = (
     (0xF900, 0xFAFF),  # CJK compatibility ideographs
     (0x20000, 0x3FFFF),  # CJK extensions B-H, compatibility supplement
 )
-#: Punctuation that joins the parts of a word rather than separating words.
-_APOSTROPHES = (0x27, 0x2019, 0x2BC, 0xFF07)
+#: Punctuation that joins the parts of a word rather than separating words (besides Pc).
+_JOINERS = (0x27, 0x2019, 0x2BC, 0xFF07, 0x2D, 0x2010, 0x2011)
 _IDEOGRAPH_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
 
 
@@ -176,9 +177,9 @@ def _tables() -> _Tables:
             elif s:
                 lut[cp] = EXPAND_FLAG | len(expansions)
                 expansions.append(s)
-        elif c0 != "M" and cat != "Cf":
+        elif c0 != "M" and cat != "Cf" and cat != "Pc":
             lut[cp] = BREAK
-    lut[list(_APOSTROPHES)] = IGNORE
+    lut[list(_JOINERS)] = IGNORE
     # t2s on every ideograph a letter can map to, applied to single results and expansions.
     t2s = _t2s_map("".join(map(chr, ideo_cps.tolist())))
     table = np.arange(LUT_SIZE + 1, dtype=np.uint32)

@@ -108,11 +108,11 @@ def embed(rng: random.Random, excerpt: str, filler: str, share: float = 0.8) -> 
 
 
 def ocr_noise(rng: random.Random, text: str, rate: float = 0.03, alphabet: str = "") -> str:
-    """Substitute or drop ``rate`` of the letters (half each), like a poor OCR."""
+    """Substitute or drop ``rate`` of the characters but line breaks (half each), like a poor OCR."""
     alphabet = alphabet or _ENGLISH_LETTERS
     out = []
     for ch in text:
-        if ch.isalnum() and rng.random() < rate:
+        if ch != "\n" and rng.random() < rate:
             if rng.random() < 0.5:
                 out.append(rng.choice(alphabet))
             continue

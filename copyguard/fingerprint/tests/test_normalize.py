@@ -37,11 +37,11 @@ def test_it_removes_diacritics_precomposed_or_not():
     assert normalize("café naïve").text == normalize("cafe\u0301 nai\u0308ve").text == "cafenaive"
 
 
-def test_marks_and_apostrophes_do_not_break_words_but_separators_do():
-    n = normalize("nai\u0308ve don't well-known")
-    assert n.text == "naivedontwellknown"
+def test_marks_apostrophes_hyphens_and_connectors_join_words_other_punctuation_breaks():
+    n = normalize("nai\u0308ve don't well-known add_item; end.next")
+    assert n.text == "naivedontwellknownadditemendnext"
     breaks = [i for i in range(len(n)) if n.breaks[i]]
-    assert breaks == [0, 5, 9, 13]
+    assert breaks == [0, 5, 9, 18, 25, 28]
 
 
 def test_empty_and_unprintable_input():

@@ -1,0 +1,650 @@
+"""From index hits to matches: diagonal clustering, segments, score and coverage.
+
+The caller supplies the query's fingerprints and the index hits (``Index.search``). Per reference
+work, algorithm v0:
+
+1. every hit is a point ``(query offset, diagonal = reference offset - query offset)``; hits are
+   sorted by (work, diagonal band of ``BAND`` characters, query position) and consecutive hits are
+   chained when the query gap is at most ``gap`` token weight and the diagonal moves by at most
+   ``DIAG_SLACK + DIAG_DRIFT * distance`` characters (OCR drops and re-flowed white space shift it);
+2. chains are merged across band edges and over noise: sorted by (work, query start), neighbours
+   that continue each other's diagonal are joined, first among all chains, then among the strong
+   ones only, so a stray hit between two halves of a copy does not cut it;
+3. a chain's **evidence** is ``min(span, covered / DENSITY)`` in token weight, where ``span`` is the
+   query weight from its first k-gram to its last and ``covered`` the weight covered by matched
+   k-grams — a dense run of matches counts in full, scattered coincidences count little;
+4. chains with evidence ≥ ``segment_min`` become **segments** (query span ↔ reference span, in
+   character offsets of both texts); the work's evidence E is their sum and its **score** is
+   ``E^g / (E^g + E0^g)`` (g = ``gamma``), so ``score ≥ DEFAULT_THRESHOLD = 0.5`` exactly when E ≥ E0.
+   E0 (``min_evidence``) is the calibrated minimum copied amount: 320 weight = 40 words or 64 CJK
+   characters of aligned text, above the short common quotations that must not match (≤ 30 words);
+5. **coverage**: share of the query's and of the reference's characters inside segments.
+
+``Matcher`` wraps index, fingerprinting and alignment for texts and code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from copyguard.fingerprint.index import Hits, Index
+from copyguard.fingerprint.text import Fingerprints, Tokens, gen_text_fingerprints, tokenize
+
+__all__ = [
+    "CODE_EVIDENCE",
+    "DEFAULT_THRESHOLD",
+    "TEXT_EVIDENCE",
+    "Coverage",
+    "EvidenceParams",
+    "Match",
+    "MatchSegment",
+    "Matcher",
+    "align",
+    "coverage",
+    "find_chains",
+    "score_from_evidence",
+    "verify_chain",
+]
+
+DEFAULT_THRESHOLD = 0.5
+BAND = 256
+DIAG_SLACK = 24
+DIAG_DRIFT = 0.2
+DENSITY = 0.5
+_MERGE_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class EvidenceParams:
+    """How much aligned text (in token weight) makes a copy, per media type."""
+
+    min_evidence: float  # E0: evidence at which the score is 0.5
+    segment_min: float  # a chain below this is not a segment
+    gap: float  # largest query gap (token weight) inside one chain
+    gamma: float = 4.0  # steepness of the score around E0
+
+
+#: Text: word tokens weigh 8, CJK characters 5 (text.py); k-grams weigh 40.
+TEXT_EVIDENCE = EvidenceParams(min_evidence=300.0, segment_min=96.0, gap=160.0)
+#: Code: every normalised token weighs 1 (code.py).
+CODE_EVIDENCE = EvidenceParams(min_evidence=120.0, segment_min=40.0, gap=40.0)
+
+
+@dataclass(frozen=True)
+class MatchSegment:
+    """A copied passage: character spans in the query and in the reference text."""
+
+    query: tuple[int, int]
+    reference: tuple[int, int]
+    evidence: float = 0.0
+
+    def as_dict(self) -> dict[str, list[int]]:
+        return {"query": list(self.query), "reference": list(self.reference)}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    query: float  # share of the query's characters that are copied
+    reference: float  # share of the reference's characters found in the query
+
+
+@dataclass(frozen=True)
+class Match:
+    reference_id: str | int
+    score: float
+    match: bool
+    segments: list[MatchSegment] = field(default_factory=list)
+    coverage: Coverage = Coverage(0.0, 0.0)
+    evidence: float = 0.0
+
+
+def score_from_evidence(evidence: np.ndarray | float, params: EvidenceParams) -> np.ndarray:
+    e = np.asarray(evidence, dtype=np.float64)
+    ratio = np.power(np.maximum(e, 0.0) / params.min_evidence, params.gamma)
+    return ratio / (1.0 + ratio)
+
+
+@dataclass
+class _Chains:
+    """Per-chain summaries (parallel arrays)."""
+
+    work: np.ndarray
+    w_first: np.ndarray  # query weight at the chain's first k-gram start
+    w_last: np.ndarray  # query weight at its last k-gram end
+    q_start: np.ndarray
+    q_end: np.ndarray
+    r_start: np.ndarray
+    r_end: np.ndarray
+    q_last: np.ndarray  # query start of the last hit
+    d_first: np.ndarray  # diagonal at the first hit
+    d_last: np.ndarray  # diagonal at the last hit
+    covered: np.ndarray
+    hits: np.ndarray
+
+    def evidence(self) -> np.ndarray:
+        span = (self.w_last - self.w_first).astype(np.float64)
+        return np.minimum(span, self.covered / DENSITY)
+
+    def take(self, idx: np.ndarray) -> _Chains:
+        return _Chains(**{k: v[idx] for k, v in self.__dict__.items()})
+
+
+def _chain_hits(fp: Fingerprints, hits: Hits, params: EvidenceParams) -> _Chains:
+    q = hits.query
+    qs = fp.start[q]
+    ws = fp.wstart[q]
+    we = fp.wend[q]
+    diag = hits.ref_start - qs
+    band = np.floor_divide(diag, BAND)
+    order = np.lexsort((ws, band, hits.work))
+    work, band, qs, ws, we, diag = (a[order] for a in (hits.work, band, qs, ws, we, diag))
+    qe = fp.end[q][order]
+    rs = hits.ref_start[order]
+    re = rs + hits.ref_length[order]
+    n = len(order)
+    new = np.ones(n, dtype=bool)
+    if n > 1:
+        dq = qs[1:] - qs[:-1]
+        new[1:] = (
+            (work[1:] != work[:-1])
+            | (band[1:] != band[:-1])
+            | (ws[1:] - we[:-1] > params.gap)
+            | (np.abs(diag[1:] - diag[:-1]) > DIAG_SLACK + DIAG_DRIFT * np.abs(dq))
+        )
+    cid = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    # Covered weight: union of [ws, we) per chain (hits are sorted by ws inside a chain).
+    offset = cid.astype(np.float64) * float(max(int(we.max()) + 1, 1))
+    reach = np.maximum.accumulate(we + offset) - offset
+    prev = np.empty(n, dtype=np.float64)
+    prev[0] = -np.inf
+    prev[1:] = reach[:-1]
+    prev[new] = -np.inf
+    gain = np.maximum(0.0, we - np.maximum(ws, prev))
+    ends = np.append(starts[1:], n) - 1
+    return _Chains(
+        work=work[starts],
+        w_first=ws[starts],
+        w_last=np.maximum.reduceat(we, starts),
+        q_start=qs[starts],
+        q_end=np.maximum.reduceat(qe, starts),
+        r_start=np.minimum.reduceat(rs, starts),
+        r_end=np.maximum.reduceat(re, starts),
+        q_last=qs[ends],
+        d_first=diag[starts],
+        d_last=diag[ends],
+        covered=np.add.reduceat(gain, starts),
+        hits=np.diff(np.append(starts, n)),
+    )
+
+
+def _merge_chains(chains: _Chains, params: EvidenceParams) -> _Chains:
+    """Join chains that continue each other's diagonal (vectorised, a few rounds)."""
+    for _ in range(_MERGE_ROUNDS):
+        n = len(chains.work)
+        if n < 2:
+            return chains
+        order = np.lexsort((chains.w_first, chains.work))
+        c = chains.take(order)
+        # Overlapping chains must share the diagonal; a gap allows proportional drift.
+        dq = np.maximum(c.q_start[1:] - c.q_end[:-1], 0)
+        join = (
+            (c.work[1:] == c.work[:-1])
+            & (c.w_first[1:] - c.w_last[:-1] <= params.gap)
+            & (np.abs(c.d_first[1:] - c.d_last[:-1]) <= DIAG_SLACK + DIAG_DRIFT * dq)
+        )
+        if not join.any():
+            return c
+        new = np.r_[True, ~join]
+        starts = np.flatnonzero(new)
+        gid = np.cumsum(new) - 1
+        by_last = np.lexsort((c.q_last, gid))
+        ends = by_last[np.append(starts[1:], n) - 1]  # the chain reaching furthest
+        w_last = np.maximum.reduceat(c.w_last, starts)
+        w_first = c.w_first[starts]
+        covered = np.minimum(np.add.reduceat(c.covered, starts), (w_last - w_first).astype(float))
+        chains = _Chains(
+            work=c.work[starts],
+            w_first=w_first,
+            w_last=w_last,
+            q_start=np.minimum.reduceat(c.q_start, starts),
+            q_end=np.maximum.reduceat(c.q_end, starts),
+            r_start=np.minimum.reduceat(c.r_start, starts),
+            r_end=np.maximum.reduceat(c.r_end, starts),
+            q_last=c.q_last[ends],
+            d_first=c.d_first[starts],
+            d_last=c.d_last[ends],
+            covered=covered,
+            hits=np.add.reduceat(c.hits, starts),
+        )
+    return chains
+
+
+def _union_length(starts: np.ndarray, ends: np.ndarray) -> int:
+    """Length of the union of intervals ``[starts[i], ends[i])``."""
+    if len(starts) == 0:
+        return 0
+    order = np.argsort(starts, kind="stable")
+    s, e = starts[order], ends[order]
+    reach = np.maximum.accumulate(e)
+    prev = np.r_[s[0], reach[:-1]]
+    return int(np.maximum(0, e - np.maximum(s, prev)).sum())
+
+
+def _grouped_union(group_starts: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Per group, length of the union of ``[lo, hi)``; rows sorted by (group, lo)."""
+    n = len(lo)
+    first = np.zeros(n, dtype=bool)
+    first[group_starts] = True
+    gid = np.cumsum(first) - 1
+    offset = gid.astype(np.float64) * float(max(float(hi.max()) - float(lo.min()), 0.0) + 1.0)
+    shifted = hi - lo.min() + offset
+    reach = np.maximum.accumulate(shifted) - offset + lo.min()
+    prev = np.empty(n, dtype=np.float64)
+    prev[1:] = reach[:-1]
+    prev[first] = -np.inf
+    gain = np.maximum(0.0, hi - np.maximum(lo, prev))
+    return np.add.reduceat(gain, group_starts)
+
+
+@dataclass(frozen=True)
+class _Verified:
+    """A chain checked token by token against the reference text."""
+
+    evidence: float  # credited weight of the query tokens in the best stretch
+    query: tuple[int, int]
+    reference: tuple[int, int]
+    matched: np.ndarray  # query offsets of the tokens in the stretch
+    weights: np.ndarray  # their credit: weight if aligned, GAP_CREDIT x weight if not
+
+
+# -- verification ---------------------------------------------------------------------------
+#: With the reference text at hand (``Matcher`` keeps it) every promising chain is verified:
+#: both texts are tokenised around it, each query token is looked up near the chain's diagonal
+#: (a running median of its hits' offsets, ``VERIFY_BAND`` tokens either way for inserted or
+#: dropped words); it is aligned when it equals the reference token at the expected place, or
+#: a nearby one together with a neighbour (two tokens in a row: a lone common word a few places
+#: off does not count). The best-scoring stretch (+weight per aligned token, -``UNALIGNED_COST``
+#: x weight per other token) is the segment, and its credited weight the evidence — this counts
+#: a noisy 60-word copy as ~50 words where its surviving fingerprints span only ~30.
+VERIFY_MARGIN = 300
+VERIFY_BAND = 4
+VERIFY_MIN = 40.0
+VERIFY_LIMIT = 64
+#: Tokens inside the aligned stretch that do not align themselves (substituted words, OCR
+#: errors) count for this much: a copy with errors is still a copy of its whole length.
+GAP_CREDIT = 0.5
+#: What a token that does not align costs the stretch, against +1 for one that does.
+UNALIGNED_COST = 1.0
+#: Tokens at least this heavy (words, not single CJK characters) may align on their own.
+LONE_TOKEN_WEIGHT = 8
+
+
+def verify_chain(
+    query: str,
+    reference: str,
+    anchors: tuple[np.ndarray, np.ndarray],
+    q_span: tuple[int, int],
+    r_span: tuple[int, int],
+) -> _Verified | None:
+    """Align tokens of ``query`` and ``reference`` around one chain (see above).
+
+    ``anchors``: query and reference offsets of the chain's hits (k-gram starts);
+    ``q_span``/``r_span``: the chain's extent in both texts.
+    """
+    qa = max(0, q_span[0] - VERIFY_MARGIN)
+    ra = max(0, r_span[0] - VERIFY_MARGIN)
+    qt = tokenize(query[qa : q_span[1] + VERIFY_MARGIN])
+    rt = tokenize(reference[ra : r_span[1] + VERIFY_MARGIN])
+    n, m = len(qt), len(rt)
+    if n == 0 or m == 0 or len(anchors[0]) == 0:
+        return None
+    expected = np.arange(n, dtype=np.int64) + _token_shift(qt, rt, anchors, qa, ra)
+    q, r = qt.hashes, rt.hashes
+    weight = np.diff(qt.weights).astype(np.float64)
+    lone = weight >= LONE_TOKEN_WEIGHT
+    aligned = np.zeros(n, dtype=bool)
+    ref_at = np.full(n, -1, dtype=np.int64)
+    for delta in sorted(range(-VERIFY_BAND, VERIFY_BAND + 1), key=abs):
+        j = expected + delta
+        ok = (j >= 0) & (j < m)
+        jc = np.clip(j, 0, m - 1)
+        same = ok & (q == r[jc])
+        # A word equal to the expected one aligns by itself; anything else needs a neighbour.
+        pair = same & lone if delta == 0 else np.zeros(n, dtype=bool)
+        link = same[:-1] & same[1:] & (jc[1:] == jc[:-1] + 1)
+        pair[:-1] |= link
+        pair[1:] |= link
+        new = pair & ~aligned
+        ref_at[new] = jc[new]
+        aligned |= pair
+    if not aligned.any():
+        return None
+    step = np.where(aligned, weight, -UNALIGNED_COST * weight)
+    prefix = np.concatenate([[0.0], np.cumsum(step)])
+    low = np.minimum.accumulate(prefix)
+    end = int(np.argmax(prefix[1:] - low[:-1]))  # best stretch ends at token `end`
+    start = int(np.argmin(prefix[: end + 1]))  # ... and starts at token `start`
+    inside = np.zeros(n, dtype=bool)
+    inside[start : end + 1] = True
+    hit = np.flatnonzero(aligned & inside)
+    if len(hit) == 0:
+        return None
+    first, last = int(hit[0]), int(hit[-1])
+    credit = np.where(aligned[first : last + 1], 1.0, GAP_CREDIT) * weight[first : last + 1]
+    return _Verified(
+        evidence=float(credit.sum()),
+        query=(qa + int(qt.starts[first]), qa + int(qt.ends[last])),
+        reference=(ra + int(rt.starts[ref_at[first]]), ra + int(rt.ends[ref_at[last]])),
+        matched=qa + qt.starts[first : last + 1],
+        weights=credit,
+    )
+
+
+def _token_shift(
+    qt: Tokens, rt: Tokens, anchors: tuple[np.ndarray, np.ndarray], qa: int, ra: int
+) -> np.ndarray:
+    """Expected (reference token - query token) for every query token of the window.
+
+    Each hit gives one shift; a running median over the hits in query order discards the odd
+    hit on a repeated phrase, and the shift is interpolated between hits.
+    """
+    iq = np.searchsorted(qt.starts, anchors[0] - qa)
+    ir = np.searchsorted(rt.starts, anchors[1] - ra)
+    order = np.lexsort((ir, iq))
+    iq, shift = iq[order], (ir - iq)[order]
+    if len(shift) >= 3:
+        width = min(7, len(shift) - (1 - len(shift) % 2))
+        half = width // 2
+        padded = np.concatenate([np.repeat(shift[:1], half), shift, np.repeat(shift[-1:], half)])
+        windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+        shift = np.median(windows, axis=1)
+    keep = np.r_[True, iq[1:] != iq[:-1]]
+    return np.rint(np.interp(np.arange(len(qt)), iq[keep], shift[keep])).astype(np.int64)
+
+
+def find_chains(fp: Fingerprints, hits: Hits, params: EvidenceParams) -> tuple[_Chains, np.ndarray]:
+    """Diagonal chains of the hits, merged, sorted by (work, query position); their evidence."""
+    chains = _merge_chains(_chain_hits(fp, hits, params), params)
+    strong = chains.evidence() >= params.segment_min
+    if strong.any() and not strong.all():
+        # Merge again among the strong chains only, so that noise between them does not cut
+        # them apart; the weak ones stay as they are.
+        weak = chains.take(np.flatnonzero(~strong))
+        chains = _concat_chains(_merge_chains(chains.take(np.flatnonzero(strong)), params), weak)
+    order = np.lexsort((chains.w_first, chains.work))
+    chains = chains.take(order)
+    return chains, chains.evidence()
+
+
+def align(
+    fp: Fingerprints,
+    hits: Hits,
+    index: Index,
+    params: EvidenceParams = TEXT_EVIDENCE,
+    threshold: float = DEFAULT_THRESHOLD,
+    candidates: bool = False,
+    query_text: str | None = None,
+    reference_text: Callable[[str | int], str | None] | None = None,
+) -> list[Match]:
+    """Matches of one query against the works hit in ``index``, best first (module docstring).
+
+    With ``query_text`` and ``reference_text`` (work id → text or None), chains are verified
+    token by token (``verify_chain``) and evidence and segments come from the verification.
+    Only works with at least one segment are returned, unless ``candidates``: then every work
+    the index retrieved is, works without a segment scored by their best chain (for ranking).
+    """
+    if len(hits) == 0:
+        return []
+    chains, evidence = find_chains(fp, hits, params)
+    if not candidates and not (evidence >= min(params.segment_min, VERIFY_MIN)).any():
+        return []
+    works, starts = np.unique(chains.work, return_index=True)
+    bounds = np.append(starts, len(chains.work))
+    verified: dict[int, list[_Verified]] = {}
+    if query_text is not None and reference_text is not None:
+        verified = _verify(fp, hits, chains, evidence, index, query_text, reference_text)
+    segment = evidence >= params.segment_min
+    seg_evidence = np.where(segment, evidence, 0.0)
+    totals = np.add.reduceat(seg_evidence, starts)
+    # A stretch of the query is counted once even if it matches the reference several times.
+    lo = chains.w_first.astype(np.float64)
+    hi = np.where(segment, chains.w_last, chains.w_first).astype(np.float64)
+    totals = np.minimum(totals, _grouped_union(starts, lo, hi))
+    has_segment = np.add.reduceat(segment.astype(np.int64), starts) > 0
+    best = np.maximum.reduceat(evidence, starts)
+    matches = []
+    for k, w in enumerate(works.tolist()):
+        info = index.work(w)
+        a, b = int(bounds[k]), int(bounds[k + 1])
+        if w in verified:
+            parts = [v for v in verified.get(w, []) if v.evidence >= params.segment_min]
+            segments = [MatchSegment(v.query, v.reference, v.evidence) for v in parts]
+            total = _verified_total(parts)
+        else:
+            rows = a + np.flatnonzero(segment[a:b])
+            segments = [
+                MatchSegment(
+                    query=(int(chains.q_start[j]), int(chains.q_end[j])),
+                    reference=(int(chains.r_start[j]), int(min(chains.r_end[j], info.chars))),
+                    evidence=float(evidence[j]),
+                )
+                for j in rows.tolist()
+            ]
+            total = float(totals[k]) if has_segment[k] else 0.0
+        if not segments:
+            if not candidates:
+                continue
+            total = float(best[k])
+        segments.sort(key=lambda seg: seg.query)
+        score = float(score_from_evidence(total, params))
+        matches.append(
+            Match(
+                reference_id=info.id,
+                score=score,
+                match=score >= threshold and bool(segments),
+                segments=segments,
+                coverage=coverage(segments, fp.n_chars, info.chars),
+                evidence=total,
+            )
+        )
+    matches.sort(key=lambda m: (-m.score, str(m.reference_id)))
+    return matches
+
+
+def _verify(
+    fp: Fingerprints,
+    hits: Hits,
+    chains: _Chains,
+    evidence: np.ndarray,
+    index: Index,
+    query_text: str,
+    reference_text: Callable[[str | int], str | None],
+) -> dict[int, list[_Verified]]:
+    """Verify the most promising chains (at most ``VERIFY_LIMIT``) against reference texts."""
+    out: dict[int, list[_Verified]] = {}
+    todo = np.flatnonzero(evidence >= VERIFY_MIN)
+    todo = todo[np.argsort(-evidence[todo], kind="stable")][:VERIFY_LIMIT]
+    if len(todo) == 0:
+        return out
+    by_work = np.argsort(hits.work, kind="stable")
+    work_sorted = hits.work[by_work]
+    q_hit = fp.start[hits.query]
+    texts: dict[int, str | None] = {}
+    for c in todo.tolist():
+        w = int(chains.work[c])
+        if w not in texts:
+            texts[w] = reference_text(index.work(w).id)
+        reference = texts[w]
+        if reference is None:
+            continue
+        a, b = np.searchsorted(work_sorted, [w, w + 1])
+        mine = by_work[a:b]
+        q_span = (int(chains.q_start[c]), int(chains.q_end[c]))
+        r_span = (int(chains.r_start[c]), int(chains.r_end[c]))
+        qh, rh = q_hit[mine], hits.ref_start[mine]
+        inside = (qh >= q_span[0]) & (qh < q_span[1]) & (rh >= r_span[0]) & (rh < r_span[1])
+        result = verify_chain(query_text, reference, (qh[inside], rh[inside]), q_span, r_span)
+        out.setdefault(w, [])
+        if result is not None:
+            out[w].append(result)
+    return out
+
+
+def _verified_total(parts: list[_Verified]) -> float:
+    """Aligned weight over all verified chains of a work, each query token counted once."""
+    if not parts:
+        return 0.0
+    offsets = np.concatenate([p.matched for p in parts])
+    weights = np.concatenate([p.weights for p in parts])
+    _, first = np.unique(offsets, return_index=True)
+    return float(weights[first].sum())
+
+
+def _concat_chains(a: _Chains, b: _Chains) -> _Chains:
+    return _Chains(**{k: np.concatenate([v, getattr(b, k)]) for k, v in a.__dict__.items()})
+
+
+def coverage(segments: list[MatchSegment], query_chars: int, reference_chars: int) -> Coverage:
+    """Shares of the query and of the reference inside the segments."""
+    if not segments:
+        return Coverage(0.0, 0.0)
+    q = np.array([s.query for s in segments], dtype=np.int64)
+    r = np.array([s.reference for s in segments], dtype=np.int64)
+    return Coverage(
+        min(1.0, _union_length(q[:, 0], q[:, 1]) / max(1, query_chars)),
+        min(1.0, _union_length(r[:, 0], r[:, 1]) / max(1, reference_chars)),
+    )
+
+
+class Matcher:
+    """Register reference texts or code and find them in queries.
+
+    Keeps the reference texts (unless ``keep_texts=False``) to place segment edges exactly.
+
+    >>> m = Matcher()
+    >>> m.add_reference("book-1", book_text)            # doctest: +SKIP
+    >>> m.query(page_text)                              # doctest: +SKIP
+    [Match(reference_id='book-1', score=0.97, match=True, segments=[...], ...)]
+    """
+
+    MEDIA = ("text", "code")
+
+    def __init__(
+        self, threshold: float = DEFAULT_THRESHOLD, shard_bits: int = 2, keep_texts: bool = True
+    ) -> None:
+        self.threshold = threshold
+        self.keep_texts = keep_texts
+        self.indexes = {media: Index(shard_bits=shard_bits) for media in self.MEDIA}
+        self.texts: dict[tuple[str, str | int], str] = {}
+
+    def _check_media(self, media: str) -> None:
+        if media not in self.MEDIA:
+            raise ValueError(f"unsupported media {media!r}; expected one of {self.MEDIA}")
+
+    def fingerprints(
+        self,
+        text: str,
+        media: str = "text",
+        language: str | None = None,
+        filename: str | None = None,
+    ) -> Fingerprints:
+        self._check_media(media)
+        if media == "code":
+            from copyguard.fingerprint.code import gen_code_fingerprints
+
+            return gen_code_fingerprints(text, language=language, filename=filename)
+        return gen_text_fingerprints(text)
+
+    def add_reference(
+        self,
+        reference_id: str | int,
+        text: str,
+        media: str = "text",
+        language: str | None = None,
+        filename: str | None = None,
+    ) -> None:
+        """Register (or replace) a reference work."""
+        fp = self.fingerprints(text, media, language, filename)
+        self.indexes[media].add(reference_id, fp, media=media)
+        if self.keep_texts:
+            self.texts[(media, reference_id)] = text
+
+    def remove_reference(self, reference_id: str | int) -> None:
+        for media, index in self.indexes.items():
+            if reference_id in index:
+                index.delete(reference_id)
+                self.texts.pop((media, reference_id), None)
+
+    def query(
+        self,
+        text: str,
+        media: str = "text",
+        language: str | None = None,
+        filename: str | None = None,
+        threshold: float | None = None,
+        candidates: bool = False,
+    ) -> list[Match]:
+        """References the query shares a segment with, best first (``match`` = the decision).
+
+        ``candidates=True`` also lists references that were retrieved without a segment.
+        """
+        fp = self.fingerprints(text, media, language, filename)
+        return self.query_fingerprints(fp, media, threshold, candidates, query_text=text)
+
+    def query_fingerprints(
+        self,
+        fp: Fingerprints,
+        media: str = "text",
+        threshold: float | None = None,
+        candidates: bool = False,
+        query_text: str | None = None,
+    ) -> list[Match]:
+        """Like ``query`` for precomputed fingerprints; verified if ``query_text`` is given."""
+        self._check_media(media)
+        index = self.indexes[media]
+        params = CODE_EVIDENCE if media == "code" else TEXT_EVIDENCE
+        limit = self.threshold if threshold is None else threshold
+        texts = None
+        if media == "text" and query_text is not None and self.texts:
+            texts = self._reference_text
+        return align(fp, index.search(fp), index, params, limit, candidates, query_text, texts)
+
+    def _reference_text(self, reference_id: str | int) -> str | None:
+        return self.texts.get(("text", reference_id))
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the indexes (and the kept reference texts) under directory ``path``."""
+        for media, index in self.indexes.items():
+            index.save(Path(path) / media)
+            if self.keep_texts:
+                lines = [
+                    json.dumps({"id": key[1], "text": value}, ensure_ascii=False)
+                    for key, value in self.texts.items()
+                    if key[0] == media
+                ]
+                (Path(path) / media / "texts.jsonl").write_text(
+                    "".join(line + "\n" for line in lines), encoding="utf-8"
+                )
+
+    @classmethod
+    def open(
+        cls, path: str | os.PathLike, threshold: float = DEFAULT_THRESHOLD, mmap: bool = True
+    ) -> Matcher:
+        matcher = cls(threshold=threshold)
+        for media in cls.MEDIA:
+            where = Path(path) / media
+            if (where / "manifest.json").exists():
+                matcher.indexes[media] = Index.open(where, mmap=mmap)
+            if (where / "texts.jsonl").exists():
+                with (where / "texts.jsonl").open(encoding="utf-8") as lines:
+                    for line in lines:
+                        entry = json.loads(line)
+                        matcher.texts[(media, entry["id"])] = entry["text"]
+        return matcher

@@ -1,0 +1,189 @@
+# ruff: noqa: RUF001  (full-width and CJK punctuation are test data here)
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from copyguard.fingerprint.match import DEFAULT_THRESHOLD, Match, Matcher
+from copyguard.fingerprint.tests import synthetic as S
+
+
+def _iou(a, b):
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union
+
+
+def _words(text, start, count):
+    spans = [i for i, c in enumerate(text) if c == " " and i > start][: count + 1]
+    a = text.index(" ", start) + 1
+    return a, spans[count - 1] if len(spans) >= count else len(text)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    rng = random.Random(42)
+    english = {f"en-{i}": S.zipf_english(rng, 1500) for i in range(8)}
+    chinese = {f"zh-{i}": S.zipf_chinese(rng, 3000) for i in range(8)}
+    fillers = {
+        "en": S.zipf_english(random.Random(7), 4000),
+        "zh": S.zipf_chinese(random.Random(8), 8000),
+    }
+    return english, chinese, fillers
+
+
+@pytest.fixture(scope="module")
+def matcher(corpus):
+    english, chinese, _ = corpus
+    m = Matcher()
+    for k, v in {**english, **chinese}.items():
+        m.add_reference(k, v)
+    return m
+
+
+def _excerpt(rng, text, lang, size):
+    if lang == "en":
+        starts = [i + 1 for i, c in enumerate(text) if c == " "]
+        i = rng.randrange(0, len(starts) - size - 1)
+        a = starts[i]
+        b = starts[i + size] - 1
+    else:
+        cjk = [i for i, c in enumerate(text) if "\u4e00" <= c <= "\u9fff"]
+        i = rng.randrange(0, len(cjk) - size)
+        a, b = cjk[i], cjk[i + size - 1] + 1
+    return a, b
+
+
+def _best(results, rid) -> Match | None:
+    return next((r for r in results if r.reference_id == rid), None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "size", "transform"),
+    [
+        ("en", 60, "none"),
+        ("en", 60, "ocr"),
+        ("en", 60, "subst"),
+        ("zh", 200, "none"),
+        ("zh", 200, "ocr"),
+        ("zh", 200, "traditional"),
+    ],
+)
+def test_it_finds_an_excerpt_embedded_in_unrelated_text_and_locates_it(
+    corpus, matcher, lang, size, transform
+):
+    english, chinese, fillers = corpus
+    refs = english if lang == "en" else chinese
+    rng = random.Random(f"{lang}{transform}")
+    for trial in range(3):
+        rid = f"{lang}-{trial}"
+        a, b = _excerpt(rng, refs[rid], lang, size)
+        excerpt = refs[rid][a:b]
+        if transform == "ocr":
+            excerpt = S.ocr_noise(rng, excerpt, 0.03, S.cjk_alphabet() if lang == "zh" else "")
+        elif transform == "subst":
+            excerpt = S.substitute_words(rng, excerpt, 0.10)
+        elif transform == "traditional":
+            excerpt = S.to_traditional(excerpt)
+        page, offset = S.embed(rng, excerpt, fillers[lang], 0.8)
+        results = matcher.query(page)
+        best = _best(results, rid)
+        assert best is not None and best.match, (
+            trial,
+            [(r.reference_id, r.evidence) for r in results],
+        )
+        assert 0.0 <= best.score <= 1.0 and best.score >= DEFAULT_THRESHOLD
+        assert [r.reference_id for r in results if r.match] == [rid]
+        q = (min(s.query[0] for s in best.segments), max(s.query[1] for s in best.segments))
+        r = (min(s.reference[0] for s in best.segments), max(s.reference[1] for s in best.segments))
+        assert _iou(q, (offset, offset + len(excerpt))) >= 0.9
+        assert _iou(r, (a, b)) >= 0.9
+        assert 0 < best.coverage.query <= 1 and 0 < best.coverage.reference <= 1
+
+
+@pytest.mark.parametrize(("lang", "size"), [("en", 30), ("en", 15), ("zh", 30), ("zh", 12)])
+def test_short_common_quotations_do_not_match(corpus, matcher, lang, size):
+    english, chinese, fillers = corpus
+    refs = english if lang == "en" else chinese
+    rng = random.Random(size)
+    for trial in range(5):
+        rid = f"{lang}-{trial}"
+        a, b = _excerpt(rng, refs[rid], lang, size)
+        page, _ = S.embed(rng, refs[rid][a:b], fillers[lang], 0.9)
+        results = matcher.query(page)
+        assert not any(r.match for r in results), [(r.reference_id, r.evidence) for r in results]
+
+
+def test_unrelated_text_matches_nothing(corpus, matcher):
+    _, _, fillers = corpus
+    assert not any(r.match for r in matcher.query(fillers["en"][:6000]))
+    assert not any(r.match for r in matcher.query(fillers["zh"][:3000]))
+
+
+def test_a_whole_copy_matches_with_full_coverage(corpus, matcher):
+    english, _, _ = corpus
+    [best] = [r for r in matcher.query(english["en-5"]) if r.match]
+    assert best.reference_id == "en-5" and best.score > 0.99
+    assert best.coverage.query > 0.98 and best.coverage.reference > 0.98
+
+
+def test_reordered_paragraphs_give_one_segment_each(corpus, matcher):
+    _, chinese, fillers = corpus
+    text = chinese["zh-6"]
+    pieces = [text[0:400], text[1000:1400], text[2000:2400]]
+    page = fillers["zh"][:300] + "\n" + pieces[2] + "\n" + pieces[0] + "\n" + pieces[1]
+    best = _best(matcher.query(page), "zh-6")
+    assert best is not None and best.match
+    refs = sorted(s.reference for s in best.segments)
+    assert len(refs) == 3
+    for got, want in zip(refs, [(0, 400), (1000, 1400), (2000, 2400)], strict=True):
+        assert _iou(got, want) >= 0.9
+
+
+def test_candidates_include_retrieved_references_without_segments(corpus, matcher):
+    english, _, fillers = corpus
+    rng = random.Random(3)
+    a, b = _excerpt(rng, english["en-1"], "en", 8)  # longer than the 7-word guarantee
+    page, _ = S.embed(rng, english["en-1"][a:b], fillers["en"], 0.9)
+    assert not matcher.query(page)
+    ranked = matcher.query(page, candidates=True)
+    assert any(r.reference_id == "en-1" and not r.segments for r in ranked)
+    assert all(not r.match for r in ranked)
+
+
+def test_index_only_mode_still_finds_copies(corpus):
+    english, _, fillers = corpus
+    m = Matcher(keep_texts=False)
+    for k, v in english.items():
+        m.add_reference(k, v)
+    a, b = 2000, 5000
+    page, offset = S.embed(random.Random(1), english["en-2"][a:b], fillers["en"], 0.5)
+    best = _best(m.query(page), "en-2")
+    assert best is not None and best.match
+    assert _iou(best.segments[0].query, (offset, offset + b - a)) > 0.8
+
+
+def test_matcher_save_open_round_trip(tmp_path, corpus):
+    english, _, _ = corpus
+    m = Matcher()
+    m.add_reference("a", english["en-0"])
+    m.add_reference("b", english["en-1"])
+    m.save(tmp_path)
+    opened = Matcher.open(tmp_path)
+    page = english["en-1"][500:3000]
+    assert [(r.reference_id, r.segments) for r in opened.query(page)] == [
+        (r.reference_id, r.segments) for r in m.query(page)
+    ]
+    opened.remove_reference("b")
+    assert not opened.query(page)
+
+
+def test_unknown_media_is_refused(matcher):
+    with pytest.raises(ValueError, match="unsupported media"):
+        matcher.query("text", media="image")
+
+
+def test_empty_queries(matcher):
+    assert matcher.query("") == []
+    assert matcher.query("，。") == []

@@ -28,23 +28,34 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
+from copyguard.fingerprint.code import K_TOKENS, WINDOW_TOKENS
 from copyguard.fingerprint.index import Hits, Index
-from copyguard.fingerprint.text import Fingerprints, Tokens, gen_text_fingerprints, tokenize
+from copyguard.fingerprint.text import (
+    Fingerprints,
+    Tokens,
+    fingerprint_tokens,
+    gen_text_fingerprints,
+    tokenize,
+)
 
 __all__ = [
     "CODE_EVIDENCE",
     "DEFAULT_THRESHOLD",
     "TEXT_EVIDENCE",
+    "CodeWindows",
     "Coverage",
     "EvidenceParams",
     "Match",
     "MatchSegment",
     "Matcher",
+    "TextWindows",
+    "TokenSource",
     "align",
     "coverage",
     "find_chains",
@@ -68,12 +79,13 @@ class EvidenceParams:
     segment_min: float  # a chain below this is not a segment
     gap: float  # largest query gap (token weight) inside one chain
     gamma: float = 4.0  # steepness of the score around E0
+    coverage_boost: float = 0.0  # evidence x (1 + boost x share of the reference found)
 
 
 #: Text: word tokens weigh 8, CJK characters 5 (text.py); k-grams weigh 40.
 TEXT_EVIDENCE = EvidenceParams(min_evidence=300.0, segment_min=96.0, gap=160.0)
 #: Code: every normalised token weighs 1 (code.py).
-CODE_EVIDENCE = EvidenceParams(min_evidence=120.0, segment_min=40.0, gap=40.0)
+CODE_EVIDENCE = EvidenceParams(min_evidence=360.0, segment_min=40.0, gap=120.0, coverage_boost=2.0)
 
 
 @dataclass(frozen=True)
@@ -276,7 +288,7 @@ class _Verified:
 VERIFY_MARGIN = 300
 VERIFY_BAND = 4
 VERIFY_MIN = 40.0
-VERIFY_LIMIT = 64
+VERIFY_LIMIT = 256
 #: Tokens inside the aligned stretch that do not align themselves (substituted words, OCR
 #: errors) count for this much: a copy with errors is still a copy of its whole length.
 GAP_CREDIT = 0.5
@@ -286,26 +298,66 @@ UNALIGNED_COST = 1.0
 LONE_TOKEN_WEIGHT = 8
 
 
+class TokenSource(Protocol):
+    """Tokens of one text, by character window (offsets are absolute in the text)."""
+
+    def window(self, start: int, stop: int) -> Tokens: ...
+
+
+class TextWindows:
+    """Text tokens of a window, tokenised on demand (cheap: only the window is read)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def window(self, start: int, stop: int) -> Tokens:
+        start = max(0, start)
+        t = tokenize(self.text[start:stop])
+        return replace(t, starts=t.starts + start, ends=t.ends + start)
+
+
+class CodeWindows:
+    """Code tokens of a window, cut from the whole file's tokens (lexed once, lazily)."""
+
+    def __init__(self, text: str, language: str | None = None, filename: str | None = None):
+        self.text, self.language, self.filename = text, language, filename
+        self._tokens: Tokens | None = None
+
+    def window(self, start: int, stop: int) -> Tokens:
+        if self._tokens is None:
+            from copyguard.fingerprint.code import code_tokens
+
+            self._tokens = code_tokens(self.text, self.language, self.filename)
+        t = self._tokens
+        lo, hi = np.searchsorted(t.starts, [max(0, start), stop])
+        return replace(
+            t,
+            hashes=t.hashes[lo:hi],
+            starts=t.starts[lo:hi],
+            ends=t.ends[lo:hi],
+            weights=t.weights[lo : hi + 1],
+            groups=None if t.groups is None else t.groups[lo:hi],
+        )
+
+
 def verify_chain(
-    query: str,
-    reference: str,
+    query: TokenSource,
+    reference: TokenSource,
     anchors: tuple[np.ndarray, np.ndarray],
     q_span: tuple[int, int],
     r_span: tuple[int, int],
 ) -> _Verified | None:
-    """Align tokens of ``query`` and ``reference`` around one chain (see above).
+    """Align the tokens of query and reference around one chain (see above).
 
     ``anchors``: query and reference offsets of the chain's hits (k-gram starts);
     ``q_span``/``r_span``: the chain's extent in both texts.
     """
-    qa = max(0, q_span[0] - VERIFY_MARGIN)
-    ra = max(0, r_span[0] - VERIFY_MARGIN)
-    qt = tokenize(query[qa : q_span[1] + VERIFY_MARGIN])
-    rt = tokenize(reference[ra : r_span[1] + VERIFY_MARGIN])
+    qt = query.window(q_span[0] - VERIFY_MARGIN, q_span[1] + VERIFY_MARGIN)
+    rt = reference.window(r_span[0] - VERIFY_MARGIN, r_span[1] + VERIFY_MARGIN)
     n, m = len(qt), len(rt)
     if n == 0 or m == 0 or len(anchors[0]) == 0:
         return None
-    expected = np.arange(n, dtype=np.int64) + _token_shift(qt, rt, anchors, qa, ra)
+    expected = np.arange(n, dtype=np.int64) + _token_shift(qt, rt, anchors)
     q, r = qt.hashes, rt.hashes
     weight = np.diff(qt.weights).astype(np.float64)
     lone = weight >= LONE_TOKEN_WEIGHT
@@ -340,23 +392,21 @@ def verify_chain(
     credit = np.where(aligned[first : last + 1], 1.0, GAP_CREDIT) * weight[first : last + 1]
     return _Verified(
         evidence=float(credit.sum()),
-        query=(qa + int(qt.starts[first]), qa + int(qt.ends[last])),
-        reference=(ra + int(rt.starts[ref_at[first]]), ra + int(rt.ends[ref_at[last]])),
-        matched=qa + qt.starts[first : last + 1],
+        query=(int(qt.starts[first]), int(qt.ends[last])),
+        reference=(int(rt.starts[ref_at[first]]), int(rt.ends[ref_at[last]])),
+        matched=qt.starts[first : last + 1],
         weights=credit,
     )
 
 
-def _token_shift(
-    qt: Tokens, rt: Tokens, anchors: tuple[np.ndarray, np.ndarray], qa: int, ra: int
-) -> np.ndarray:
+def _token_shift(qt: Tokens, rt: Tokens, anchors: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Expected (reference token - query token) for every query token of the window.
 
     Each hit gives one shift; a running median over the hits in query order discards the odd
     hit on a repeated phrase, and the shift is interpolated between hits.
     """
-    iq = np.searchsorted(qt.starts, anchors[0] - qa)
-    ir = np.searchsorted(rt.starts, anchors[1] - ra)
+    iq = np.minimum(np.searchsorted(qt.starts, anchors[0]), len(qt) - 1)
+    ir = np.minimum(np.searchsorted(rt.starts, anchors[1]), len(rt) - 1)
     order = np.lexsort((ir, iq))
     iq, shift = iq[order], (ir - iq)[order]
     if len(shift) >= 3:
@@ -390,13 +440,13 @@ def align(
     params: EvidenceParams = TEXT_EVIDENCE,
     threshold: float = DEFAULT_THRESHOLD,
     candidates: bool = False,
-    query_text: str | None = None,
-    reference_text: Callable[[str | int], str | None] | None = None,
+    query: TokenSource | None = None,
+    references: Callable[[str | int], TokenSource | None] | None = None,
 ) -> list[Match]:
     """Matches of one query against the works hit in ``index``, best first (module docstring).
 
-    With ``query_text`` and ``reference_text`` (work id → text or None), chains are verified
-    token by token (``verify_chain``) and evidence and segments come from the verification.
+    With ``query`` and ``references`` (work id -> its ``TokenSource`` or None), chains are
+    verified token by token (``verify_chain``); evidence and segments then come from that.
     Only works with at least one segment are returned, unless ``candidates``: then every work
     the index retrieved is, works without a segment scored by their best chain (for ranking).
     """
@@ -407,9 +457,9 @@ def align(
         return []
     works, starts = np.unique(chains.work, return_index=True)
     bounds = np.append(starts, len(chains.work))
-    verified: dict[int, list[_Verified]] = {}
-    if query_text is not None and reference_text is not None:
-        verified = _verify(fp, hits, chains, evidence, index, query_text, reference_text)
+    verified: dict[int, _Verified | None] = {}
+    if query is not None and references is not None:
+        verified = _verify(fp, hits, chains, evidence, index, query, references)
     segment = evidence >= params.segment_min
     seg_evidence = np.where(segment, evidence, 0.0)
     totals = np.add.reduceat(seg_evidence, starts)
@@ -417,32 +467,41 @@ def align(
     lo = chains.w_first.astype(np.float64)
     hi = np.where(segment, chains.w_last, chains.w_first).astype(np.float64)
     totals = np.minimum(totals, _grouped_union(starts, lo, hi))
-    has_segment = np.add.reduceat(segment.astype(np.int64), starts) > 0
     best = np.maximum.reduceat(evidence, starts)
     matches = []
     for k, w in enumerate(works.tolist()):
         info = index.work(w)
         a, b = int(bounds[k]), int(bounds[k + 1])
-        if w in verified:
-            parts = [v for v in verified.get(w, []) if v.evidence >= params.segment_min]
-            segments = [MatchSegment(v.query, v.reference, v.evidence) for v in parts]
-            total = _verified_total(parts)
+        segments, total = [], 0.0
+        unverified = []
+        parts = []
+        for j in range(a, b):
+            if j in verified:
+                v = verified[j]
+                if v is not None and v.evidence >= params.segment_min:
+                    parts.append(v)
+            elif segment[j]:
+                unverified.append(j)
+        segments = [MatchSegment(v.query, v.reference, v.evidence) for v in parts]
+        segments += [
+            MatchSegment(
+                query=(int(chains.q_start[j]), int(chains.q_end[j])),
+                reference=(int(chains.r_start[j]), int(min(chains.r_end[j], info.chars))),
+                evidence=float(evidence[j]),
+            )
+            for j in unverified
+        ]
+        if unverified and not parts:
+            total = float(totals[k])
         else:
-            rows = a + np.flatnonzero(segment[a:b])
-            segments = [
-                MatchSegment(
-                    query=(int(chains.q_start[j]), int(chains.q_end[j])),
-                    reference=(int(chains.r_start[j]), int(min(chains.r_end[j], info.chars))),
-                    evidence=float(evidence[j]),
-                )
-                for j in rows.tolist()
-            ]
-            total = float(totals[k]) if has_segment[k] else 0.0
+            total = _verified_total(parts) + float(sum(evidence[j] for j in unverified))
         if not segments:
             if not candidates:
                 continue
             total = float(best[k])
         segments.sort(key=lambda seg: seg.query)
+        shares = coverage(segments, fp.n_chars, info.chars)
+        total *= 1.0 + params.coverage_boost * shares.reference
         score = float(score_from_evidence(total, params))
         matches.append(
             Match(
@@ -450,7 +509,7 @@ def align(
                 score=score,
                 match=score >= threshold and bool(segments),
                 segments=segments,
-                coverage=coverage(segments, fp.n_chars, info.chars),
+                coverage=shares,
                 evidence=total,
             )
         )
@@ -464,11 +523,15 @@ def _verify(
     chains: _Chains,
     evidence: np.ndarray,
     index: Index,
-    query_text: str,
-    reference_text: Callable[[str | int], str | None],
-) -> dict[int, list[_Verified]]:
-    """Verify the most promising chains (at most ``VERIFY_LIMIT``) against reference texts."""
-    out: dict[int, list[_Verified]] = {}
+    query: TokenSource,
+    references: Callable[[str | int], TokenSource | None],
+) -> dict[int, _Verified | None]:
+    """Verify the most promising chains (at most ``VERIFY_LIMIT``) against reference texts.
+
+    Returns the result per chain index for the chains that could be verified (None: nothing
+    aligned); the others keep their fingerprint evidence.
+    """
+    out: dict[int, _Verified | None] = {}
     todo = np.flatnonzero(evidence >= VERIFY_MIN)
     todo = todo[np.argsort(-evidence[todo], kind="stable")][:VERIFY_LIMIT]
     if len(todo) == 0:
@@ -476,12 +539,12 @@ def _verify(
     by_work = np.argsort(hits.work, kind="stable")
     work_sorted = hits.work[by_work]
     q_hit = fp.start[hits.query]
-    texts: dict[int, str | None] = {}
+    sources: dict[int, TokenSource | None] = {}
     for c in todo.tolist():
         w = int(chains.work[c])
-        if w not in texts:
-            texts[w] = reference_text(index.work(w).id)
-        reference = texts[w]
+        if w not in sources:
+            sources[w] = references(index.work(w).id)
+        reference = sources[w]
         if reference is None:
             continue
         a, b = np.searchsorted(work_sorted, [w, w + 1])
@@ -490,10 +553,7 @@ def _verify(
         r_span = (int(chains.r_start[c]), int(chains.r_end[c]))
         qh, rh = q_hit[mine], hits.ref_start[mine]
         inside = (qh >= q_span[0]) & (qh < q_span[1]) & (rh >= r_span[0]) & (rh < r_span[1])
-        result = verify_chain(query_text, reference, (qh[inside], rh[inside]), q_span, r_span)
-        out.setdefault(w, [])
-        if result is not None:
-            out[w].append(result)
+        out[c] = verify_chain(query, reference, (qh[inside], rh[inside]), q_span, r_span)
     return out
 
 
@@ -523,10 +583,19 @@ def coverage(segments: list[MatchSegment], query_chars: int, reference_chars: in
     )
 
 
+@dataclass(frozen=True)
+class _Reference:
+    text: str
+    language: str | None = None
+    filename: str | None = None
+
+
 class Matcher:
     """Register reference texts or code and find them in queries.
 
-    Keeps the reference texts (unless ``keep_texts=False``) to place segment edges exactly.
+    Keeps the reference texts (unless ``keep_texts=False``) to verify candidate passages token
+    by token; without them decisions rest on the fingerprints alone (less sure for short,
+    noisy copies).
 
     >>> m = Matcher()
     >>> m.add_reference("book-1", book_text)            # doctest: +SKIP
@@ -542,7 +611,8 @@ class Matcher:
         self.threshold = threshold
         self.keep_texts = keep_texts
         self.indexes = {media: Index(shard_bits=shard_bits) for media in self.MEDIA}
-        self.texts: dict[tuple[str, str | int], str] = {}
+        self.references: dict[tuple[str, str | int], _Reference] = {}
+        self._sources: dict[tuple[str, str | int], TokenSource] = {}
 
     def _check_media(self, media: str) -> None:
         if media not in self.MEDIA:
@@ -573,14 +643,16 @@ class Matcher:
         """Register (or replace) a reference work."""
         fp = self.fingerprints(text, media, language, filename)
         self.indexes[media].add(reference_id, fp, media=media)
+        self._sources.pop((media, reference_id), None)
         if self.keep_texts:
-            self.texts[(media, reference_id)] = text
+            self.references[(media, reference_id)] = _Reference(text, language, filename)
 
     def remove_reference(self, reference_id: str | int) -> None:
         for media, index in self.indexes.items():
             if reference_id in index:
                 index.delete(reference_id)
-                self.texts.pop((media, reference_id), None)
+                self.references.pop((media, reference_id), None)
+                self._sources.pop((media, reference_id), None)
 
     def query(
         self,
@@ -595,8 +667,14 @@ class Matcher:
 
         ``candidates=True`` also lists references that were retrieved without a segment.
         """
-        fp = self.fingerprints(text, media, language, filename)
-        return self.query_fingerprints(fp, media, threshold, candidates, query_text=text)
+        self._check_media(media)
+        if media == "code":
+            source: TokenSource = CodeWindows(text, language, filename)
+            fp = fingerprint_tokens(source.window(0, len(text)), K_TOKENS, WINDOW_TOKENS)
+        else:
+            source = TextWindows(text)
+            fp = self.fingerprints(text, media)
+        return self.query_fingerprints(fp, media, threshold, candidates, source)
 
     def query_fingerprints(
         self,
@@ -604,20 +682,33 @@ class Matcher:
         media: str = "text",
         threshold: float | None = None,
         candidates: bool = False,
-        query_text: str | None = None,
+        source: TokenSource | None = None,
     ) -> list[Match]:
-        """Like ``query`` for precomputed fingerprints; verified if ``query_text`` is given."""
+        """Like ``query`` for precomputed fingerprints; verified if the query ``source`` is given."""
         self._check_media(media)
         index = self.indexes[media]
         params = CODE_EVIDENCE if media == "code" else TEXT_EVIDENCE
         limit = self.threshold if threshold is None else threshold
-        texts = None
-        if media == "text" and query_text is not None and self.texts:
-            texts = self._reference_text
-        return align(fp, index.search(fp), index, params, limit, candidates, query_text, texts)
+        references = None
+        if source is not None and self.references:
 
-    def _reference_text(self, reference_id: str | int) -> str | None:
-        return self.texts.get(("text", reference_id))
+            def references(reference_id: str | int) -> TokenSource | None:
+                return self._source(media, reference_id)
+
+        return align(fp, index.search(fp), index, params, limit, candidates, source, references)
+
+    def _source(self, media: str, reference_id: str | int) -> TokenSource | None:
+        key = (media, reference_id)
+        if key not in self._sources:
+            ref = self.references.get(key)
+            if ref is None:
+                return None
+            self._sources[key] = (
+                CodeWindows(ref.text, ref.language, ref.filename)
+                if media == "code"
+                else TextWindows(ref.text)
+            )
+        return self._sources[key]
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the indexes (and the kept reference texts) under directory ``path``."""
@@ -625,8 +716,16 @@ class Matcher:
             index.save(Path(path) / media)
             if self.keep_texts:
                 lines = [
-                    json.dumps({"id": key[1], "text": value}, ensure_ascii=False)
-                    for key, value in self.texts.items()
+                    json.dumps(
+                        {
+                            "id": key[1],
+                            "text": r.text,
+                            "language": r.language,
+                            "filename": r.filename,
+                        },
+                        ensure_ascii=False,
+                    )
+                    for key, r in self.references.items()
                     if key[0] == media
                 ]
                 (Path(path) / media / "texts.jsonl").write_text(
@@ -645,6 +744,8 @@ class Matcher:
             if (where / "texts.jsonl").exists():
                 with (where / "texts.jsonl").open(encoding="utf-8") as lines:
                     for line in lines:
-                        entry = json.loads(line)
-                        matcher.texts[(media, entry["id"])] = entry["text"]
+                        e = json.loads(line)
+                        matcher.references[(media, e["id"])] = _Reference(
+                            e["text"], e.get("language"), e.get("filename")
+                        )
         return matcher

@@ -80,6 +80,9 @@ _CHAR_BASE = _U64(0x9E3779B97F4A7C15)  # odd: invertible modulo 2**64
 _TOKEN_BASE = _U64(0xD6E8FEB86659FD93)
 _TOKEN_BASE_INV = _U64(pow(int(_TOKEN_BASE), -1, 2**64))
 _LENGTH_SALT = _U64(0xA0761D6478BD642F)
+_UNUSABLE = _U64(0xFFFFFFFFFFFFFFFF)
+#: k-grams that repeat a pattern of at most this many tokens are not used (see kgram_hashes).
+MAX_PERIOD = 6
 _MAX_WORD_POSITIONS = 256
 
 
@@ -179,9 +182,11 @@ def kgram_hashes(tokens: Tokens, k_weight: int = K_WEIGHT) -> tuple[np.ndarray, 
     """Hashes and end tokens of all k-grams (start tokens 0, 1, ...; see module docstring).
 
     Returns ``(hashes, ends)``: the k-gram starting at token ``t`` covers tokens ``t..ends[t]-1``.
-    A k-gram that would run past the end (or, for code, out of its block) is not produced, so
-    ``hashes`` is shorter than the token stream; k-grams missing inside the stream (code blocks)
-    are marked by ``ends == -1`` and a hash of 0 and must be skipped by the caller.
+    A k-gram that would run past the end is not produced, so ``hashes`` is shorter than the
+    token stream. Unusable k-grams inside the stream are marked by ``ends == -1`` (and the hash
+    ``2**64 - 1``) and must be skipped: those crossing a block edge (code) and those repeating a
+    pattern of at most ``MAX_PERIOD`` tokens ("ha ha ha ha", rows of ``"key": "value",`` in a
+    data table), which carry no evidence of copying and would match across unrelated works.
     """
     th = tokens.hashes
     cum = tokens.weights
@@ -206,11 +211,27 @@ def kgram_hashes(tokens: Tokens, k_weight: int = K_WEIGHT) -> tuple[np.ndarray, 
     h = (prefix[ends] - prefix[:count]) * inverse
     h += (ends - np.arange(count)).astype(_U64) * _LENGTH_SALT
     h = mix64(h)
+    usable = ~_periodic(th, start[:count], ends)
     if tokens.groups is not None:
-        inside = tokens.groups[ends - 1] == tokens.groups[:count]
-        h[~inside] = 0
-        ends = np.where(inside, ends, -1)
+        usable &= tokens.groups[ends - 1] == tokens.groups[:count]
+    if not usable.all():
+        h[~usable] = _UNUSABLE
+        ends = np.where(usable, ends, -1)
     return h, ends.astype(np.int64, copy=False)
+
+
+def _periodic(th: np.ndarray, first: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether the tokens ``first..ends-1`` repeat with a period of at most ``MAX_PERIOD``."""
+    out = np.zeros(len(first), dtype=bool)
+    for period in range(1, MAX_PERIOD + 1):
+        if len(th) <= period:
+            break
+        same = np.zeros(len(th) + 1, dtype=np.int64)
+        np.cumsum(th[period:] == th[:-period], out=same[1 : len(th) - period + 1])
+        same[len(th) - period + 1 :] = same[len(th) - period]
+        span = np.maximum(ends - period - first, 0)
+        out |= (span > 0) & (same[first + span] - same[first] == span)
+    return out
 
 
 def _first_reaching(cum: np.ndarray, target: np.ndarray, guess: np.ndarray) -> np.ndarray:
@@ -282,8 +303,8 @@ def winnow(
     ``window`` weight of its first one. Without ``weights`` every k-gram weighs 1 and a window
     holds ``window`` k-grams. Only complete windows count; if there is none, the rightmost
     minimum of all k-grams is selected. ``groups`` (optional, non-decreasing) keeps windows
-    inside one group, a group too short for a window contributes its minimum, and k-grams with
-    ``groups < 0`` are never selected.
+    inside one group, a run of k-grams of one group that no such window covers (a short group)
+    contributes its minimum, and k-grams with ``groups < 0`` are never selected.
     """
     m = len(hashes)
     if m == 0:
@@ -321,7 +342,7 @@ def winnow(
         if short.any():
             idx = np.flatnonzero(short)
             g = groups[idx]
-            bounds = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+            bounds = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (np.diff(idx) > 1)])
             gmin = np.minimum.reduceat(hashes[idx], bounds)
             lengths = np.diff(np.append(bounds, len(idx)))
             selected[idx] |= hashes[idx] == np.repeat(gmin, lengths)
@@ -342,6 +363,8 @@ def fingerprint_tokens(
     groups = None
     if tokens.groups is not None:
         groups = np.where(ends >= 0, tokens.groups[: len(ends)], -1)
+    elif len(ends) and ends.min() < 0:
+        groups = np.where(ends >= 0, 0, -1)
     picks = winnow(hashes, window, tokens.weights, groups)
     end_tok = ends[picks]
     return Fingerprints(

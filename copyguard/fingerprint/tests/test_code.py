@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+
+from copyguard.fingerprint.code import code_tokens, gen_code_fingerprints, lexer_for
+from copyguard.fingerprint.match import Matcher
+
+ORIGINAL = '''"""Inventory helpers."""
+import json
+
+LIMIT = 10
+
+
+def load_items(path, strict=False):
+    """Read items from a JSON file."""
+    with open(path) as handle:
+        items = json.load(handle)
+    result = []
+    for item in items:
+        if strict and "name" not in item:
+            raise ValueError("item without a name: %r" % item)
+        result.append({"name": item.get("name", ""), "count": int(item.get("count", 0))})
+    return result
+
+
+def total_count(items):
+    total = 0
+    for item in items:
+        total += item["count"]
+    return total
+
+
+class Shelf:
+    def __init__(self, capacity, label):
+        self.capacity = capacity
+        self.label = label
+        self.items = []
+
+    def add(self, item):
+        if len(self.items) >= self.capacity:
+            raise OverflowError(self.label)
+        self.items.append(item)
+        return len(self.items)
+
+    def names(self):
+        return sorted(item["name"] for item in self.items if item["count"] > LIMIT)
+'''
+
+C_SOURCE = """
+#include <stdio.h>
+/* sum an array */
+int sum(const int *values, int n) {
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        total += values[i];
+    }
+    return total;
+}
+"""
+
+
+def _rename(src: str) -> str:
+    names = {
+        "load_items": "read_all",
+        "path": "p",
+        "strict": "check",
+        "handle": "fh",
+        "items": "things",
+        "result": "out",
+        "item": "x",
+        "total_count": "sum_up",
+        "total": "acc",
+        "Shelf": "Box",
+        "capacity": "size",
+        "label": "tag",
+        "add": "put",
+        "names": "titles",
+    }
+    return re.sub(r"\b(" + "|".join(names) + r")\b", lambda m: names[m.group(1)], src)
+
+
+def _reformat(src: str) -> str:
+    src = src.replace(", ", " , ").replace(" = ", "=").replace("(", "( ")
+    return "\n\n".join(src.split("\n"))
+
+
+def _comments(src: str) -> str:
+    src = re.sub(r"\s+#.*", "", src)
+    return src.replace("    return", "    # give the value back\n    return")
+
+
+def _reorder(src: str) -> str:
+    head, *blocks = re.split(r"\n(?=def |class )", src)
+    return "\n".join([head, *reversed(blocks)])
+
+
+def _shared(a: str, b: str) -> float:
+    one, two = (
+        set(gen_code_fingerprints(a, "Python").hashes),
+        set(gen_code_fingerprints(b, "Python").hashes),
+    )
+    return len(one & two) / max(1, len(one))
+
+
+@pytest.mark.parametrize("transform", [_rename, _reformat, _comments, _reorder])
+def test_copies_keep_their_fingerprints(transform):
+    changed = transform(ORIGINAL)
+    assert changed != ORIGINAL
+    assert _shared(ORIGINAL, changed) >= 0.9
+
+
+def test_all_transformations_together_still_share_most_fingerprints():
+    changed = _reorder(_comments(_reformat(_rename(ORIGINAL))))
+    assert _shared(ORIGINAL, changed) >= 0.8
+
+
+def test_names_become_distances_to_their_previous_use_and_literals_their_type():
+    tokens = code_tokens("x = y + 1\nz = x * 'a' 'b'\n", "Python")
+    symbols_a = code_tokens("p = q + 2\nr = p * 'c' \"d\"\n", "Python").hashes
+    assert np.array_equal(tokens.hashes, symbols_a)
+    # but a different data flow is a different stream
+    assert not np.array_equal(tokens.hashes, code_tokens("x = y + 1\nz = y * 'a'\n").hashes)
+
+
+def test_token_offsets_point_into_the_source():
+    tokens = code_tokens(ORIGINAL, "Python")
+    texts = [ORIGINAL[a:b] for a, b in zip(tokens.starts, tokens.ends, strict=True)]
+    assert texts[:4] == ['"""Inventory helpers."""', "import", "json", "LIMIT"]
+    assert "handle" in texts and "#" not in "".join(texts)
+
+
+def test_top_level_blocks_group_tokens_and_small_statements_join_the_previous_block():
+    tokens = code_tokens(ORIGINAL, "Python")
+    starts = [
+        ORIGINAL[tokens.starts[i] : tokens.ends[i]]
+        for i in np.flatnonzero(np.r_[True, tokens.groups[1:] != tokens.groups[:-1]])
+    ]
+    assert starts == ['"""Inventory helpers."""', "def", "def", "class"]
+
+
+def test_fingerprint_offsets_point_into_the_source():
+    fp = gen_code_fingerprints(ORIGINAL, "Python")
+    assert len(fp) > 10
+    assert all(0 <= a < b <= len(ORIGINAL) for a, b in zip(fp.start, fp.end, strict=True))
+
+
+def test_lexer_by_name_alias_file_name_or_guess():
+    assert lexer_for("", "Python").name == "Python"
+    assert lexer_for("", "c").name == "C"
+    assert lexer_for(C_SOURCE, filename="sum.c").name == "C"
+    assert lexer_for("#!/usr/bin/env python\nimport os\n").name.startswith("Python")
+    assert len(gen_code_fingerprints(C_SOURCE, filename="sum.c")) > 0
+
+
+def test_empty_and_comment_only_sources():
+    assert len(gen_code_fingerprints("", "Python")) == 0
+    assert len(gen_code_fingerprints("# nothing\n", "Python")) == 0
+
+
+def _module(rng: random.Random, n_functions: int) -> str:
+    ops = ["+", "-", "*", "//", "%"]
+    out = ["import math\n"]
+    for f in range(n_functions):
+        args = [f"a{f}_{i}" for i in range(rng.randint(1, 3))]
+        body = [f"def fn_{f}({', '.join(args)}):"]
+        for line in range(rng.randint(4, 9)):
+            a, b = rng.choice(args), rng.choice(args)
+            kind = rng.randint(0, 3)
+            if kind == 0:
+                body.append(f"    v{line} = {a} {rng.choice(ops)} {b}")
+            elif kind == 1:
+                body.append(f"    if {a} > {rng.randint(0, 99)}:\n        {b} = math.sqrt({a})")
+            elif kind == 2:
+                body.append(f"    for k in range({a}):\n        {b} += k {rng.choice(ops)} 3")
+            else:
+                body.append(f"    {a} = [{b}, {a}, '{rng.random():.3f}']")
+        body.append(f"    return {args[0]}")
+        out.append("\n".join(body) + "\n")
+    return "\n".join(out)
+
+
+def test_matcher_finds_a_transformed_copy_of_a_module_and_not_unrelated_code():
+    rng = random.Random(4)
+    modules = {f"mod{i}.py": _module(rng, 8) for i in range(6)}
+    m = Matcher()
+    for name, src in modules.items():
+        m.add_reference(name, src, media="code", language="Python")
+    copy = _reorder(_comments(_reformat(_rename(modules["mod2.py"]))))
+    results = m.query(copy, media="code", language="Python")
+    assert [r.reference_id for r in results if r.match] == ["mod2.py"]
+    assert results[0].segments and results[0].coverage.reference > 0.5
+    unrelated = _module(random.Random(99), 8)
+    assert not any(r.match for r in m.query(unrelated, media="code", language="Python"))

@@ -288,7 +288,7 @@ class _Verified:
 VERIFY_MARGIN = 300
 VERIFY_BAND = 4
 VERIFY_MIN = 40.0
-VERIFY_LIMIT = 256
+VERIFY_LIMIT = 32
 #: Tokens inside the aligned stretch that do not align themselves (substituted words, OCR
 #: errors) count for this much: a copy with errors is still a copy of its whole length.
 GAP_CREDIT = 0.5
@@ -305,15 +305,36 @@ class TokenSource(Protocol):
 
 
 class TextWindows:
-    """Text tokens of a window, tokenised on demand (cheap: only the window is read)."""
+    """Text tokens of a window: a short text is tokenised once and cut, a long one (a book)
+    tokenised window by window."""
+
+    WHOLE = 1 << 18  # characters up to which the whole text is tokenised once
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._tokens: Tokens | None = None
 
     def window(self, start: int, stop: int) -> Tokens:
         start = max(0, start)
+        if len(self.text) <= self.WHOLE:
+            if self._tokens is None:
+                self._tokens = tokenize(self.text)
+            return _cut(self._tokens, start, stop)
         t = tokenize(self.text[start:stop])
         return replace(t, starts=t.starts + start, ends=t.ends + start)
+
+
+def _cut(t: Tokens, start: int, stop: int) -> Tokens:
+    """The tokens of ``t`` that start in ``[start, stop)``."""
+    lo, hi = np.searchsorted(t.starts, [max(0, start), stop])
+    return replace(
+        t,
+        hashes=t.hashes[lo:hi],
+        starts=t.starts[lo:hi],
+        ends=t.ends[lo:hi],
+        weights=t.weights[lo : hi + 1],
+        groups=None if t.groups is None else t.groups[lo:hi],
+    )
 
 
 class CodeWindows:
@@ -328,16 +349,7 @@ class CodeWindows:
             from copyguard.fingerprint.code import code_tokens
 
             self._tokens = code_tokens(self.text, self.language, self.filename)
-        t = self._tokens
-        lo, hi = np.searchsorted(t.starts, [max(0, start), stop])
-        return replace(
-            t,
-            hashes=t.hashes[lo:hi],
-            starts=t.starts[lo:hi],
-            ends=t.ends[lo:hi],
-            weights=t.weights[lo : hi + 1],
-            groups=None if t.groups is None else t.groups[lo:hi],
-        )
+        return _cut(self._tokens, start, stop)
 
 
 def verify_chain(
@@ -360,24 +372,21 @@ def verify_chain(
     expected = np.arange(n, dtype=np.int64) + _token_shift(qt, rt, anchors)
     q, r = qt.hashes, rt.hashes
     weight = np.diff(qt.weights).astype(np.float64)
-    lone = weight >= LONE_TOKEN_WEIGHT
-    aligned = np.zeros(n, dtype=bool)
-    ref_at = np.full(n, -1, dtype=np.int64)
-    for delta in sorted(range(-VERIFY_BAND, VERIFY_BAND + 1), key=abs):
-        j = expected + delta
-        ok = (j >= 0) & (j < m)
-        jc = np.clip(j, 0, m - 1)
-        same = ok & (q == r[jc])
-        # A word equal to the expected one aligns by itself; anything else needs a neighbour.
-        pair = same & lone if delta == 0 else np.zeros(n, dtype=bool)
-        link = same[:-1] & same[1:] & (jc[1:] == jc[:-1] + 1)
-        pair[:-1] |= link
-        pair[1:] |= link
-        new = pair & ~aligned
-        ref_at[new] = jc[new]
-        aligned |= pair
+    # All offsets at once, nearest first: rows are the shifts 0, -1, +1, -2, +2, ...
+    deltas = np.array(sorted(range(-VERIFY_BAND, VERIFY_BAND + 1), key=abs), dtype=np.int64)
+    j = expected[None, :] + deltas[:, None]
+    jc = np.minimum(np.maximum(j, 0), m - 1)
+    same = (j == jc) & (q[None, :] == r[jc])
+    # A word equal to the expected one aligns by itself; anything else needs a neighbour.
+    pair = np.zeros_like(same)
+    pair[0] = same[0] & (weight >= LONE_TOKEN_WEIGHT)
+    link = same[:, :-1] & same[:, 1:] & (jc[:, 1:] == jc[:, :-1] + 1)
+    pair[:, :-1] |= link
+    pair[:, 1:] |= link
+    aligned = pair.any(axis=0)
     if not aligned.any():
         return None
+    ref_at = jc[np.argmax(pair, axis=0), np.arange(n)]  # the nearest shift that aligns
     step = np.where(aligned, weight, -UNALIGNED_COST * weight)
     prefix = np.concatenate([[0.0], np.cumsum(step)])
     low = np.minimum.accumulate(prefix)
@@ -676,6 +685,33 @@ class Matcher:
             fp = self.fingerprints(text, media)
         return self.query_fingerprints(fp, media, threshold, candidates, source)
 
+    def query_many(
+        self,
+        texts: list[str],
+        media: str = "text",
+        threshold: float | None = None,
+        candidates: bool = False,
+    ) -> list[list[Match]]:
+        """``query`` for many texts, with one index pass for all (bulk scanning, text only)."""
+        self._check_media(media)
+        if media != "text":
+            return [self.query(t, media, threshold=threshold, candidates=candidates) for t in texts]
+        fps = [gen_text_fingerprints(t) for t in texts]
+        index = self.indexes[media]
+        limit = self.threshold if threshold is None else threshold
+        out = []
+        for text, fp, hits in zip(texts, fps, index.search_many(fps), strict=True):
+            source = TextWindows(text)
+            references = self._resolver(media) if self.references else None
+            out.append(align(fp, hits, index, TEXT_EVIDENCE, limit, candidates, source, references))
+        return out
+
+    def _resolver(self, media: str) -> Callable[[str | int], TokenSource | None]:
+        def references(reference_id: str | int) -> TokenSource | None:
+            return self._source(media, reference_id)
+
+        return references
+
     def query_fingerprints(
         self,
         fp: Fingerprints,
@@ -689,12 +725,7 @@ class Matcher:
         index = self.indexes[media]
         params = CODE_EVIDENCE if media == "code" else TEXT_EVIDENCE
         limit = self.threshold if threshold is None else threshold
-        references = None
-        if source is not None and self.references:
-
-            def references(reference_id: str | int) -> TokenSource | None:
-                return self._source(media, reference_id)
-
+        references = self._resolver(media) if source is not None and self.references else None
         return align(fp, index.search(fp), index, params, limit, candidates, source, references)
 
     def _source(self, media: str, reference_id: str | int) -> TokenSource | None:

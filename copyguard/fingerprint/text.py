@@ -22,7 +22,9 @@ The caller supplies decoded text (``str``). Algorithm v0, vectorised with numpy 
    selected for n k-grams per window: 0.22 per CJK character, 0.4 per word.
    **Guarantee**: two texts that share a run of tokens containing one whole window of k-grams —
    ``8 + 8 - 1 = 15`` CJK characters or ``4 + 4 - 1 = 7`` words after normalisation — share at
-   least one fingerprint hash, because that window has the same minimum in both texts.
+   least one fingerprint hash, because that window has the same minimum in both texts (unless
+   every k-gram of it repeats a pattern of a few tokens, like "ha ha ha ha": see
+   ``kgram_hashes``).
 
 Whole-document codes: the ISCC Text-Code (ISO 24138, via iscc-core) and our own 256-bit
 similarity code, a one-permutation MinHash over all k-gram hashes keeping one bit per bin, whose
@@ -221,16 +223,30 @@ def kgram_hashes(tokens: Tokens, k_weight: int = K_WEIGHT) -> tuple[np.ndarray, 
 
 
 def _periodic(th: np.ndarray, first: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Whether the tokens ``first..ends-1`` repeat with a period of at most ``MAX_PERIOD``."""
-    out = np.zeros(len(first), dtype=bool)
+    """Whether the tokens ``first..ends-1`` repeat with a period of at most ``MAX_PERIOD``.
+
+    ``first`` is 0, 1, 2, ...; only k-grams whose first two tokens recur ``period`` tokens
+    later can be periodic, so the full check runs on those few.
+    """
+    count = len(first)
+    length = ends - first
+    padded = np.concatenate([th, np.zeros(MAX_PERIOD + 1, dtype=th.dtype)])
+    out = np.zeros(count, dtype=bool)
     for period in range(1, MAX_PERIOD + 1):
-        if len(th) <= period:
-            break
-        same = np.zeros(len(th) + 1, dtype=np.int64)
-        np.cumsum(th[period:] == th[:-period], out=same[1 : len(th) - period + 1])
-        same[len(th) - period + 1 :] = same[len(th) - period]
-        span = np.maximum(ends - period - first, 0)
-        out |= (span > 0) & (same[first + span] - same[first] == span)
+        maybe = padded[period : period + count] == th[:count]
+        maybe &= (padded[period + 1 : period + 1 + count] == padded[1 : 1 + count]) | (
+            length <= period + 1
+        )
+        maybe &= length > period
+        rows = np.flatnonzero(maybe)
+        if len(rows) == 0:
+            continue
+        span = length[rows] - period
+        same = np.ones(len(rows), dtype=bool)
+        for i in range(2, int(span.max())):
+            inside = i < span
+            same &= ~inside | (padded[rows + i] == padded[rows + i + period])
+        out[rows] |= same
     return out
 
 
@@ -295,6 +311,7 @@ def winnow(
     window: int = WINDOW_WEIGHT,
     weights: np.ndarray | None = None,
     groups: np.ndarray | None = None,
+    usable: np.ndarray | None = None,
 ) -> np.ndarray:
     """Indices of the k-grams selected by winnowing (module docstring), ascending.
 
@@ -303,8 +320,9 @@ def winnow(
     ``window`` weight of its first one. Without ``weights`` every k-gram weighs 1 and a window
     holds ``window`` k-grams. Only complete windows count; if there is none, the rightmost
     minimum of all k-grams is selected. ``groups`` (optional, non-decreasing) keeps windows
-    inside one group, a run of k-grams of one group that no such window covers (a short group)
-    contributes its minimum, and k-grams with ``groups < 0`` are never selected.
+    inside one group, and a run of k-grams of one group that no such window covers (a short
+    group) contributes its minimum. k-grams where ``usable`` is False are never selected (give
+    them the largest hash so that they are no window's minimum either).
     """
     m = len(hashes)
     if m == 0:
@@ -319,7 +337,7 @@ def winnow(
         stop = _first_reaching(pos[:m], pos[:n_win] + window, first + max(1, window // heaviest))
         mins = _range_reduce(hashes, first, stop, np.minimum, contiguous=True)
         if groups is not None:
-            inside = (groups[:n_win] == groups[stop - 1]) & (groups[:n_win] >= 0)
+            inside = groups[:n_win] == groups[stop - 1]
             mins = np.where(inside, mins, _U64(0))
         # The windows containing k-gram j are lo[j]..hi[j] (stop is non-decreasing).
         # Every k-gram before the last window's end lies in some window.
@@ -331,14 +349,13 @@ def winnow(
     elif groups is None:
         selected[m - 1 - int(np.argmin(hashes[::-1]))] = True
     if groups is not None:
-        valid = groups >= 0
         in_window = np.zeros(m, dtype=bool)
         if n_win:
             good = np.flatnonzero(mins != 0)
             delta = np.bincount(good, minlength=m + 1)[: m + 1]
             delta -= np.bincount(stop[good], minlength=m + 1)[: m + 1]
             in_window = np.cumsum(delta[:m]) > 0
-        short = valid & ~in_window
+        short = ~in_window
         if short.any():
             idx = np.flatnonzero(short)
             g = groups[idx]
@@ -346,7 +363,8 @@ def winnow(
             gmin = np.minimum.reduceat(hashes[idx], bounds)
             lengths = np.diff(np.append(bounds, len(idx)))
             selected[idx] |= hashes[idx] == np.repeat(gmin, lengths)
-        selected &= valid
+    if usable is not None:
+        selected &= usable
     picks = np.flatnonzero(selected)
     if len(picks) > 1:
         ph = hashes[picks]
@@ -360,12 +378,9 @@ def fingerprint_tokens(
 ) -> Fingerprints:
     """Winnowed k-gram fingerprints of a token stream (shared by text and code)."""
     hashes, ends = kgram_hashes(tokens, k_weight)
-    groups = None
-    if tokens.groups is not None:
-        groups = np.where(ends >= 0, tokens.groups[: len(ends)], -1)
-    elif len(ends) and ends.min() < 0:
-        groups = np.where(ends >= 0, 0, -1)
-    picks = winnow(hashes, window, tokens.weights, groups)
+    groups = None if tokens.groups is None else tokens.groups[: len(ends)]
+    usable = ends >= 0 if len(ends) and ends.min() < 0 else None
+    picks = winnow(hashes, window, tokens.weights, groups, usable)
     end_tok = ends[picks]
     return Fingerprints(
         hashes=hashes[picks],

@@ -72,6 +72,7 @@ class Hits:
     ref_start: np.ndarray  # int64 k-gram start offset in the work's text
     ref_length: np.ndarray  # int64 k-gram length in the work's text (capped at 65535)
     dropped: int = 0  # query fingerprints ignored as stop fingerprints
+    stop: np.ndarray | None = None  # their indexes
 
     def __len__(self) -> int:
         return len(self.query)
@@ -332,16 +333,49 @@ class Index:
 
     def search(self, fingerprints: Fingerprints, max_postings: int | None = None) -> Hits:
         """All postings of live works matching the query's fingerprint hashes."""
+        return self._search(fingerprints.hashes, max_postings)
+
+    def search_many(
+        self, queries: list[Fingerprints], max_postings: int | None = None
+    ) -> list[Hits]:
+        """``search`` for many queries in one pass (bulk scanning: one lookup per segment).
+
+        Stop fingerprints are counted per query fingerprint, as in ``search``.
+        """
+        if not queries:
+            return []
+        sizes = np.array([len(q) for q in queries], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(sizes)])
+        hits = self._search(np.concatenate([q.hashes for q in queries]), max_postings)
+        owner = np.searchsorted(offsets, hits.query, side="right") - 1
+        order = np.argsort(owner, kind="stable")
+        bounds = np.searchsorted(owner[order], np.arange(len(queries) + 1))
+        dropped = np.zeros(len(queries), dtype=np.int64)
+        if hits.stop is not None and len(hits.stop):
+            stop_owner = np.searchsorted(offsets, hits.stop, side="right") - 1
+            dropped = np.bincount(stop_owner, minlength=len(queries))
+        out = []
+        for i in range(len(queries)):
+            rows = order[bounds[i] : bounds[i + 1]]
+            out.append(
+                Hits(
+                    hits.query[rows] - offsets[i],
+                    hits.work[rows],
+                    hits.ref_start[rows],
+                    hits.ref_length[rows],
+                    int(dropped[i]),
+                )
+            )
+        return out
+
+    def _search(self, hashes: np.ndarray, max_postings: int | None) -> Hits:
         limit = self.stop_limit() if max_postings is None else max_postings
-        hashes = fingerprints.hashes
         low, high = query_bounds(hashes)
         order = np.argsort(low, kind="stable")
         low, high = low[order], high[order]
         shard = self._shard_of(low)
         bounds = np.searchsorted(shard, np.arange(len(self.shards) + 1))
-        parts_first: list[np.ndarray] = []
-        parts_count: list[np.ndarray] = []
-        parts_segment: list[tuple[Segment, int, int]] = []
+        parts: list[tuple[Segment, int, int, np.ndarray, np.ndarray]] = []
         counts = np.zeros(len(low), dtype=np.int64)
         for s, target in enumerate(self.shards):
             a, b = int(bounds[s]), int(bounds[s + 1])
@@ -351,13 +385,10 @@ class Index:
                 first, last = segment.lookup(low[a:b], high[a:b])
                 n = last - first
                 counts[a:b] += n
-                parts_first.append(first)
-                parts_count.append(n)
-                parts_segment.append((segment, a, b))
+                parts.append((segment, a, b, first, n))
         stop = counts > limit
-        dropped = int(stop.sum())
         q_parts, w_parts, s_parts, l_parts = [], [], [], []
-        for (segment, a, b), first, n in zip(parts_segment, parts_first, parts_count, strict=True):
+        for segment, a, b, first, n in parts:
             n = np.where(stop[a:b], 0, n)
             total = int(n.sum())
             if total == 0:
@@ -368,9 +399,10 @@ class Index:
             w_parts.append(segment.works[idx])
             s_parts.append(segment.positions[idx])
             l_parts.append(segment.keys[idx])
+        stopped = order[np.flatnonzero(stop)]
         if not q_parts:
             empty = np.zeros(0, dtype=np.int64)
-            return Hits(empty, empty, empty, empty, dropped)
+            return Hits(empty, empty, empty, empty, len(stopped), stopped)
         query = np.concatenate(q_parts).astype(np.int64)
         work = np.concatenate(w_parts).astype(np.int64)
         ref_start = np.concatenate(s_parts).astype(np.int64)
@@ -383,4 +415,4 @@ class Index:
                 ref_start[live],
                 ref_length[live],
             )
-        return Hits(query, work, ref_start, ref_length, dropped)
+        return Hits(query, work, ref_start, ref_length, len(stopped), stopped)

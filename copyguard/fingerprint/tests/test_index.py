@@ -102,12 +102,12 @@ def test_save_and_open_round_trip_with_memory_mapped_segments(tmp_path):
     index.save(tmp_path / "idx")
     opened = Index.open(tmp_path / "idx")
     segments = [s for shard in opened.shards for s in shard.segments]
-    assert segments and all(isinstance(s.keys, np.memmap) for s in segments)
+    assert segments and all(s.mapped and isinstance(s.keys.base, np.memmap) for s in segments)
     assert _hits_as_set(opened, query) == before
     assert [w.id for w in opened.works] == list(works)
     assert opened.bytes_per_char() == pytest.approx(index.bytes_per_char())
     in_memory = Index.open(tmp_path / "idx", mmap=False)
-    assert not isinstance(in_memory.shards[0].segments[0].keys, np.memmap)
+    assert not in_memory.shards[0].segments[0].mapped
 
 
 def test_delete_hides_a_work_at_once_and_merge_drops_its_postings(tmp_path):
@@ -184,3 +184,22 @@ def test_empty_queries_and_indexes():
     assert len(index.search(_fp([]))) == 0
     index.add("a", _fp([]))
     assert len(index.search(_fp([7 << 20]))) == 0
+
+
+def test_search_many_equals_searching_one_by_one():
+    works = _works(5)
+    index = Index(shard_bits=2)
+    for k, v in works.items():
+        index.add(k, gen_text_fingerprints(v))
+    queries = [
+        gen_text_fingerprints(works[f"work-{i}"][i * 300 : i * 300 + 2500]) for i in range(5)
+    ]
+    queries.append(_fp([]))
+    batched = index.search_many(queries)
+    assert len(batched) == len(queries)
+    for query, hits in zip(queries, batched, strict=True):
+        alone = index.search(query)
+        got = sorted(zip(hits.query, hits.work, hits.ref_start, strict=True))
+        want = sorted(zip(alone.query, alone.work, alone.ref_start, strict=True))
+        assert got == want and hits.dropped == alone.dropped
+    assert index.search_many([]) == []

@@ -203,3 +203,12 @@ def test_similarity_code_of_empty_text_is_zero():
 def test_tokens_of_normalized_input_are_accepted():
     n = normalize("Some words here")
     assert len(T.tokenize(n)) == 3
+
+
+def test_kgrams_repeating_a_short_pattern_are_not_fingerprints():
+    assert len(T.gen_text_fingerprints("ha " * 40)) == 0
+    assert len(T.gen_text_fingerprints("哈" * 60)) == 0
+    assert len(T.gen_text_fingerprints("one two three " * 20)) == 0
+    # ... but a real passage around them still is
+    text = "ha " * 20 + "the quick brown fox jumps over the lazy dog again and again" + " ha" * 20
+    assert len(T.gen_text_fingerprints(text)) > 0

@@ -14,7 +14,8 @@ code point through one lookup table, built once per process and cached:
    ``don’t``, ``well-known`` and ``add_to_list`` are one word each, and everything above plane 3
    (tags, supplementary variation selectors, supplementary private use);
 3. every letter or digit (L*, N*) becomes ``casefold(NFKC(c))`` with diacritics removed (NFD, marks
-   dropped, NFC), Traditional Chinese characters replaced by Simplified ones (opencc ``t2s``
+   dropped, NFC — this also drops the voicing marks of kana, ``が`` → ``か``), Traditional
+   Chinese characters replaced by Simplified ones (opencc ``t2s``
    applied to single characters), and anything that is not a letter or digit in the result
    removed (so ``½`` gives ``12``). Results longer than one code point (``ﬁ`` → ``fi``, ``ß`` →
    ``ss``) take a small vectorised expansion path.

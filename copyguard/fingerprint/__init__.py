@@ -3,4 +3,47 @@
 A pure library: it imports nothing from Django or from the rest of copyguard.
 """
 
-__all__: list[str] = []
+from copyguard.fingerprint.code import gen_code_fingerprints, gen_code_fingerprints_v0
+from copyguard.fingerprint.index import Hits, Index, IndexFormatError
+from copyguard.fingerprint.match import (
+    DEFAULT_THRESHOLD,
+    Coverage,
+    Match,
+    Matcher,
+    MatchSegment,
+)
+from copyguard.fingerprint.normalize import Normalized, normalize, normalize_v0
+from copyguard.fingerprint.text import (
+    Fingerprints,
+    gen_iscc_text_code,
+    gen_text_fingerprints,
+    gen_text_fingerprints_v0,
+    gen_text_simcode,
+    gen_text_simcode_v0,
+    is_near_duplicate,
+    simcode_distance,
+)
+
+__all__: list[str] = [
+    "DEFAULT_THRESHOLD",
+    "Coverage",
+    "Fingerprints",
+    "Hits",
+    "Index",
+    "IndexFormatError",
+    "Match",
+    "MatchSegment",
+    "Matcher",
+    "Normalized",
+    "gen_code_fingerprints",
+    "gen_code_fingerprints_v0",
+    "gen_iscc_text_code",
+    "gen_text_fingerprints",
+    "gen_text_fingerprints_v0",
+    "gen_text_simcode",
+    "gen_text_simcode_v0",
+    "is_near_duplicate",
+    "normalize",
+    "normalize_v0",
+    "simcode_distance",
+]

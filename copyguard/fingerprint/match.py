@@ -10,15 +10,30 @@ work, algorithm v0:
 2. chains are merged across band edges and over noise: sorted by (work, query start), neighbours
    that continue each other's diagonal are joined, first among all chains, then among the strong
    ones only, so a stray hit between two halves of a copy does not cut it;
-3. a chain's **evidence** is ``min(span, covered / DENSITY)`` in token weight, where ``span`` is the
-   query weight from its first k-gram to its last and ``covered`` the weight covered by matched
-   k-grams — a dense run of matches counts in full, scattered coincidences count little;
-4. chains with evidence ≥ ``segment_min`` become **segments** (query span ↔ reference span, in
-   character offsets of both texts); the work's evidence E is their sum and its **score** is
-   ``E^g / (E^g + E0^g)`` (g = ``gamma``), so ``score ≥ DEFAULT_THRESHOLD = 0.5`` exactly when E ≥ E0.
-   E0 (``min_evidence``) is the calibrated minimum copied amount: 320 weight = 40 words or 64 CJK
-   characters of aligned text, above the short common quotations that must not match (≤ 30 words);
-5. **coverage**: share of the query's and of the reference's characters inside segments.
+3. a chain's fingerprint **evidence** is ``min(span, covered / DENSITY)`` in token weight (words
+   weigh 8, CJK characters 4), where ``span`` is the query weight from its first k-gram to its
+   last and ``covered`` the weight covered by matched k-grams — a dense run of matches counts in
+   full, scattered coincidences count little;
+4. **verification** (when the texts are at hand — ``Matcher`` keeps them): the most promising
+   chains (fingerprint evidence ≥ ``VERIFY_MIN``, at most ``VERIFY_LIMIT`` per query) are aligned
+   token by token against the reference text (``verify_chain``); the aligned stretch becomes the
+   segment and its credited weight the evidence. Winnowing keeps ~1 k-gram in 3, so a noisy copy
+   shows few fingerprints; verification counts what is really there;
+5. chains with evidence ≥ ``segment_min`` are **segments** (query span ↔ reference span, in
+   character offsets of both texts); the work's evidence E is their total, each stretch of the
+   query counted once, times ``1 + coverage_boost * reference coverage`` (code only); its
+   **score** is ``E^g / (E^g + E0^g)`` (g = ``gamma``), so ``score ≥ DEFAULT_THRESHOLD = 0.5``
+   exactly when E ≥ E0. E0 (``min_evidence``) is the calibrated minimum copied amount: for text
+   300 weight — 37.5 words or 75 CJK characters of aligned text, between the short common
+   quotations that must not match (≤ 30 words: at most ~290 in calibration) and the shortest
+   excerpts that must (60 words with 3 % OCR noise: ≥ ~335 at the 1st percentile); for code 360
+   normalised tokens;
+6. **coverage**: share of the query's and of the reference's characters inside segments.
+
+Parameters are general, not tuned to particular files: they were chosen on synthetic copies
+(excerpts, OCR noise, substitutions, Traditional script, reordering, embedding in unrelated text)
+of prose and UI text, and of standard-library Python modules for code
+(``python -m copyguard.fingerprint.tests.calibration``).
 
 ``Matcher`` wraps index, fingerprinting and alignment for texts and code.
 """

@@ -231,7 +231,7 @@ def normalize_v0(text: str) -> Normalized:
     offsets = offsets.astype(np.int64, copy=False)
     breaks = np.ones(len(norm), dtype=bool)
     if len(norm) > 1:
-        seen = np.cumsum(is_break, dtype=np.int64)
+        seen = np.cumsum(is_break, dtype=np.int32 if n < 2**31 else np.int64)
         at = seen[offsets]
         breaks[1:] = at[1:] != at[:-1]
     return Normalized(codepoints=norm, offsets=offsets, breaks=breaks, source_length=n)

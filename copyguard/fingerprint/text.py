@@ -7,7 +7,7 @@ The caller supplies decoded text (``str``). Algorithm v0, vectorised with numpy 
 2. **Tokens**: every letter of a script written without spaces (CJK ideographs, kana, Hangul, Thai,
    ...) is a token of weight ``CHAR_TOKEN_WEIGHT``; every maximal run of other letters and digits
    is a word token of weight ``WORD_TOKEN_WEIGHT``. A token's hash is a polynomial over its code
-   points (uint64, wrapping).
+   points, from uint64 prefix sums with wrap-around like the k-grams below.
 3. **k-grams**: the k-gram starting at token t is the shortest run of tokens t..e-1 whose weights
    add up to at least ``K_WEIGHT`` — with the v0 weights 8 CJK characters or 4 words, and the
    same rule across mixed text, so a CJK book and an English page quoting it agree on every
@@ -79,18 +79,18 @@ SIMCODE_BITS = 256
 
 _U64 = np.uint64
 _CHAR_BASE = _U64(0x9E3779B97F4A7C15)  # odd: invertible modulo 2**64
+_CHAR_BASE_INV = _U64(pow(int(_CHAR_BASE), -1, 2**64))
 _TOKEN_BASE = _U64(0xD6E8FEB86659FD93)
 _TOKEN_BASE_INV = _U64(pow(int(_TOKEN_BASE), -1, 2**64))
 _LENGTH_SALT = _U64(0xA0761D6478BD642F)
 _UNUSABLE = _U64(0xFFFFFFFFFFFFFFFF)
 #: k-grams that repeat a pattern of at most this many tokens are not used (see kgram_hashes).
 MAX_PERIOD = 6
-_MAX_WORD_POSITIONS = 256
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
     """The splitmix64 finaliser, elementwise on uint64 (a bijection that spreads every bit)."""
-    x = x ^ (x >> _U64(30))
+    x = x ^ (x >> _U64(30))  # a new array: the caller's is left alone
     x *= _U64(0xBF58476D1CE4E5B9)
     x ^= x >> _U64(27)
     x *= _U64(0x94D049BB133111EB)
@@ -107,12 +107,25 @@ def _char_token_table() -> np.ndarray:
     return table
 
 
-@cache
-def _char_powers() -> np.ndarray:
-    powers = np.cumprod(np.full(_MAX_WORD_POSITIONS, _CHAR_BASE, dtype=_U64))
-    powers = np.concatenate([np.ones(1, dtype=_U64), powers[:-1]])
-    powers.setflags(write=False)
-    return powers
+def _powers(base: np.uint64, count: int) -> np.ndarray:
+    """base**0, base**1, ..., base**(count-1) modulo 2**64."""
+    out = np.empty(count, dtype=_U64)
+    if count:
+        out[0] = 1
+        out[1:] = base
+        np.cumprod(out, out=out)
+    return out
+
+
+def _runs_polynomial(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """sum((c + 1) * B**(i - start)) over each run ``[start, end)`` of code points, mod 2**64.
+
+    From one prefix sum with wrap-around: ``(P[end] - P[start]) * B**-start``.
+    """
+    n = len(cps)
+    prefix = np.zeros(n + 1, dtype=_U64)
+    np.cumsum((cps.astype(_U64) + _U64(1)) * _powers(_CHAR_BASE, n), out=prefix[1:])
+    return (prefix[ends] - prefix[starts]) * _powers(_CHAR_BASE_INV, n)[starts]
 
 
 @dataclass(frozen=True)
@@ -163,10 +176,7 @@ def tokenize(text: str | Normalized) -> Tokens:
     first[1:] |= char_token[:-1]
     starts = np.flatnonzero(first)
     lengths = np.diff(np.append(starts, n))
-    # Position of each character inside its token, for the per-token polynomial.
-    pos = np.arange(n, dtype=np.int64) - np.repeat(starts, lengths)
-    terms = (cps.astype(_U64) + _U64(1)) * _char_powers()[pos & (_MAX_WORD_POSITIONS - 1)]
-    hashes = np.add.reduceat(terms, starts).astype(_U64, copy=False)
+    hashes = _runs_polynomial(cps, starts, np.append(starts[1:], n))
     weight = np.where(char_token[starts], CHAR_TOKEN_WEIGHT, WORD_TOKEN_WEIGHT)
     cum = np.zeros(len(starts) + 1, dtype=np.int64)
     np.cumsum(weight, out=cum[1:])
@@ -200,18 +210,12 @@ def kgram_hashes(tokens: Tokens, k_weight: int = K_WEIGHT) -> tuple[np.ndarray, 
     ends = ends[:count]
     if count == 0:
         return np.zeros(0, _U64), np.zeros(0, np.int64)
-    powers = np.empty(t_count, dtype=_U64)
-    powers[0] = 1
-    powers[1:] = _TOKEN_BASE
-    np.cumprod(powers, out=powers)
     prefix = np.zeros(t_count + 1, dtype=_U64)
-    np.cumsum(th * powers, out=prefix[1:])
-    inverse = np.empty(count, dtype=_U64)
-    inverse[0] = 1
-    inverse[1:] = _TOKEN_BASE_INV
-    np.cumprod(inverse, out=inverse)
-    h = (prefix[ends] - prefix[:count]) * inverse
-    h += (ends - np.arange(count)).astype(_U64) * _LENGTH_SALT
+    np.cumsum(th * _powers(_TOKEN_BASE, t_count), out=prefix[1:])
+    h = prefix[ends]
+    h -= prefix[:count]
+    h *= _powers(_TOKEN_BASE_INV, count)
+    h += (ends - start[:count]).astype(_U64) * _LENGTH_SALT
     h = mix64(h)
     usable = ~_periodic(th, start[:count], ends)
     if tokens.groups is not None:

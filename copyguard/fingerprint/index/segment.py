@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -115,7 +116,7 @@ class Segment:
         mmap: bool = True,
     ) -> Segment:
         path = Path(path)
-        mode = "r" if mmap else None
+        mode: Literal["r"] | None = "r" if mmap else None
         # Plain ndarray views of the maps: same pages, without np.memmap's per-call overhead.
         arrays = {
             a: np.asarray(np.load(path / f"{a}.npy", mmap_mode=mode, allow_pickle=False))

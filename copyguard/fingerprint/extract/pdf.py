@@ -73,9 +73,9 @@ def extract_pdf(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     for number in range(1, count + 1):
         deadline.check(f"reading the PDF (page {number} of {count})")
         try:
-            page = reader.pages[number - 1]
-            _check_parse_time(page, number, deadline)
-            text = page.extract_text(visitor_operand_before=guard) or ""
+            page_object = reader.pages[number - 1]
+            _check_parse_time(page_object, number, deadline)
+            text = page_object.extract_text(visitor_operand_before=guard) or ""
         except ExtractionError:
             raise
         except Exception:  # one damaged page should not lose the others

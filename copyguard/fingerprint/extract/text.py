@@ -183,13 +183,16 @@ def decode_text(data: bytes, *, declared: str | None = None) -> Decoded:
         return Decoded(text, "utf-8")
     extra = []
     if declared:
-        name = _codec_name(declared)
-        if name is not None and name not in ("utf-8", "utf-16-le", "utf-16-be"):
-            text = _strict(data, name)
+        codec = _codec_name(declared)
+        if codec is not None and codec not in ("utf-8", "utf-16-le", "utf-16-be"):
+            as_declared = _strict(data, codec)
             # A wrong declaration (Big5 bytes labelled GBK) decodes too, to rare characters.
-            if text is not None and _plausibility(text[:SAMPLE_BYTES])[0] >= DECLARED_SCORE:
-                return Decoded(text, name)
-            extra.append(name)
+            if (
+                as_declared is not None
+                and _plausibility(as_declared[:SAMPLE_BYTES])[0] >= DECLARED_SCORE
+            ):
+                return Decoded(as_declared, codec)
+            extra.append(codec)
     return _detect(data, head, extra)
 
 

@@ -77,3 +77,14 @@ def test_it_answers_503_when_the_database_is_unreachable(client: Client) -> None
         assert healthz(client) == (503, "database unavailable")
 
     assert healthz(client) == (200, "ok")
+
+
+def test_not_ready_is_logged_as_a_warning_not_as_a_server_error(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO", logger="django.request"):
+        assert healthz(client)[0] == 503
+
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert [r.levelname for r in records] == ["WARNING"]
+    assert "no worker seen" in records[0].getMessage()

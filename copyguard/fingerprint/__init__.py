@@ -4,6 +4,7 @@ A pure library: it imports nothing from Django or from the rest of copyguard.
 """
 
 from copyguard.fingerprint.code import gen_code_fingerprints, gen_code_fingerprints_v0
+from copyguard.fingerprint.extract import ExtractionError, extract
 from copyguard.fingerprint.index import Hits, Index, IndexFormatError
 from copyguard.fingerprint.match import (
     DEFAULT_THRESHOLD,
@@ -27,6 +28,7 @@ from copyguard.fingerprint.text import (
 __all__: list[str] = [
     "DEFAULT_THRESHOLD",
     "Coverage",
+    "ExtractionError",
     "Fingerprints",
     "Hits",
     "Index",
@@ -35,6 +37,7 @@ __all__: list[str] = [
     "MatchSegment",
     "Matcher",
     "Normalized",
+    "extract",
     "gen_code_fingerprints",
     "gen_code_fingerprints_v0",
     "gen_iscc_text_code",

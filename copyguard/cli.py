@@ -1,10 +1,11 @@
 """The `copyguard` command.
 
 A few commands belong to the command line itself (``serve``, ``demo``, ``check``,
-``loaddemo``); everything else is a Django management command (``worker``, ``migrate``,
-``createorg``, ``createuser``, and every other one Django and the apps provide), run as
-``copyguard <command>`` instead of ``python manage.py <command>``. docs/cli.md documents
-every command and option; a test keeps it complete.
+``loaddemo``, and the engine's ``match``, which runs without Django set up); everything else
+is a Django management command (``worker``, ``migrate``, ``createorg``, ``createuser``, and
+every other one Django and the apps provide), run as ``copyguard <command>`` instead of
+``python manage.py <command>``. docs/cli.md documents every command and option; a test
+keeps it complete.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 # The project's own commands, in the order `copyguard --help` lists them.
-COMMANDS: dict[str, Promise] = {
+COMMANDS: dict[str, Promise | str] = {
     "serve": gettext_lazy("Run the web site with the production server (waitress)."),
     "demo": gettext_lazy(
         "Migrate, load the demo data, and run the web site and one worker together."
@@ -59,6 +60,8 @@ COMMANDS: dict[str, Promise] = {
         "Check the installation: system checks, database, migrations, data directory, workers."
     ),
     "loaddemo": gettext_lazy("Load the demo organisations and log-ins (safe to run again)."),
+    # Not marked for translation: `match` runs without Django set up, so always in English.
+    "match": "Find passages of query files copied from reference files (no database needed).",
 }
 
 
@@ -546,6 +549,21 @@ def cmd_check(argv: Sequence[str]) -> int:
     return 1 if any(f.level == "error" for f in findings) else 0
 
 
+# ---------------------------------------------------------------- match (copyguard/matchcli.py)
+
+
+def match_parser() -> ArgumentParser:
+    from copyguard.matchcli import match_parser
+
+    return match_parser()
+
+
+def cmd_match(argv: Sequence[str]) -> int:
+    from copyguard.matchcli import cmd_match
+
+    return cmd_match(argv)
+
+
 # ---------------------------------------------------------------- dispatch
 
 CLI_PARSERS: dict[str, Callable[[], ArgumentParser]] = {
@@ -553,12 +571,14 @@ CLI_PARSERS: dict[str, Callable[[], ArgumentParser]] = {
     "demo": demo_parser,
     "check": check_parser,
     "loaddemo": loaddemo_parser,
+    "match": match_parser,
 }
 _CLI_COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "serve": cmd_serve,
     "demo": cmd_demo,
     "check": cmd_check,
     "loaddemo": cmd_loaddemo,
+    "match": cmd_match,
 }
 
 
@@ -606,6 +626,8 @@ def _django(argv: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `copyguard` console script; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["match"]:
+        return _run(args)  # the engine's command: no settings, no database, quick to start
     try:
         _setup()
     except UsageError as exc:

@@ -79,7 +79,7 @@ def match_parser() -> ArgumentParser:
         prog="copyguard match",
         description=(
             "Find the passages of query files copied from reference files. Directories are "
-            "walked recursively (hidden files skipped). Needs no database."
+            "walked recursively (hidden files and __pycache__ skipped). Needs no database."
         ),
     )
     parser.add_argument(
@@ -137,8 +137,13 @@ class InputFile:
         return os.fsencode(self.path).decode("utf-8", "backslashreplace")
 
 
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name == "__pycache__"
+
+
 def walk(roots: Sequence[str]) -> Iterator[InputFile]:
-    """The files under ``roots``, in order, each once (directories sorted, hidden names skipped).
+    """The files under ``roots``, in order, each once (directories sorted; hidden names and
+    Python's ``__pycache__`` byte-code directories skipped).
 
     Symbolic links are followed, but a directory (or file) already seen is not visited again,
     so a link back to a parent ends there.
@@ -159,7 +164,7 @@ def walk(roots: Sequence[str]) -> Iterator[InputFile]:
             seen.add(key)
             if stat.S_ISDIR(info.st_mode):
                 try:
-                    names = sorted(n for n in os.listdir(path) if not n.startswith("."))
+                    names = sorted(n for n in os.listdir(path) if not _skipped(n))
                 except OSError as exc:
                     yield InputFile(path, f"cannot read the directory ({exc.strerror or exc})")
                     continue

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from copyguard.env import envbool, envint, envlist, envstr
+from copyguard.env import SettingError, envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent
@@ -127,7 +127,13 @@ _database_url = envstr(
     "SQLite at <data dir>/copyguard.sqlite3.",
 )
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    try:
+        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    except ValueError as _error:
+        raise SettingError(
+            f"DATABASE_URL: cannot use {_database_url.split(':', 1)[0]!r} URLs ({_error}); "
+            "expected e.g. postgres://user:password@127.0.0.1:5432/copyguard"
+        ) from None
 else:
     DATABASES = {
         "default": {

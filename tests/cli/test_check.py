@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,3 +81,16 @@ def test_a_bad_timeout_is_refused_in_one_line(copyguard) -> None:
     line = one_line_error(copyguard("check", "--ping-timeout", "soon"), "check")
 
     assert "'soon' is not a number of seconds" in line
+
+
+def test_an_unusable_database_url_is_refused_in_one_line(tmp_path: Path) -> None:
+    env = dict(os.environ, DATABASE_URL="bogus://db", COPYGUARD_DATA_DIR=str(tmp_path))
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "copyguard.cli", "check"], env=env, capture_output=True, text=True
+    )
+
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "DATABASE_URL: cannot use 'bogus' URLs" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -5,6 +5,11 @@
 - **Segments** (segment.py) are immutable sorted postings, saved as ``.npy`` files and opened with
   ``mmap_mode="r"``. ``add`` appends to the shard's in-memory **tail**; the tail becomes a segment
   when it grows past ``tail_limit`` postings, on ``flush()`` and on ``save()``.
+- **Tiered merging**: a search costs a few vectorised steps per segment, so segments must not
+  pile up as works are added. A segment's tier is ``floor(log_F(postings / tail_limit))`` with
+  ``F = MERGE_FACTOR``; whenever the newest ``F`` segments of a shard are of one tier they are
+  merged into one (of the next tier). A shard of n postings then has at most ``(F - 1)`` segments
+  per tier, ``O(log n)`` in all, and each posting is rewritten ``O(log n)`` times.
 - **Deletion** is by work: ``delete(work_id)`` sets a tombstone applied to every search, and
   ``merge()`` rewrites each shard's segments into one without the deleted works' postings.
 - **Search** looks up all query fingerprints at once per segment (directory + vectorised
@@ -40,11 +45,13 @@ __all__ = [
     "WorkInfo",
 ]
 
-FORMAT_VERSION = 1
+#: 2: keys are re-mixed fingerprint hashes (segment.py).
+FORMAT_VERSION = 2
 STOP_MIN_POSTINGS = 256
 STOP_FRACTION = 0.001
 DEFAULT_SHARD_BITS = 2
 DEFAULT_TAIL_LIMIT = 1 << 20
+MERGE_FACTOR = 4
 
 
 class IndexFormatError(Exception):
@@ -99,7 +106,7 @@ class _Shard:
             self._tail_segment = Segment.build(keys, works, positions, self.prefix_bits)
         return self._tail_segment
 
-    def flush(self) -> None:
+    def flush(self, alive: np.ndarray, tail_limit: int) -> None:
         segment = self.tail_segment()
         if segment is not None and len(segment):
             self.segments.append(
@@ -110,6 +117,21 @@ class _Shard:
         self.tail = []
         self.tail_size = 0
         self._tail_segment = None
+        self.compact(alive, tail_limit)
+
+    def compact(self, alive: np.ndarray, tail_limit: int) -> None:
+        """Tiered merging (module docstring): merge the newest segments while they share a tier."""
+        while len(self.segments) >= MERGE_FACTOR:
+            newest = self.segments[-MERGE_FACTOR:]
+            if len({_tier(len(s), tail_limit) for s in newest}) > 1:
+                return
+            merged = _merged(newest, alive, self.prefix_bits)
+            self.segments[-MERGE_FACTOR:] = [merged] if len(merged) else []
+
+    def merge(self, alive: np.ndarray) -> None:
+        if self.segments:
+            merged = _merged(self.segments, alive, self.prefix_bits)
+            self.segments = [merged] if len(merged) else []
 
     def searchable(self) -> list[Segment]:
         tail = self.tail_segment()
@@ -118,6 +140,23 @@ class _Shard:
 
 def _new_name() -> str:
     return uuid.uuid4().hex[:16]
+
+
+def _tier(postings: int, tail_limit: int) -> int:
+    ratio = max(1, postings) / max(1, tail_limit)
+    return max(0, int(np.floor(np.log(ratio) / np.log(MERGE_FACTOR) + 1e-9)))
+
+
+def _merged(segments: list[Segment], alive: np.ndarray, prefix_bits: int) -> Segment:
+    """One segment with the postings of ``segments`` except those of deleted works."""
+    keys = np.concatenate([s.keys for s in segments])
+    works = np.concatenate([s.works for s in segments])
+    positions = np.concatenate([s.positions for s in segments])
+    keep = alive[works]
+    if not keep.all():
+        keys, works, positions = keys[keep], works[keep], positions[keep]
+    # The inputs are sorted runs: the stable sort in Segment.build merges them in linear time.
+    return Segment.build(keys, works, positions, prefix_bits, _new_name())
 
 
 class Index:
@@ -190,7 +229,7 @@ class Index:
                     target.append(keys[part], works[part], positions[part])
         for target in self.shards:
             if target.tail_size >= self.tail_limit:
-                target.flush()
+                target.flush(self._alive, self.tail_limit)
         return number
 
     def delete(self, work_id: str | int) -> None:
@@ -202,22 +241,13 @@ class Index:
     def flush(self) -> None:
         """Turn every shard's tail into an immutable segment."""
         for shard in self.shards:
-            shard.flush()
+            shard.flush(self._alive, self.tail_limit)
 
     def merge(self) -> None:
         """Rewrite each shard as one segment without the postings of deleted works."""
         self.flush()
         for shard in self.shards:
-            if not shard.segments:
-                continue
-            keys = np.concatenate([s.keys for s in shard.segments])
-            works = np.concatenate([s.works for s in shard.segments])
-            positions = np.concatenate([s.positions for s in shard.segments])
-            keep = self._alive[works]
-            merged = Segment.build(
-                keys[keep], works[keep], positions[keep], shard.prefix_bits, _new_name()
-            )
-            shard.segments = [merged] if len(merged) else []
+            shard.merge(self._alive)
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:

@@ -3,9 +3,13 @@
 A segment holds postings ``(key, work, position)`` sorted by key, as three arrays that are saved
 as ``.npy`` files and opened with ``mmap_mode="r"``:
 
-- ``keys`` (uint64): the fingerprint hash with its lowest 16 bits replaced by the k-gram's length
-  in characters (capped at 65535), so matching compares 48 bits of hash and the reference span of
-  a hit is known without the reference text;
+- ``keys`` (uint64): the fingerprint hash, re-mixed, with its lowest 16 bits replaced by the
+  k-gram's length in characters (capped at 65535), so matching compares 48 bits of hash and the
+  reference span of a hit is known without the reference text. The re-mixing (a bijection,
+  ``mix64``) matters because winnowing selects the *minimum* hash of each window: selected
+  hashes crowd the low end of the range (the minimum of 4-8 uniform values is below 1/4 of the
+  range 70-90 % of the time), which would put most postings into the first shard and the first
+  directory buckets;
 - ``works`` (uint32): the work number; ``positions`` (uint32): the k-gram's start offset in the
   work's text.
 
@@ -24,6 +28,8 @@ from typing import Literal
 
 import numpy as np
 
+from copyguard.fingerprint.text import mix64
+
 __all__ = ["KEY_LENGTH_BITS", "Segment", "make_keys", "query_bounds"]
 
 #: Low bits of a key that carry the k-gram's length in characters instead of hash bits.
@@ -39,12 +45,12 @@ POSTINGS_PER_BUCKET = 4
 def make_keys(hashes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Posting keys from fingerprint hashes and k-gram lengths in characters."""
     lengths = np.clip(lengths, 0, int(_LENGTH_MASK)).astype(np.uint64)
-    return (hashes.astype(np.uint64) & _HASH_MASK) | lengths
+    return (mix64(hashes.astype(np.uint64)) & _HASH_MASK) | lengths
 
 
 def query_bounds(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Smallest and largest key that a fingerprint hash matches."""
-    low = hashes.astype(np.uint64) & _HASH_MASK
+    low = mix64(hashes.astype(np.uint64)) & _HASH_MASK
     return low, low | _LENGTH_MASK
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from copyguard.fingerprint.index import Index, IndexFormatError, Segment
+from copyguard.fingerprint.index.index import MERGE_FACTOR
 from copyguard.fingerprint.index.segment import make_keys, query_bounds
 from copyguard.fingerprint.tests import synthetic as S
 from copyguard.fingerprint.text import Fingerprints, gen_text_fingerprints
@@ -90,6 +91,35 @@ def test_sharding_and_tail_flushing_do_not_change_results(shard_bits):
     assert sum(len(s.segments) for s in sharded.shards) > 1
     query = gen_text_fingerprints(works["work-5"][1000:3000])
     assert _hits_as_set(plain, query) == _hits_as_set(sharded, query)
+
+
+def test_tiered_merging_keeps_few_segments_and_the_same_results():
+    works = _works(40, words=600, seed=3)
+    plain = Index(shard_bits=0)
+    tiered = Index(shard_bits=1, tail_limit=100)
+    for k, v in works.items():
+        fp = gen_text_fingerprints(v)
+        plain.add(k, fp)
+        tiered.add(k, fp)
+    tiered.flush()
+    for shard in tiered.shards:
+        postings = sum(len(s) for s in shard.segments)
+        tiers = int(np.log(postings / 100) / np.log(MERGE_FACTOR)) + 1
+        # without merging there would be one segment per ~100 postings
+        assert postings > 20 * 100
+        assert len(shard.segments) <= (MERGE_FACTOR - 1) * tiers
+    query = gen_text_fingerprints(works["work-7"][500:4000])
+    assert _hits_as_set(plain, query) == _hits_as_set(tiered, query)
+
+
+def test_winnowed_fingerprints_spread_evenly_over_shards():
+    index = Index(shard_bits=2)
+    for k, v in _works(20).items():
+        index.add(k, gen_text_fingerprints(v))
+    index.flush()
+    per_shard = np.array([sum(len(s) for s in shard.segments) for shard in index.shards])
+    # winnowing keeps window minima; re-mixed keys still fill every shard alike
+    assert per_shard.min() > 0.8 * per_shard.mean()
 
 
 def test_save_and_open_round_trip_with_memory_mapped_segments(tmp_path):

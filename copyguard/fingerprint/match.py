@@ -52,6 +52,8 @@ import numpy as np
 from copyguard.fingerprint.code import K_TOKENS, WINDOW_TOKENS
 from copyguard.fingerprint.index import Hits, Index
 from copyguard.fingerprint.text import (
+    K_WEIGHT,
+    WINDOW_WEIGHT,
     Fingerprints,
     Tokens,
     fingerprint_tokens,
@@ -320,20 +322,21 @@ class TokenSource(Protocol):
 
 
 class TextWindows:
-    """Text tokens of a window: a short text is tokenised once and cut, a long one (a book)
-    tokenised window by window."""
+    """Text tokens of a window: a short text (or one whose ``tokens`` are given) is tokenised
+    once and cut, a long one (a book) window by window — verifying a chain then costs in
+    proportion to the chain, not to the book."""
 
-    WHOLE = 1 << 18  # characters up to which the whole text is tokenised once
+    WHOLE = 1 << 15  # characters up to which the whole text is tokenised once
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tokens: Tokens | None = None) -> None:
         self.text = text
-        self._tokens: Tokens | None = None
+        self._tokens = tokens
 
     def window(self, start: int, stop: int) -> Tokens:
         start = max(0, start)
-        if len(self.text) <= self.WHOLE:
-            if self._tokens is None:
-                self._tokens = tokenize(self.text)
+        if self._tokens is None and len(self.text) <= self.WHOLE:
+            self._tokens = tokenize(self.text)
+        if self._tokens is not None:
             return _cut(self._tokens, start, stop)
         t = tokenize(self.text[start:stop])
         return replace(t, starts=t.starts + start, ends=t.ends + start)
@@ -492,8 +495,18 @@ def align(
     hi = np.where(segment, chains.w_last, chains.w_first).astype(np.float64)
     totals = np.minimum(totals, _grouped_union(starts, lo, hi))
     best = np.maximum.reduceat(evidence, starts)
+    # A work without a segment (verified or not) is no match: skip it unless ranking.
+    has_segment = segment.copy()
+    for j, v in verified.items():
+        has_segment[j] = v is not None and v.evidence >= params.segment_min
+    visit = (
+        np.arange(len(works))
+        if candidates
+        else np.flatnonzero(np.logical_or.reduceat(has_segment, starts))
+    )
     matches = []
-    for k, w in enumerate(works.tolist()):
+    for k in visit.tolist():
+        w = int(works[k])
         info = index.work(w)
         a, b = int(bounds[k]), int(bounds[k + 1])
         segments, total = [], 0.0
@@ -628,6 +641,9 @@ class Matcher:
     """
 
     MEDIA = ("text", "code")
+    #: Reference texts whose tokens are kept between queries (each at most
+    #: ``TextWindows.WHOLE`` characters, or a code file), least recently used dropped first.
+    SOURCE_CACHE = 64
 
     def __init__(
         self, threshold: float = DEFAULT_THRESHOLD, shard_bits: int = 2, keep_texts: bool = True
@@ -696,8 +712,10 @@ class Matcher:
             source: TokenSource = CodeWindows(text, language, filename)
             fp = fingerprint_tokens(source.window(0, len(text)), K_TOKENS, WINDOW_TOKENS)
         else:
-            source = TextWindows(text)
-            fp = self.fingerprints(text, media)
+            # One tokenisation serves fingerprinting and verification.
+            tokens = tokenize(text)
+            source = TextWindows(text, tokens)
+            fp = fingerprint_tokens(tokens, K_WEIGHT, WINDOW_WEIGHT)
         return self.query_fingerprints(fp, media, threshold, candidates, source)
 
     def query_many(
@@ -711,12 +729,13 @@ class Matcher:
         self._check_media(media)
         if media != "text":
             return [self.query(t, media, threshold=threshold, candidates=candidates) for t in texts]
-        fps = [gen_text_fingerprints(t) for t in texts]
+        tokens = [tokenize(t) for t in texts]
+        fps = [fingerprint_tokens(t, K_WEIGHT, WINDOW_WEIGHT) for t in tokens]
         index = self.indexes[media]
         limit = self.threshold if threshold is None else threshold
         out = []
-        for text, fp, hits in zip(texts, fps, index.search_many(fps), strict=True):
-            source = TextWindows(text)
+        for text, tok, fp, hits in zip(texts, tokens, fps, index.search_many(fps), strict=True):
+            source = TextWindows(text, tok)
             references = self._resolver(media) if self.references else None
             out.append(align(fp, hits, index, TEXT_EVIDENCE, limit, candidates, source, references))
         return out
@@ -745,16 +764,21 @@ class Matcher:
 
     def _source(self, media: str, reference_id: str | int) -> TokenSource | None:
         key = (media, reference_id)
-        if key not in self._sources:
+        source = self._sources.pop(key, None)
+        if source is None:
             ref = self.references.get(key)
             if ref is None:
                 return None
-            self._sources[key] = (
+            source = (
                 CodeWindows(ref.text, ref.language, ref.filename)
                 if media == "code"
                 else TextWindows(ref.text)
             )
-        return self._sources[key]
+        # Least recently used first out: memory stays bounded however many queries are scanned.
+        self._sources[key] = source
+        while len(self._sources) > self.SOURCE_CACHE:
+            del self._sources[next(iter(self._sources))]
+        return source
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the indexes (and the kept reference texts) under directory ``path``."""

@@ -15,8 +15,9 @@ as ``.npy`` files and opened with ``mmap_mode="r"``:
 
 A ``directory`` (int64, ``2**bits + 1`` entries) gives the first posting of each bucket of the
 hash bits that follow the shard prefix, so a lookup is one gather into the directory plus a few
-vectorised bisection steps inside a bucket (buckets hold about 8 postings) — all query keys at
-once, no Python loop per key.
+vectorised bisection steps inside a bucket (buckets hold about 4 postings) — all query keys at
+once, no Python loop per key. (A plain ``np.searchsorted`` per key, even for the few keys of one
+page, costs more: each of its ~22 probes into a large memory-mapped array misses the cache.)
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ _ARRAYS = ("keys", "works", "positions", "directory")
 #: Directory density: about this many postings per bucket (the directory costs 4 bytes per
 #: bucket, ~6 % of the postings' 16 bytes; lookups need ~3 bisection steps).
 POSTINGS_PER_BUCKET = 4
+#: Vectorised bisection steps inside a bucket: enough for buckets of up to 7 postings (most).
+BISECT_STEPS = 3
 
 
 def make_keys(hashes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -68,7 +71,7 @@ class Segment:
     positions: np.ndarray
     directory: np.ndarray
     prefix_bits: int  # hash bits fixed by the shard, skipped by the directory
-    max_bucket: int  # largest bucket, bounds the bisection steps
+    max_bucket: int  # postings in the largest bucket (a key many postings share makes it large)
     name: str = ""
     path: Path | None = None  # where the segment is stored, once saved
     mapped: bool = False  # arrays are views of memory-mapped files
@@ -138,23 +141,27 @@ class Segment:
         )
 
     def lookup(self, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Posting ranges ``[first, last)`` whose keys lie in ``[low, high]``, per query."""
-        if len(self.keys) == 0 or len(low) == 0:
+        """Posting ranges ``[first, last)`` whose keys lie in ``[low, high]``, per query.
+
+        Most query keys match nothing and most of the others match one posting, so the end of
+        a range is searched only where the next key matches too.
+        """
+        n = len(self.keys)
+        if n == 0 or len(low) == 0:
             zero = np.zeros(len(low), dtype=np.int64)
             return zero, zero
         bucket = _buckets(low, self.prefix_bits, self.directory_bits)
         start = self.directory[bucket].astype(np.int64)
         stop = self.directory[bucket + 1].astype(np.int64)
-        steps = int(self.max_bucket).bit_length()
-        first = _bisect(self.keys, low, start, stop, steps, right=False)
+        first = _bisect(self.keys, low, start, stop)
         last = first.copy()
-        # Most query keys match nothing: bisect for the end of the range only where one does.
-        found = np.flatnonzero(first < stop)
+        found = np.flatnonzero(first < n)
         found = found[self.keys[first[found]] <= high[found]]
-        if len(found):
-            last[found] = _bisect(
-                self.keys, high[found], first[found], stop[found], steps, right=True
-            )
+        last[found] += 1
+        more = found[self.keys[np.minimum(last[found], n - 1)] <= high[found]]
+        more = more[last[more] < n]
+        if len(more):
+            last[more] = np.searchsorted(self.keys, high[more], side="right")
         return first, last
 
 
@@ -165,20 +172,23 @@ def _buckets(keys: np.ndarray, prefix_bits: int, bits: int) -> np.ndarray:
     return (shifted >> np.uint64(64 - bits)).astype(np.int64)
 
 
-def _bisect(
-    keys: np.ndarray, q: np.ndarray, lo: np.ndarray, hi: np.ndarray, steps: int, right: bool
-) -> np.ndarray:
-    """Vectorised bisection inside ``[lo, hi)``: first index with key >= q (> q if ``right``).
+def _bisect(keys: np.ndarray, q: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """First index in ``[lo, hi)`` with key >= q, or ``hi``, elementwise.
 
-    ``steps`` must be at least ``max(hi - lo).bit_length()``; every step runs on all queries.
+    ``[lo, hi)`` is the directory bucket of ``q``, so the answer is also the global one.
+    Buckets shorter than ``2**BISECT_STEPS`` are bisected together in a fixed number of
+    vectorised steps; the few longer ones — a bucket crowded by a key that many postings share,
+    such as a common phrase's — by ``np.searchsorted`` over all keys.
     """
     lo = lo.copy()
     hi = hi.copy()
+    long = np.flatnonzero(hi - lo >= 1 << BISECT_STEPS)
+    if len(long):
+        lo[long] = hi[long] = np.searchsorted(keys, q[long], side="left")
     last = len(keys) - 1
-    for _ in range(steps):
+    for _ in range(BISECT_STEPS):
         mid = (lo + hi) >> 1
-        probe = keys[np.minimum(mid, last)]
-        go = (probe <= q) if right else (probe < q)
+        go = keys[np.minimum(mid, last)] < q
         go &= lo < hi
         lo = np.where(go, mid + 1, lo)
         hi = np.where(go, hi, mid)

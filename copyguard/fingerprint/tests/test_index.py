@@ -93,6 +93,27 @@ def test_sharding_and_tail_flushing_do_not_change_results(shard_bits):
     assert _hits_as_set(plain, query) == _hits_as_set(sharded, query)
 
 
+@pytest.mark.parametrize("n_queries", [50, 5000])
+def test_segment_lookup_with_crowded_buckets_matches_searchsorted(n_queries):
+    # Common phrases give keys that hundreds of postings share: buckets far over the average.
+    rng = np.random.default_rng(1)
+    distinct = rng.integers(0, 2**63, 3000).astype(np.uint64) << np.uint64(1)
+    repeats = rng.choice([1, 1, 1, 2, 40, 700], size=len(distinct))
+    keys = np.sort(np.repeat(distinct, repeats)) & ~np.uint64(0xFFFF)
+    seg = Segment.build(keys, np.zeros(len(keys)), np.zeros(len(keys)))
+    assert seg.max_bucket >= 700
+    q = np.concatenate(
+        [
+            keys[rng.integers(0, len(keys), n_queries // 2)],
+            rng.integers(0, 2**63, n_queries // 2).astype(np.uint64),
+        ]
+    )
+    low, high = query_bounds(q)
+    first, last = seg.lookup(low, high)
+    assert np.array_equal(first, np.searchsorted(seg.keys, low, "left"))
+    assert np.array_equal(last, np.searchsorted(seg.keys, high, "right"))
+
+
 def test_tiered_merging_keeps_few_segments_and_the_same_results():
     works = _works(40, words=600, seed=3)
     plain = Index(shard_bits=0)

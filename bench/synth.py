@@ -31,6 +31,8 @@ from bench.common import Doc
 __all__ = ["TokenModel", "chinese_model", "documents", "english_model", "log_uniform_sizes"]
 
 _WORD = re.compile(r"(\S+)(\s*)")
+_PART = re.compile(r"[^\W_]+")
+MAX_PARTS = 3
 #: Characters a Chinese token may be: CJK ideographs (with extension A and compatibility
 #: ideographs), CJK symbols and punctuation, full-width forms, and the line break.
 _ZH_KEEP = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\n]")
@@ -104,10 +106,17 @@ class TokenModel:
 
 
 def english_model(texts: Iterable[str], follow: float = 0.5) -> TokenModel:
-    """Word model of English text: each token is a word and the white space that follows it."""
+    """Word model of English text: each token is a word and the white space that follows it.
+
+    Runs without white space that hold more than ``MAX_PARTS`` words (URLs, version lists,
+    ASCII art) are left out: drawn as one token they would repeat a whole passage verbatim in
+    every document that draws them — real copies, which the benchmarks must not plant.
+    """
     tokens = []
     for text in texts:
         for word, space in _WORD.findall(text):
+            if len(_PART.findall(word)) > MAX_PARTS:
+                continue
             tokens.append(word + ("\n" if "\n" in space else " "))
     return TokenModel.from_tokens("en", tokens, follow)
 

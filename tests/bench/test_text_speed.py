@@ -69,6 +69,8 @@ def test_generated_text_is_in_the_model_language(
     assert ideographs > 0.7 * len(zh)
     assert re.search(r"[\uff0c\u3002]", zh)
     assert not re.search(r"[A-Za-z]", zh)
+    # No English token is a whole passage (URL, version list) that would plant real copies.
+    assert max(len(re.findall(r"[^\W_]+", t)) for t in english.names.tolist()) <= synth.MAX_PARTS
 
 
 def test_documents_add_up_and_keep_their_sizes(

@@ -52,6 +52,7 @@ class TokenModel:
     source: np.ndarray  # int32 token ids of the source text, plus its first token again
     occurrences: np.ndarray  # int32 source positions sorted by token id
     first: np.ndarray  # int64 first row of each token in ``occurrences`` (len vocab + 1)
+    byte_mean: float  # mean UTF-8 bytes per token of the source
     follow: float = 0.5
 
     @property
@@ -60,8 +61,7 @@ class TokenModel:
 
     def mean_bytes(self) -> float:
         """Expected UTF-8 bytes per generated token (the source's mean)."""
-        lengths = np.array([len(s.encode("utf-8")) for s in self.names.tolist()], dtype=np.int64)
-        return float(lengths[self.source[:-1]].mean())
+        return self.byte_mean
 
     @classmethod
     def from_tokens(cls, lang: str, tokens: list[str], follow: float = 0.5) -> TokenModel:
@@ -76,7 +76,9 @@ class TokenModel:
         occurrences = np.argsort(ids, kind="stable").astype(np.int32)
         first = np.searchsorted(ids[occurrences], np.arange(len(names) + 1)).astype(np.int64)
         source = np.append(ids, ids[0]).astype(np.int32)
-        return cls(lang, names, source, occurrences, first, follow)
+        lengths = np.array([len(s.encode("utf-8")) for s in numbers], dtype=np.float64)
+        byte_mean = float(lengths[ids].mean())
+        return cls(lang, names, source, occurrences, first, byte_mean, follow)
 
     def generate(self, rng: np.random.Generator, n_tokens: int, chains: int = 65536) -> np.ndarray:
         """``n_tokens`` token ids: ``chains`` Markov chains stepped together, laid end to end."""

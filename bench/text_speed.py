@@ -61,6 +61,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
+import resource  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -527,7 +528,8 @@ def report(
         (
             "index build (fingerprint + index, one core)",
             f"{build['mb'] / build['cpu_s']:.1f} MB/s ({build['cpu_s']:.1f} s CPU); "
-            f"save {build['save_s']:.1f} s; open (mmap) {scan['open_s']:.1f} s",
+            f"save {build['save_s']:.1f} s; open (mmap) {scan['open_s']:.1f} s; peak memory "
+            f"while generating and building {build['peak_mb'] / 1024:.1f} GB",
             "",
             "",
         ),
@@ -650,6 +652,8 @@ def build_index(docs: Sequence[Doc], where: Path) -> dict:
         "bpc_en": postings["en"] * per_posting / max(1, chars["en"]),
         "bpc_zh": postings["zh"] * per_posting / max(1, chars["zh"]),
         "texts_mb": texts.stat().st_size / 1e6 if texts.exists() else 0.0,
+        # Peak of this process so far: the generated works, the index being built, saving.
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     return figures
 

@@ -1,7 +1,7 @@
 """From index hits to matches: diagonal clustering, segments, score and coverage.
 
 The caller supplies the query's fingerprints and the index hits (``Index.search``). Per reference
-work, algorithm v0:
+work, algorithm v1:
 
 1. every hit is a point ``(query offset, diagonal = reference offset - query offset)``; hits are
    sorted by (work, diagonal band of ``BAND`` characters, query position) and consecutive hits are
@@ -15,13 +15,17 @@ work, algorithm v0:
    last and ``covered`` the weight covered by matched k-grams — a dense run of matches counts in
    full, scattered coincidences count little;
 4. **verification** (when the texts are at hand — ``Matcher`` keeps them): the most promising
-   chains (fingerprint evidence ≥ ``VERIFY_MIN``, at most ``VERIFY_LIMIT`` per query) are aligned
-   token by token against the reference text (``verify_chain``); the aligned stretch becomes the
-   segment and its credited weight the evidence. Winnowing keeps ~1 k-gram in 3, so a noisy copy
+   chains (fingerprint evidence ≥ ``VERIFY_MIN``, at most ``VERIFY_LIMIT`` per query, then every
+   promising chain of a work whose evidence so far reaches ``SECOND_PASS`` x E0) are aligned token
+   by token against the reference text (``verify_chain``; text words one letter off align too);
+   the aligned stretch becomes the segment, and the credited weight of its part where at least
+   two tokens in three align (text) the evidence. Winnowing keeps ~1 k-gram in 3, so a noisy copy
    shows few fingerprints; verification counts what is really there;
 5. chains with evidence ≥ ``segment_min`` are **segments** (query span ↔ reference span, in
    character offsets of both texts); the work's evidence E is their total, each stretch of the
-   query counted once, times ``1 + coverage_boost * reference coverage`` (code only); its
+   query and each stretch of the reference counted once (a page repeating one sentence of a work
+   ten times has copied one sentence), times ``1 + coverage_boost * reference coverage`` (code
+   only); its
    **score** is ``E^g / (E^g + E0^g)`` (g = ``gamma``), so ``score ≥ DEFAULT_THRESHOLD = 0.5``
    exactly when E ≥ E0. E0 (``min_evidence``) is the calibrated minimum copied amount: for text
    300 weight — 37.5 words or 75 CJK characters of aligned text, between the short common
@@ -34,6 +38,11 @@ Parameters are general, not tuned to particular files: they were chosen on synth
 (excerpts, OCR noise, substitutions, Traditional script, reordering, embedding in unrelated text)
 of prose and UI text, and of standard-library Python modules for code
 (``python -m copyguard.fingerprint.tests.calibration``).
+
+v1 differs from v0 in verification and counting only: v0 counted a reference stretch again for
+every place of the query that repeats it, credited text stretches down to one aligned token in
+two (parallel wordings of one story matched), verified at most ``VERIFY_LIMIT`` chains per query
+whatever the works, and let hits on a repeated line pull the alignment of a whole copy astray.
 
 ``Matcher`` wraps index, fingerprinting and alignment for texts and code.
 """
@@ -97,10 +106,15 @@ class EvidenceParams:
     gap: float  # largest query gap (token weight) inside one chain
     gamma: float = 4.0  # steepness of the score around E0
     coverage_boost: float = 0.0  # evidence x (1 + boost x share of the reference found)
+    density_cost: float = 1.0  # verification: an unaligned token's cost to the evidence (below)
+    near_words: bool = False  # verification: a word one letter off aligns (OCR errors)
 
 
-#: Text: word tokens weigh 8, CJK characters 5 (text.py); k-grams weigh 40.
-TEXT_EVIDENCE = EvidenceParams(min_evidence=300.0, segment_min=96.0, gap=160.0)
+#: Text: word tokens weigh 8, CJK characters 4 (text.py); k-grams weigh 32. Evidence counts
+#: stretches where at least two tokens in three align (``density_cost``, see verification).
+TEXT_EVIDENCE = EvidenceParams(
+    min_evidence=300.0, segment_min=96.0, gap=160.0, density_cost=2.0, near_words=True
+)
 #: Code: every normalised token weighs 1 (code.py).
 CODE_EVIDENCE = EvidenceParams(min_evidence=360.0, segment_min=40.0, gap=120.0, coverage_boost=2.0)
 
@@ -266,22 +280,6 @@ def _union_length(starts: np.ndarray, ends: np.ndarray) -> int:
     return int(np.maximum(0, e - np.maximum(s, prev)).sum())
 
 
-def _grouped_union(group_starts: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Per group, length of the union of ``[lo, hi)``; rows sorted by (group, lo)."""
-    n = len(lo)
-    first = np.zeros(n, dtype=bool)
-    first[group_starts] = True
-    gid = np.cumsum(first) - 1
-    offset = gid.astype(np.float64) * float(max(float(hi.max()) - float(lo.min()), 0.0) + 1.0)
-    shifted = hi - lo.min() + offset
-    reach = np.maximum.accumulate(shifted) - offset + lo.min()
-    prev = np.empty(n, dtype=np.float64)
-    prev[1:] = reach[:-1]
-    prev[first] = -np.inf
-    gain = np.maximum(0.0, hi - np.maximum(lo, prev))
-    return np.add.reduceat(gain, group_starts)
-
-
 @dataclass(frozen=True)
 class _Verified:
     """A chain checked token by token against the reference text."""
@@ -291,6 +289,7 @@ class _Verified:
     reference: tuple[int, int]
     matched: np.ndarray  # query offsets of the tokens in the stretch
     weights: np.ndarray  # their credit: weight if aligned, GAP_CREDIT x weight if not
+    ref_matched: np.ndarray  # reference offset of the token each one aligns with (or faces)
 
 
 # -- verification ---------------------------------------------------------------------------
@@ -300,16 +299,26 @@ class _Verified:
 #: dropped words); it is aligned when it equals the reference token at the expected place, or
 #: a nearby one together with a neighbour (two tokens in a row: a lone common word a few places
 #: off does not count). The best-scoring stretch (+weight per aligned token, -``UNALIGNED_COST``
-#: x weight per other token) is the segment, and its credited weight the evidence — this counts
-#: a noisy 60-word copy as ~50 words where its surviving fingerprints span only ~30.
+#: x weight per other token) is the segment. The evidence is the credited weight of the best
+#: stretch scored with ``EvidenceParams.density_cost`` instead — this counts a noisy 60-word copy
+#: as ~50 words where its surviving fingerprints span only ~30. A cost c lets a stretch run on
+#: while more than c / (1 + c) of its tokens align: for the segment 1 (one in two, so errors at
+#: the edges of a copy stay inside it); for text evidence 2 (two in three), above what noisy
+#: copies keep (3 % of the characters wrong spoils ~15-25 % of the words, 10 % of the words
+#: substituted ~10 %) and below what parallel wordings of one story or formula share (the
+#: Gospels' parallels, the regnal formulas of Kings and Chronicles: about half of the words the
+#: same, in order), which are not copies of each other.
 VERIFY_MARGIN = 300
 VERIFY_BAND = 4
 VERIFY_MIN = 40.0
 VERIFY_LIMIT = 32
+#: Works whose provisional evidence reaches this share of E0 get every promising chain
+#: verified (up to ``VERIFY_LIMIT`` more per work).
+SECOND_PASS = 0.5
 #: Tokens inside the aligned stretch that do not align themselves (substituted words, OCR
 #: errors) count for this much: a copy with errors is still a copy of its whole length.
 GAP_CREDIT = 0.5
-#: What a token that does not align costs the stretch, against +1 for one that does.
+#: What a token that does not align costs the segment's stretch, against +1 for one that does.
 UNALIGNED_COST = 1.0
 #: Tokens at least this heavy (words, not single CJK characters) may align on their own.
 LONE_TOKEN_WEIGHT = 8
@@ -376,6 +385,8 @@ def verify_chain(
     anchors: tuple[np.ndarray, np.ndarray],
     q_span: tuple[int, int],
     r_span: tuple[int, int],
+    density_cost: float = UNALIGNED_COST,
+    near_words: bool = False,
 ) -> _Verified | None:
     """Align the tokens of query and reference around one chain (see above).
 
@@ -405,37 +416,116 @@ def verify_chain(
     if not aligned.any():
         return None
     ref_at = jc[np.argmax(pair, axis=0), np.arange(n)]  # the nearest shift that aligns
-    step = np.where(aligned, weight, -UNALIGNED_COST * weight)
-    prefix = np.concatenate([[0.0], np.cumsum(step)])
-    low = np.minimum.accumulate(prefix)
-    end = int(np.argmax(prefix[1:] - low[:-1]))  # best stretch ends at token `end`
-    start = int(np.argmin(prefix[: end + 1]))  # ... and starts at token `start`
-    inside = np.zeros(n, dtype=bool)
-    inside[start : end + 1] = True
-    hit = np.flatnonzero(aligned & inside)
-    if len(hit) == 0:
+    first, last = _best_stretch(aligned, weight, UNALIGNED_COST)
+    if first < 0:
         return None
-    first, last = int(hit[0]), int(hit[-1])
-    credit = np.where(aligned[first : last + 1], 1.0, GAP_CREDIT) * weight[first : last + 1]
+    q_text, r_text = getattr(query, "text", None), getattr(reference, "text", None)
+    if near_words and isinstance(q_text, str) and isinstance(r_text, str):
+        _align_near_words(qt, rt, (q_text, r_text), aligned, ref_at, weight, first, last)
+    # The evidence is the credited weight of the densest part (``density_cost``); the segment
+    # spans the whole stretch, errors at its edges included.
+    a, b = _best_stretch(aligned, weight, density_cost)
+    credit = np.where(aligned[a : b + 1], 1.0, GAP_CREDIT) * weight[a : b + 1]
     return _Verified(
         evidence=float(credit.sum()),
         query=(int(qt.starts[first]), int(qt.ends[last])),
         reference=(int(rt.starts[ref_at[first]]), int(rt.ends[ref_at[last]])),
-        matched=qt.starts[first : last + 1],
+        matched=qt.starts[a : b + 1],
         weights=credit,
+        ref_matched=rt.starts[ref_at[a : b + 1]],
     )
+
+
+def _align_near_words(
+    qt: Tokens,
+    rt: Tokens,
+    texts: tuple[str, str],
+    aligned: np.ndarray,
+    ref_at: np.ndarray,
+    weight: np.ndarray,
+    first: int,
+    last: int,
+) -> None:
+    """Align in place the words of ``first..last`` that are one edit away from the reference
+    word at their place (OCR: a letter changed, dropped or added), or from two reference words
+    run together, or that run together with the next query word into one."""
+    qtext, rtext = texts
+    m = len(rt)
+
+    def word(t: Tokens, text: str, k: int) -> str:
+        return text[int(t.starts[k]) : int(t.ends[k])].casefold()
+
+    prev = first  # the last aligned token before the current one
+    for i in range(first + 1, last):
+        if aligned[i]:
+            prev = i
+            continue
+        c = int(ref_at[prev]) + i - prev
+        if weight[i] < LONE_TOKEN_WEIGHT or not 0 <= c < m:
+            continue
+        w = word(qt, qtext, i)
+        r = word(rt, rtext, c)
+        if (
+            _one_edit(w, r)
+            or (c + 1 < m and _one_edit(w, r + word(rt, rtext, c + 1)))
+            or _one_edit(w + word(qt, qtext, i + 1), r)
+        ):
+            aligned[i], ref_at[i], prev = True, c, i
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` (at least three letters each) differ by at most one letter changed,
+    added or dropped."""
+    if min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def _best_stretch(aligned: np.ndarray, weight: np.ndarray, cost: float) -> tuple[int, int]:
+    """First and last aligned token of the best-scoring stretch: +weight per aligned token,
+    -cost x weight per other one (maximum-sum subarray); (-1, -1) if none."""
+    step = np.where(aligned, weight, -cost * weight)
+    prefix = np.concatenate([[0.0], np.cumsum(step)])
+    low = np.minimum.accumulate(prefix)
+    end = int(np.argmax(prefix[1:] - low[:-1]))  # best stretch ends at token `end`
+    start = int(np.argmin(prefix[: end + 1]))  # ... and starts at token `start`
+    hit = np.flatnonzero(aligned[start : end + 1])
+    if len(hit) == 0:
+        return -1, -1
+    return start + int(hit[0]), start + int(hit[-1])
 
 
 def _token_shift(qt: Tokens, rt: Tokens, anchors: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Expected (reference token - query token) for every query token of the window.
 
-    Each hit gives one shift; a running median over the hits in query order discards the odd
-    hit on a repeated phrase, and the shift is interpolated between hits.
+    Each hit gives one shift. A query k-gram that occurs several times in the reference (a
+    refrain, a signature line repeated under every entry) hits every copy; of those hits only
+    the one nearest the shift of the unambiguous hits around it is kept. A running median over
+    the hits in query order then discards the odd stray hit, and the shift is interpolated
+    between hits.
     """
     iq = np.minimum(np.searchsorted(qt.starts, anchors[0]), len(qt) - 1)
     ir = np.minimum(np.searchsorted(rt.starts, anchors[1]), len(rt) - 1)
     order = np.lexsort((ir, iq))
     iq, shift = iq[order], (ir - iq)[order]
+    first = np.r_[True, iq[1:] != iq[:-1]]
+    group = np.cumsum(first) - 1
+    sizes = np.bincount(group)
+    single = sizes[group] == 1
+    if single.any() and not single.all():
+        guide = np.interp(iq, iq[single], shift[single])
+        off = np.abs(shift - guide)
+        # Per query position, the hit with the smallest distance to the guide (first on ties).
+        pick = np.lexsort((off, group))
+        best = pick[np.r_[True, group[pick][1:] != group[pick][:-1]]]
+        iq, shift = iq[best], shift[best]
     if len(shift) >= 3:
         width = min(7, len(shift) - (1 - len(shift) % 2))
         half = width // 2
@@ -484,16 +574,29 @@ def align(
         return []
     works, starts = np.unique(chains.work, return_index=True)
     bounds = np.append(starts, len(chains.work))
+    segment = evidence >= params.segment_min
     verified: dict[int, _Verified | None] = {}
     if query is not None and references is not None:
-        verified = _verify(fp, hits, chains, evidence, index, query, references)
-    segment = evidence >= params.segment_min
-    seg_evidence = np.where(segment, evidence, 0.0)
-    totals = np.add.reduceat(seg_evidence, starts)
-    # A stretch of the query is counted once even if it matches the reference several times.
-    lo = chains.w_first.astype(np.float64)
-    hi = np.where(segment, chains.w_last, chains.w_first).astype(np.float64)
-    totals = np.minimum(totals, _grouped_union(starts, lo, hi))
+        todo = np.flatnonzero(evidence >= VERIFY_MIN)
+        todo = todo[np.argsort(-evidence[todo], kind="stable")][:VERIFY_LIMIT]
+        verified = _verify(fp, hits, chains, todo, index, query, references, params)
+        # Second pass: a work that may come near the threshold on chains left unverified
+        # (the first pass's budget went to other works) has them verified too, so that a
+        # decision never rests on fingerprints alone when the texts are at hand.
+        pending = evidence >= VERIFY_MIN
+        pending[list(verified)] = False
+        more = []
+        for k in np.flatnonzero(np.logical_or.reduceat(pending, starts)).tolist():
+            a, b = int(bounds[k]), int(bounds[k + 1])
+            left = (np.flatnonzero(pending[a:b]) + a).tolist()
+            parts = _parts(verified, a, b, params)
+            rest = [j for j in left if segment[j]]
+            if _work_total(chains, evidence, parts, rest) >= SECOND_PASS * params.min_evidence:
+                more += sorted(left, key=lambda j: -evidence[j])[:VERIFY_LIMIT]
+        if more:
+            verified.update(
+                _verify(fp, hits, chains, np.array(more), index, query, references, params)
+            )
     best = np.maximum.reduceat(evidence, starts)
     # A work without a segment (verified or not) is no match: skip it unless ranking.
     has_segment = segment.copy()
@@ -509,16 +612,8 @@ def align(
         w = int(works[k])
         info = index.work(w)
         a, b = int(bounds[k]), int(bounds[k + 1])
-        segments, total = [], 0.0
-        unverified = []
-        parts = []
-        for j in range(a, b):
-            if j in verified:
-                v = verified[j]
-                if v is not None and v.evidence >= params.segment_min:
-                    parts.append(v)
-            elif segment[j]:
-                unverified.append(j)
+        parts = _parts(verified, a, b, params)
+        unverified = [j for j in range(a, b) if segment[j] and j not in verified]
         segments = [MatchSegment(v.query, v.reference, v.evidence) for v in parts]
         segments += [
             MatchSegment(
@@ -528,10 +623,7 @@ def align(
             )
             for j in unverified
         ]
-        if unverified and not parts:
-            total = float(totals[k])
-        else:
-            total = _verified_total(parts) + float(sum(evidence[j] for j in unverified))
+        total = _work_total(chains, evidence, parts, unverified)
         if not segments:
             if not candidates:
                 continue
@@ -554,23 +646,68 @@ def align(
     return matches
 
 
+def _parts(
+    verified: dict[int, _Verified | None], a: int, b: int, params: EvidenceParams
+) -> list[_Verified]:
+    """The verified segments among chains ``a..b-1`` (one work's)."""
+    out = []
+    for j in range(a, b):
+        v = verified.get(j)
+        if v is not None and v.evidence >= params.segment_min:
+            out.append(v)
+    return out
+
+
+def _work_total(
+    chains: _Chains, evidence: np.ndarray, parts: list[_Verified], unverified: list[int]
+) -> float:
+    """A work's evidence: its verified segments (``_verified_total``) and its unverified
+    segment chains, strongest first, each for the share of it that lies outside what was
+    already counted in the query and in the reference (either side counts once)."""
+    total = _verified_total(parts)
+    if not unverified:
+        return total
+    q_done = [p.query for p in parts]
+    r_done = [p.reference for p in parts]
+    for j in sorted(unverified, key=lambda j: -evidence[j]):
+        q = (int(chains.q_start[j]), int(chains.q_end[j]))
+        r = (int(chains.r_start[j]), int(chains.r_end[j]))
+        share = min(_new_share(q, q_done), _new_share(r, r_done))
+        total += float(evidence[j]) * share
+        q_done.append(q)
+        r_done.append(r)
+    return total
+
+
+def _new_share(span: tuple[int, int], done: list[tuple[int, int]]) -> float:
+    """Share of ``span`` outside the union of the ``done`` spans."""
+    if span[1] <= span[0]:
+        return 0.0
+    if not done:
+        return 1.0
+    d = np.array(done, dtype=np.int64)
+    lo, hi = np.maximum(d[:, 0], span[0]), np.minimum(d[:, 1], span[1])
+    keep = hi > lo
+    covered = _union_length(lo[keep], hi[keep])
+    return 1.0 - covered / (span[1] - span[0])
+
+
 def _verify(
     fp: Fingerprints,
     hits: Hits,
     chains: _Chains,
-    evidence: np.ndarray,
+    todo: np.ndarray,
     index: Index,
     query: TokenSource,
     references: Callable[[str | int], TokenSource | None],
+    params: EvidenceParams,
 ) -> dict[int, _Verified | None]:
-    """Verify the most promising chains (at most ``VERIFY_LIMIT``) against reference texts.
+    """Verify the chains ``todo`` (indices) against the reference texts.
 
     Returns the result per chain index for the chains that could be verified (None: nothing
     aligned); the others keep their fingerprint evidence.
     """
     out: dict[int, _Verified | None] = {}
-    todo = np.flatnonzero(evidence >= VERIFY_MIN)
-    todo = todo[np.argsort(-evidence[todo], kind="stable")][:VERIFY_LIMIT]
     if len(todo) == 0:
         return out
     by_work = np.argsort(hits.work, kind="stable")
@@ -590,18 +727,30 @@ def _verify(
         r_span = (int(chains.r_start[c]), int(chains.r_end[c]))
         qh, rh = q_hit[mine], hits.ref_start[mine]
         inside = (qh >= q_span[0]) & (qh < q_span[1]) & (rh >= r_span[0]) & (rh < r_span[1])
-        out[c] = verify_chain(query, reference, (qh[inside], rh[inside]), q_span, r_span)
+        out[c] = verify_chain(
+            query,
+            reference,
+            (qh[inside], rh[inside]),
+            q_span,
+            r_span,
+            params.density_cost,
+            params.near_words,
+        )
     return out
 
 
 def _verified_total(parts: list[_Verified]) -> float:
-    """Aligned weight over all verified chains of a work, each query token counted once."""
+    """Aligned weight over all verified chains of a work, each query token counted once and
+    each reference token once: a page that repeats one sentence of the reference ten times
+    has copied one sentence."""
     if not parts:
         return 0.0
     offsets = np.concatenate([p.matched for p in parts])
     weights = np.concatenate([p.weights for p in parts])
+    ref_offsets = np.concatenate([p.ref_matched for p in parts])
     _, first = np.unique(offsets, return_index=True)
-    return float(weights[first].sum())
+    _, once = np.unique(ref_offsets[first], return_index=True)
+    return float(weights[first][once].sum())
 
 
 def _concat_chains(a: _Chains, b: _Chains) -> _Chains:

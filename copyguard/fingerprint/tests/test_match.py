@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from copyguard.fingerprint.match import DEFAULT_THRESHOLD, Match, Matcher
+from copyguard.fingerprint.match import DEFAULT_THRESHOLD, Match, Matcher, _one_edit
 from copyguard.fingerprint.tests import synthetic as S
 
 
@@ -113,6 +113,54 @@ def test_short_common_quotations_do_not_match(corpus, matcher, lang, size):
         page, _ = S.embed(rng, refs[rid][a:b], fillers[lang], 0.9)
         results = matcher.query(page)
         assert not any(r.match for r in results), [(r.reference_id, r.evidence) for r in results]
+
+
+def test_a_passage_with_four_words_in_ten_replaced_is_a_rewording_not_a_copy(corpus, matcher):
+    english, _, fillers = corpus
+    words = english["en-3"].split(" ")
+    for trial in range(10):
+        rng = random.Random(trial)
+        i = rng.randrange(0, len(words) - 100)
+        passage = S.substitute_words(rng, " ".join(words[i : i + 80]), 0.40)
+        page = fillers["en"][:1000] + "\n" + passage + "\n" + fillers["en"][1000:2000]
+        assert not any(r.match for r in matcher.query(page)), trial
+
+
+def test_a_sentence_repeated_on_a_page_counts_once(corpus, matcher):
+    english, _, fillers = corpus
+    sentence = " ".join(english["en-3"].split(" ")[100:120])
+    page = fillers["en"][:500] + "\n" + "\n".join([sentence] * 10) + "\n" + fillers["en"][500:1000]
+    results = matcher.query(page)
+    assert not any(r.match for r in results), [(r.reference_id, r.evidence) for r in results]
+
+
+def test_a_whole_copy_of_entries_signed_alike_maps_each_part_to_its_own_place(corpus):
+    signature = "\n    -- The Editors, Harbour Gazette, volume two"
+    book = "\n\n".join(S.zipf_english(random.Random(100 + k), 60) + signature for k in range(30))
+    m = Matcher()
+    m.add_reference("gazette", book)
+    [best] = m.query(book)
+    assert best.match and best.coverage.reference > 0.98
+    assert all(s.query == s.reference for s in best.segments)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("house", "hous", True),
+        ("house", "hoUse".casefold(), True),
+        ("house", "houses", True),
+        ("house", "horse", True),
+        ("house", "mouse", True),
+        ("house", "hose", True),
+        ("house", "housing", False),
+        ("the", "thy", True),
+        ("he", "she", False),  # too short to tell an OCR error from another word
+        ("thehouse", "thehouse", True),
+    ],
+)
+def test_words_one_letter_apart_are_ocr_variants(a, b, near):
+    assert _one_edit(a, b) is near and _one_edit(b, a) is near
 
 
 def test_unrelated_text_matches_nothing(corpus, matcher):

@@ -298,6 +298,15 @@ def scan_worker(workdir: Path) -> dict:
             del pages, results
         gc.collect()
         checkpoints.append({"pages": done, **memory()})
+    # Batched again, copy-free pages only (most of a crawl): what verification does not cost.
+    clean_cpu, clean_bytes, first = 0.0, 0, 5 * n_pages
+    while clean_bytes < n_pages * PAGE_BYTES // 2:
+        pages = [p for p in maker.pages(first, 2 * batch) if not p.sources]
+        first += 2 * batch
+        with Clock() as c:
+            matcher.query_many([p.text for p in pages])
+        clean_cpu += c.cpu
+        clean_bytes += sum(p.nbytes for p in pages)
     lat = np.array(latencies) * 1e3
     return {
         "open_s": opening.wall,
@@ -323,6 +332,7 @@ def scan_worker(workdir: Path) -> dict:
             "mb": many_bytes / 1e6,
             "cpu_s": many_cpu,
             "wall_s": many_wall,
+            "clean_mbps": clean_bytes / 1e6 / max(clean_cpu, 1e-9),
             **tally.figures(),
         },
     }
@@ -559,7 +569,8 @@ def report(
         (
             "scan, batched (`Matcher.query_many`)",
             f"{ours_many:.1f} MB/s CPU ({_mbps(qm, 'wall_s'):.1f} wall), {qm['pages']} pages "
-            f"in batches of {args.batch}, {qm['mb']:.1f} MB",
+            f"in batches of {args.batch}, {qm['mb']:.1f} MB; copy-free pages only: "
+            f"{qm['clean_mbps']:.1f} MB/s CPU",
             f"≥ {TARGET_MBPS:g} MB/s",
             yes[ours_many >= TARGET_MBPS],
         ),

@@ -2,10 +2,11 @@
 
 The caller supplies decoded source code (``str``) and, if known, the Pygments lexer name
 (``Extracted.language``) or a file name; otherwise the language is guessed from the content.
-Algorithm v0:
+Algorithm v1:
 
 1. **Lex** with Pygments (``get_tokens_unprocessed``, so offsets are exact in the caller's text).
-2. **Normalise** each token to a symbol: comments and white space are dropped; a name becomes
+2. **Normalise** each token to a symbol: comments, docstrings (Pygments' ``String.Doc``:
+   documentation, like comments) and white space are dropped; a name becomes
    ``ID:d``, d = how many names back the same name was last used in the same top-level block
    (plain ``ID`` for its first use there or beyond ``NAME_REACH`` names) — consistent renaming
    keeps every d, while the data flow they encode tells ``self.a = a`` from ``self.a = b``;
@@ -14,13 +15,17 @@ Algorithm v0:
    ``NUM``; keywords, operators and punctuation keep their text. Renaming, re-formatting and
    comment edits therefore leave the symbol stream unchanged.
 3. **Blocks**: a token that starts a line in column 0 outside any bracket starts a new top-level
-   block (a function, a class, a statement); a block shorter than one k-gram (an import, a
-   constant) joins the one before it. k-grams never cross a block edge and winnowing windows
+   block (a function, a class, a statement) — or the decorator lines right above it do, so a
+   decorator moves with its function; a block shorter than one k-gram joins the one before it
+   (an import, a constant) or, if it defines a function or class, the one after it. k-grams never cross a block edge and winnowing windows
    stay inside a block, so reordering functions changes no fingerprint.
 4. **Fingerprints**: every symbol weighs 1; k-grams of ``K_TOKENS`` symbols, winnowing windows of
    ``WINDOW_TOKENS`` k-grams (text.py). Guarantee: a shared run of
    ``K_TOKENS + WINDOW_TOKENS - 1`` symbols inside one block gives a shared fingerprint (a block
    shorter than one window still contributes its minimum).
+
+Algorithm v0 (``gen_code_fingerprints_v0``, kept for its frozen vectors) kept docstrings as
+``STR`` symbols, and a decorator line was a block of its own, joined to the block before it.
 
 Positions are offsets into the caller's text, like text fingerprints. The per-token step is one
 list comprehension over Pygments' output (the lexer itself is a Python regex engine); hashing,
@@ -43,13 +48,16 @@ __all__ = [
     "code_tokens",
     "gen_code_fingerprints",
     "gen_code_fingerprints_v0",
+    "gen_code_fingerprints_v1",
     "lexer_for",
 ]
 
+VERSION = 1  # the latest algorithm
 K_TOKENS = 12
 WINDOW_TOKENS = 8
 NAME_REACH = 64
 
+_NAMES = frozenset({"name", "definition", "decorator"})
 _OPEN = frozenset("([{")
 _CLOSE = frozenset(")]}")
 
@@ -87,19 +95,26 @@ def lexer_for(text: str, language: str | None = None, filename: str | None = Non
 
 @cache
 def _symbol_kind(ttype) -> str:  # type: ignore[no-untyped-def]  # a Pygments token type
-    """'drop', 'string', 'number', 'name' or 'keep' for a token type (cached per type)."""
+    """'drop', 'doc' (a docstring), 'string', 'number', 'name', 'definition' (the name a
+    function or class is defined with), 'decorator' or 'keep' for a token type (cached)."""
     from pygments.token import Comment, Keyword, Literal, Name, Number, String, Text, Whitespace
 
     if ttype in Comment.Preproc or ttype in Comment.PreprocFile:
         return "keep" if ttype not in Comment.PreprocFile else "string"
     if ttype in Comment or ttype in Whitespace or ttype is Text or ttype in Text.Whitespace:
         return "drop"
+    if ttype in String.Doc:
+        return "doc"
     if ttype in String or ttype in Literal.String:
         return "string"
     if ttype in Number or ttype in Literal.Number:
         return "number"
     if ttype in Name.Builtin or ttype in Name.Exception:
         return "keep"
+    if ttype in Name.Function or ttype in Name.Class:
+        return "definition"
+    if ttype in Name.Decorator:
+        return "decorator"
     if ttype in Name:
         return "name"
     if ttype in Keyword:
@@ -125,10 +140,16 @@ def _symbol_hash(symbol: str) -> int:
     return int.from_bytes(hashlib.blake2b(symbol.encode(), digest_size=8).digest(), "little")
 
 
-def code_tokens(text: str, language: str | None = None, filename: str | None = None) -> Tokens:
+def code_tokens(
+    text: str, language: str | None = None, filename: str | None = None, version: int = VERSION
+) -> Tokens:
     """Normalised code tokens (module docstring) with blocks in ``Tokens.groups``."""
+    if version not in (0, 1):
+        raise ValueError(f"unknown code algorithm version {version}")
     lexer = lexer_for(text, language, filename)
+    docs = "drop" if version >= 1 else "string"
     raw = [(i, v, _symbol_kind(t)) for i, t, v in lexer.get_tokens_unprocessed(text) if v]
+    raw = [(i, v, docs if kind == "doc" else kind) for i, v, kind in raw]
     kept = [(i, v, kind) for i, v, kind in raw if kind != "drop" and v.strip()]
     n = len(kept)
     if n == 0:
@@ -139,7 +160,7 @@ def code_tokens(text: str, language: str | None = None, filename: str | None = N
     kinds = np.array([k for _, _, k in kept])
     symbols = np.array(
         [
-            "ID" if k == "name" else "STR" if k == "string" else "NUM" if k == "number" else v
+            "ID" if k in _NAMES else "STR" if k == "string" else "NUM" if k == "number" else v
             for _, v, k in kept
         ],
         dtype=object,
@@ -151,21 +172,20 @@ def code_tokens(text: str, language: str | None = None, filename: str | None = N
     heads = np.flatnonzero(~cont)
     run_ends = np.maximum.reduceat(ends, heads)
     starts, ends, symbols = starts[heads], run_ends, symbols[heads]
-    # Blocks: a token in column 0 of its line, outside brackets, starts one.
+    kinds = kinds[heads]
     depth = np.concatenate([[0], np.cumsum(_nesting(symbols))[:-1]])
-    cps = codepoints(text)
-    line_start = np.ones(len(starts), dtype=bool)
-    inner = starts > 0
-    line_start[inner] = cps[starts[inner] - 1] == ord("\n")
-    boundary = line_start & (depth <= 0)
-    boundary[0] = True
-    # A block shorter than one k-gram (an import, a constant) joins the block before it.
+    boundary, definition = _block_starts(text, starts, ends, kinds, depth, version)
+    # A block shorter than one k-gram joins the block before it (an import, a constant) or,
+    # when it defines something (a class line, a function whose body starts with a nested
+    # one), the block after it.
     edges = np.flatnonzero(boundary)
-    size = np.diff(np.append(edges, len(boundary)))
-    boundary[edges[size < K_TOKENS]] = False
+    short = np.diff(np.append(edges, len(boundary))) < K_TOKENS
+    ahead = short & definition[edges]
+    boundary[edges[short & ~ahead]] = False
+    boundary[edges[1:][ahead[:-1]]] = False
     boundary[0] = True
     groups = (np.cumsum(boundary) - 1).astype(np.int64)
-    is_name = kinds[heads] == "name"
+    is_name = np.isin(kinds, list(_NAMES))
     if is_name.any():
         values = np.array([v for _, v, _ in kept], dtype=object)[heads]
         symbols[is_name] = _name_symbols(values[is_name], groups[is_name])
@@ -173,6 +193,47 @@ def code_tokens(text: str, language: str | None = None, filename: str | None = N
     hashes = np.array([_symbol_hash(s) for s in unique.tolist()], dtype=np.uint64)
     weights = np.arange(len(starts) + 1, dtype=np.int64)
     return Tokens(hashes[inverse.reshape(-1)], starts, ends, weights, len(text), groups)
+
+
+def _block_starts(
+    text: str,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    kinds: np.ndarray,
+    depth: np.ndarray,
+    version: int = VERSION,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Tokens that start a block (step 3 of the module docstring): the first token of a line
+    in column 0, outside brackets, or of the decorator lines right above it. Returns the
+    block starts and, per token, whether it starts a definition (of a function or class)."""
+    cps = codepoints(text)
+    newlines = np.concatenate([[0], np.cumsum(cps == ord("\n"))])
+    first = np.ones(len(starts), dtype=bool)  # first token on its line
+    first[1:] = newlines[starts[1:]] > newlines[ends[:-1]]
+    column0 = np.zeros(len(starts), dtype=bool)
+    inner = starts > 0
+    column0[inner] = cps[starts[inner] - 1] == ord("\n")
+    column0[0] = True
+    line = np.cumsum(first) - 1
+    line_heads = np.flatnonzero(first)
+    defining = np.zeros(len(starts), dtype=bool)
+    defining[line_heads[np.unique(line[kinds == "definition"])]] = True
+    candidates = np.flatnonzero(column0 & first & (depth <= 0))
+    decorated = (kinds[line_heads] == "decorator") & (depth[line_heads] <= 0)
+    boundary = np.zeros(len(starts), dtype=bool)
+    definition = np.zeros(len(starts), dtype=bool)
+    if version == 0:
+        boundary[candidates] = True
+        boundary[0] = True
+        return boundary, np.zeros(len(starts), dtype=bool)
+    for j in candidates.tolist():
+        k = int(line[j])
+        while k > 0 and decorated[k - 1]:
+            k -= 1
+        boundary[line_heads[k]] = True
+        definition[line_heads[k]] |= bool(defining[j])
+    boundary[0] = True
+    return boundary, definition
 
 
 def _nesting(symbols: np.ndarray) -> np.ndarray:
@@ -186,11 +247,21 @@ def gen_code_fingerprints(
     text: str, language: str | None = None, filename: str | None = None
 ) -> Fingerprints:
     """Fingerprints of source code with the latest algorithm."""
-    return gen_code_fingerprints_v0(text, language, filename)
+    return gen_code_fingerprints_v1(text, language, filename)
+
+
+def gen_code_fingerprints_v1(
+    text: str, language: str | None = None, filename: str | None = None
+) -> Fingerprints:
+    """Fingerprints of source code, algorithm v1 (module docstring)."""
+    tokens = code_tokens(text, language, filename, version=1)
+    return fingerprint_tokens(tokens, K_TOKENS, WINDOW_TOKENS)
 
 
 def gen_code_fingerprints_v0(
     text: str, language: str | None = None, filename: str | None = None
 ) -> Fingerprints:
-    """Fingerprints of source code, algorithm v0 (module docstring)."""
-    return fingerprint_tokens(code_tokens(text, language, filename), K_TOKENS, WINDOW_TOKENS)
+    """Fingerprints of source code, algorithm v0: docstrings count as strings, and a
+    decorator line in column 0 is a block of its own (joined to the block before it)."""
+    tokens = code_tokens(text, language, filename, version=0)
+    return fingerprint_tokens(tokens, K_TOKENS, WINDOW_TOKENS)

@@ -129,7 +129,7 @@ def test_names_become_distances_to_their_previous_use_and_literals_their_type():
 def test_token_offsets_point_into_the_source():
     tokens = code_tokens(ORIGINAL, "Python")
     texts = [ORIGINAL[a:b] for a, b in zip(tokens.starts, tokens.ends, strict=True)]
-    assert texts[:4] == ['"""Inventory helpers."""', "import", "json", "LIMIT"]
+    assert texts[:4] == ["import", "json", "LIMIT", "="]  # the docstring is documentation
     assert "handle" in texts and "#" not in "".join(texts)
 
 
@@ -139,7 +139,27 @@ def test_top_level_blocks_group_tokens_and_small_statements_join_the_previous_bl
         ORIGINAL[tokens.starts[i] : tokens.ends[i]]
         for i in np.flatnonzero(np.r_[True, tokens.groups[1:] != tokens.groups[:-1]])
     ]
-    assert starts == ['"""Inventory helpers."""', "def", "def", "class"]
+    assert starts == ["import", "def", "def", "class"]  # the docstring is documentation
+
+
+def test_decorators_start_the_block_of_the_function_they_decorate():
+    src = (
+        "import os\n\n\n"
+        "@cache\n"
+        "def size(items, width, margin):\n"
+        "    return len(items) * width + margin\n\n\n"
+        "@register('empty')\n"
+        "@cache\n"
+        "def empty(width, margin=0):\n"
+        "    return size([], width, margin) + os.sep.count('/')\n"
+    )
+    tokens = code_tokens(src, "Python")
+    heads = np.flatnonzero(np.r_[True, tokens.groups[1:] != tokens.groups[:-1]])
+    assert [src[tokens.starts[i] : tokens.ends[i]] for i in heads] == [
+        "import",
+        "@cache",
+        "@register",
+    ]
 
 
 def test_fingerprint_offsets_point_into_the_source():
@@ -195,3 +215,14 @@ def test_matcher_finds_a_transformed_copy_of_a_module_and_not_unrelated_code():
     assert results[0].segments and results[0].coverage.reference > 0.5
     unrelated = _module(random.Random(99), 8)
     assert not any(r.match for r in m.query(unrelated, media="code", language="Python"))
+
+
+def test_docstrings_count_as_documentation_like_comments():
+    documented = 'def area(w, h):\n    """Area of a w x h box."""\n    return w * h + 0\n'
+    bare = "def area(w, h):\n    return w * h + 0\n"
+    assert np.array_equal(
+        code_tokens(documented, "Python").hashes, code_tokens(bare, "Python").hashes
+    )
+    # algorithm v0 kept them as strings
+    v0 = code_tokens(documented, "Python", version=0).hashes
+    assert len(v0) == len(code_tokens(bare, "Python", version=0).hashes) + 1

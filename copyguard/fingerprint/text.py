@@ -107,14 +107,34 @@ def _char_token_table() -> np.ndarray:
     return table
 
 
+#: Per base, its powers so far (read-only); texts up to this many code points reuse them.
+_POWER_TABLES: dict[int, np.ndarray] = {}
+_POWER_TABLE_LIMIT = 1 << 20
+
+
 def _powers(base: np.uint64, count: int) -> np.ndarray:
-    """base**0, base**1, ..., base**(count-1) modulo 2**64."""
-    out = np.empty(count, dtype=_U64)
-    if count:
+    """base**0, base**1, ..., base**(count-1) modulo 2**64 (read-only).
+
+    Every text needs them, so they come from a table kept per base and grown by doubling up to
+    ``_POWER_TABLE_LIMIT`` entries (8 MB); longer runs are computed on their own.
+    """
+    table = _POWER_TABLES.get(int(base))
+    if table is not None and count <= len(table):
+        return table[:count]
+    size = (
+        count
+        if count > _POWER_TABLE_LIMIT
+        else min(_POWER_TABLE_LIMIT, max(count, 1 << 15, 2 * (0 if table is None else len(table))))
+    )
+    out = np.empty(size, dtype=_U64)
+    if size:
         out[0] = 1
         out[1:] = base
         np.cumprod(out, out=out)
-    return out
+    out.setflags(write=False)
+    if size <= _POWER_TABLE_LIMIT:
+        _POWER_TABLES[int(base)] = out
+    return out[:count]
 
 
 def _runs_polynomial(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

@@ -26,8 +26,8 @@ against all references. The standard library does share code between modules (ge
 modules, helpers copied between ``distutils`` compilers, ``chunk``/``wave`` ...). Independently
 of both tools, a pair counts as *related* when the two modules share a verbatim run of at least
 ``RELATED_TOKENS`` Python tokens (``tokenize``: comments, indentation and line breaks left out;
-names and literals exact — about five lines of code); related pairs are not negatives and are
-listed. A match on a positive query to a reference other than its sources is reported too, with
+names exact, string literals by value whatever their quotes — about five lines of code); related
+pairs are not negatives and are listed. A match on a positive query to a reference other than its sources is reported too, with
 whether the ground truth explains it.
 
 **Decisions.** Ours: ``Matcher()`` with every reference added (``media="code"``, the file name),
@@ -120,7 +120,7 @@ def _exact(tok: tokenize.TokenInfo) -> str:
 
 
 class SharedCode:
-    """Verbatim token runs shared between modules (names and literals exact)."""
+    """Verbatim token runs shared between modules (names exact, strings by value)."""
 
     STEP = 10  # resolution of run lengths
 

@@ -129,7 +129,9 @@ def bible_chapters() -> list[Doc]:
 
 def books(entries: Sequence[Doc], size: int, prefix: str) -> list[Doc]:
     """Consecutive short entries bound into documents of about ``size`` characters each."""
-    docs, parts, length = [], [], 0
+    docs: list[Doc] = []
+    parts: list[str] = []
+    length = 0
     for entry in entries:
         parts.append(entry.text)
         length += len(entry.text)

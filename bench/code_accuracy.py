@@ -16,10 +16,13 @@ Python):
 - ``comment`` — new comments, trailing comments and docstrings added;
 - ``reorder`` — top-level definitions and methods shuffled;
 - ``combined`` — rename + comments removed and new ones added + reorder + reformat;
-- ``excerpt`` — a contiguous run of definitions, 40 to 150 lines, alone;
-- ``merge`` — definitions adding up to ≥ 40 lines from each of 2 or 3 references, with their
-  imports, shuffled together with 20+ lines of definitions from a held-out module unrelated to
-  every reference; each reference included is a positive pair.
+- ``excerpt`` — a contiguous run of definitions holding 40 to 150 lines of code, alone;
+- ``merge`` — definitions holding ≥ 40 lines of code from each of 2 or 3 references, with their
+  imports, shuffled together with definitions holding ≥ 20 lines of code from a held-out module
+  unrelated to every reference; each reference included is a positive pair.
+
+Lines of code leave out blank lines, comments and docstrings (``codegen.code_lines``): both
+tools ignore what comments and strings say, so forty lines of docstring are no code to find.
 
 **Negatives** are (held-out module, reference) pairs: every held-out module is queried as it is
 against all references. The standard library does share code between modules (generated codec

@@ -21,7 +21,8 @@ Every function takes source text and a ``random.Random`` and returns new, valid 
   definitions, and methods shuffled inside every class (comments directly above a definition
   move with it).
 - :func:`excerpt` — a contiguous run of definitions (top-level, or methods under their class
-  line) of ``min_lines`` to ``max_lines`` lines.
+  line) holding ``min_lines`` to ``max_lines`` lines of code (blank lines, comments and
+  docstrings do not count: both tools ignore what they say).
 - :func:`pick_units` / :func:`merge` — a few definitions from each of several modules with
   their imports, shuffled together with unrelated definitions into one file.
 - :func:`combined` — rename, then comments removed and new ones added, then reorder, then
@@ -42,6 +43,7 @@ from dataclasses import dataclass
 __all__ = [
     "Unit",
     "add_comments",
+    "code_lines",
     "combined",
     "definition_units",
     "excerpt",
@@ -550,7 +552,7 @@ class Unit:
     """A piece of a module that is valid Python on its own."""
 
     text: str
-    lines: int
+    lines: int  # lines of code (:func:`code_lines`)
 
 
 def _header(lines: list[str], node: ast.ClassDef, a: int) -> str:
@@ -577,15 +579,41 @@ def _bodies(src: str) -> Iterator[tuple[str, list[str], list[ast.stmt], list[tup
                     yield header, lines, node.body, inner
 
 
+def code_lines(src: str) -> list[int]:
+    """``out[i]``: how many of the first ``i`` lines hold code (not blank, not only a comment,
+    not part of a docstring) — lines of code are counted as ``out[b] - out[a]``."""
+    lines = src.splitlines(keepends=True)
+    docs: set[int] = set()
+    for _, doc in _docstring_nodes(ast.parse(src)):
+        assert doc.end_lineno is not None
+        docs.update(range(doc.lineno - 1, doc.end_lineno))
+    layout = {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENCODING,
+        tokenize.ENDMARKER,
+    }
+    code = {t.start[0] - 1 for t in _tokens(src) if t.type not in layout} - docs
+    out = [0]
+    for i in range(len(lines)):
+        out.append(out[-1] + (i in code))
+    return out
+
+
 def excerpt(src: str, rng: random.Random, min_lines: int = 40, max_lines: int = 150) -> str | None:
-    """A contiguous run of definitions of ``min_lines``..``max_lines`` lines, or None."""
+    """A contiguous run of definitions holding ``min_lines``..``max_lines`` lines of code
+    (:func:`code_lines`), or None."""
     windows = []
+    loc = code_lines(src)
     for prefix, lines, body, spans in _bodies(src):
         for i, node in enumerate(body):
             if not isinstance(node, _DEFS):
                 continue
             for j in range(i, len(body)):
-                size = spans[j][1] - spans[i][0]
+                size = loc[spans[j][1]] - loc[spans[i][0]]
                 if size >= min_lines:
                     if size <= max_lines:
                         windows.append((prefix, "".join(lines[spans[i][0] : spans[j][1]])))
@@ -597,24 +625,25 @@ def excerpt(src: str, rng: random.Random, min_lines: int = 40, max_lines: int = 
 
 
 def definition_units(src: str, max_lines: int = 150) -> list[Unit]:
-    """Top-level functions and classes of at most ``max_lines`` lines, and the methods of
+    """Top-level functions and classes of at most ``max_lines`` lines of code, and the methods of
     longer classes under their class line."""
     lines = src.splitlines(keepends=True)
     tree = ast.parse(src)
+    loc = code_lines(src)
     units: list[Unit] = []
     spans = _whole_line_spans(lines, tree.body, 0)
     for node, (a, b) in zip(tree.body, spans if spans else [], strict=bool(spans)):
         if not isinstance(node, _DEFS):
             continue
-        if b - a <= max_lines:
-            units.append(Unit("".join(lines[a:b]), b - a))
+        if loc[b] - loc[a] <= max_lines:
+            units.append(Unit("".join(lines[a:b]), loc[b] - loc[a]))
         elif isinstance(node, ast.ClassDef):
             header = _header(lines, node, a)
             inner = _whole_line_spans(lines, node.body, a)
             for item, (c, d) in zip(node.body, inner, strict=bool(inner)):
                 method = isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
-                if method and 3 < d - c <= max_lines:
-                    units.append(Unit(header + "".join(lines[c:d]), d - c))
+                if method and 3 < loc[d] - loc[c] <= max_lines:
+                    units.append(Unit(header + "".join(lines[c:d]), loc[d] - loc[c]))
     return [u for u in units if _valid(u.text)]
 
 
@@ -627,7 +656,7 @@ def _valid(src: str) -> bool:
 
 
 def pick_units(src: str, rng: random.Random, min_lines: int) -> list[Unit]:
-    """Random definitions (:func:`definition_units`) adding up to at least ``min_lines``."""
+    """Random definitions (:func:`definition_units`) with ``min_lines`` lines of code or more."""
     units = definition_units(src)
     rng.shuffle(units)
     picked, total = [], 0

@@ -24,8 +24,9 @@ work, algorithm v1:
 5. chains with evidence ≥ ``segment_min`` are **segments** (query span ↔ reference span, in
    character offsets of both texts); the work's evidence E is their total, each stretch of the
    query and each stretch of the reference counted once (a page repeating one sentence of a work
-   ten times has copied one sentence), times ``1 + coverage_boost * reference coverage`` (code
-   only); its
+   ten times has copied one sentence), times ``1 + coverage_boost * coverage`` (code only;
+   the larger of the query's and the reference's coverage: a short file that is mostly one
+   reference's code is a copy as much as a file holding most of a short reference); its
    **score** is ``E^g / (E^g + E0^g)`` (g = ``gamma``), so ``score ≥ DEFAULT_THRESHOLD = 0.5``
    exactly when E ≥ E0. E0 (``min_evidence``) is the calibrated minimum copied amount: for text
    300 weight — 37.5 words or 75 CJK characters of aligned text, between the short common
@@ -105,7 +106,7 @@ class EvidenceParams:
     segment_min: float  # a chain below this is not a segment
     gap: float  # largest query gap (token weight) inside one chain
     gamma: float = 4.0  # steepness of the score around E0
-    coverage_boost: float = 0.0  # evidence x (1 + boost x share of the reference found)
+    coverage_boost: float = 0.0  # evidence x (1 + boost x max(query, reference coverage))
     density_cost: float = 1.0  # verification: an unaligned token's cost to the evidence (below)
     near_words: bool = False  # verification: a word one letter off aligns (OCR errors)
 
@@ -631,7 +632,7 @@ def align(
             total = float(best[k])
         segments.sort(key=lambda seg: seg.query)
         shares = coverage(segments, fp.n_chars, info.chars)
-        total *= 1.0 + params.coverage_boost * shares.reference
+        total *= 1.0 + params.coverage_boost * max(shares.query, shares.reference)
         score = float(score_from_evidence(total, params))
         matches.append(
             Match(

@@ -932,7 +932,8 @@ class Matcher:
         return source
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the indexes (and the kept reference texts) under directory ``path``."""
+        """Write the indexes (and the kept reference texts) under directory ``path``; each
+        index shard is merged into one segment (``Index.save``), as scanning wants it."""
         for media, index in self.indexes.items():
             index.save(Path(path) / media)
             if self.keep_texts:

@@ -12,6 +12,12 @@
   per tier, ``O(log n)`` in all, and each posting is rewritten ``O(log n)`` times.
 - **Deletion** is by work: ``delete(work_id)`` sets a tombstone applied to every search, and
   ``merge()`` rewrites each shard's segments into one without the deleted works' postings.
+- **Compaction on save**: a saved index is what scanning runs from, and each segment costs a
+  search a few vectorised steps (and cache misses) per shard, so ``save()`` merges each shard
+  that holds several segments into one first (``compact()``; the deleted works' postings of
+  those shards go too). Tiered merging keeps adding cheap while the index is built; a save then
+  rewrites the postings of the shards that hold more than one segment (``save(compact=False)``
+  writes the segments as they are).
 - **Search** looks up all query fingerprints at once per segment (directory + vectorised
   bisection) and expands the posting ranges with numpy. **Stop fingerprints**: a fingerprint with
   more than ``max(STOP_MIN_POSTINGS, STOP_FRACTION * live works)`` postings in the index is
@@ -249,14 +255,26 @@ class Index:
         for shard in self.shards:
             shard.merge(self._alive)
 
+    def compact(self) -> None:
+        """Flush, then merge each shard that holds several segments into one (module docstring);
+        a shard already in one segment is left as it is."""
+        self.flush()
+        for shard in self.shards:
+            if len(shard.segments) > 1:
+                shard.merge(self._alive)
+
     # -- persistence ----------------------------------------------------------------------
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the index under directory ``path`` (the tail is flushed first).
+    def save(self, path: str | os.PathLike, compact: bool = True) -> None:
+        """Write the index under directory ``path``: the tail is flushed first and, unless
+        ``compact=False``, each shard merged into one segment (``compact``).
 
         Segments already stored there are kept as they are; segments no longer referenced are
         removed after the new manifest is in place.
         """
-        self.flush()
+        if compact:
+            self.compact()
+        else:
+            self.flush()
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         for number, shard in enumerate(self.shards):

@@ -161,6 +161,29 @@ def test_save_and_open_round_trip_with_memory_mapped_segments(tmp_path):
     assert not in_memory.shards[0].segments[0].mapped
 
 
+def test_save_compacts_each_shard_into_one_segment_with_the_same_results(tmp_path):
+    works = _works(40, words=600, seed=3)
+    index = Index(shard_bits=1, tail_limit=100)
+    for k, v in works.items():
+        index.add(k, gen_text_fingerprints(v))
+    index.delete("work-5")
+    query = gen_text_fingerprints(works["work-7"][500:4000] + works["work-5"][:2000])
+    before = _hits_as_set(index, query)
+    index.flush()
+    assert all(len(shard.segments) > 1 for shard in index.shards)
+    index.save(tmp_path / "as-is", compact=False)
+    as_is = Index.open(tmp_path / "as-is")
+    assert [len(s.segments) for s in as_is.shards] == [len(s.segments) for s in index.shards]
+    index.save(tmp_path / "compact")
+    opened = Index.open(tmp_path / "compact")
+    assert all(len(shard.segments) == 1 for shard in opened.shards)
+    assert _hits_as_set(opened, query) == _hits_as_set(as_is, query) == before
+    assert opened.postings < as_is.postings  # the deleted work's postings are gone
+    for number in range(len(opened.shards)):
+        stored = {p.name for p in (tmp_path / "compact" / f"shard-{number:02d}").iterdir()}
+        assert stored == {s.name for s in opened.shards[number].segments}
+
+
 def test_delete_hides_a_work_at_once_and_merge_drops_its_postings(tmp_path):
     works = _works(5)
     index = Index(shard_bits=1)

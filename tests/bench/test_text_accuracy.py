@@ -161,6 +161,82 @@ def test_shared_text_counts_the_words_of_verbatim_runs() -> None:
     assert truth.shared("nothing of the kind is here at all today my friend") == {}
 
 
+def test_a_passage_with_a_tenth_of_its_words_substituted_shares_at_least_nine_tenths() -> None:
+    words = T.WORD.findall(KJV)
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        page = words[15:75]
+        for at in rng.choice(60, size=6, replace=False):
+            # Substitutes are words of the reference itself, as in the ``substitute`` class.
+            page[at] = next(w for w in rng.permutation(words) if w.lower() != page[at].lower())
+        verbatim, aligned = text_accuracy.shared_amounts(" ".join(page), KJV, "en")
+        assert aligned >= 54, (seed, aligned)
+        assert aligned >= verbatim
+
+
+def test_a_parallel_wording_with_every_eighth_word_changed_is_shared_text() -> None:
+    words = T.WORD.findall(KJV)[:64]
+    page = " ".join(w if k % 8 != 7 else "quokka" for k, w in enumerate(words))
+    verbatim, aligned = text_accuracy.shared_amounts(page, KJV, "en")
+    assert verbatim == 0.0  # no 8 words in a row are the same
+    assert aligned >= 60
+
+
+def test_unrelated_texts_sharing_only_stock_phrases_share_less_than_a_quotation() -> None:
+    rng = np.random.default_rng(3)
+    stock = [
+        "and it came to pass",
+        "the word of the lord",
+        "in the land of egypt",
+        "unto the children of israel",
+        "and the lord said unto",
+        "for ever and ever amen",
+    ]
+
+    def text(alphabet: str) -> str:
+        out = []
+        for phrase in stock:
+            out += ["".join(rng.choice(list(alphabet), size=5)) for _ in range(12)]
+            out.append(phrase)
+        return " ".join(out)
+
+    page, reference = text("abcdefghijklm"), text("nopqrstuvwxyz")
+    verbatim, aligned = text_accuracy.shared_amounts(page, reference, "en")
+    assert verbatim == 0.0 and aligned < 31
+
+
+def test_a_verbatim_quotation_counts_its_words() -> None:
+    words = KJV.split()
+    page = "Zebras quokkas and wombats wander. " + " ".join(words[30:55]) + " Quokkas nap."
+    assert text_accuracy.shared_amounts(page, KJV, "en") == (25.0, 25.0)
+
+
+def test_passages_in_another_order_count_in_full() -> None:
+    words = T.WORD.findall(KJV)
+    page = " ".join([*words[45:], "zebra", *words[:45]])
+    _, aligned = text_accuracy.shared_amounts(page, KJV, "en")
+    assert aligned == len(words)
+
+
+def test_traditional_and_simplified_script_are_the_same_text() -> None:
+    traditional = T.to_traditional(POEM)
+    assert traditional != POEM
+    ideographs = float(T.count_units(POEM, "zh"))
+    assert text_accuracy.shared_amounts(traditional, POEM, "zh") == (ideographs, ideographs)
+
+
+def test_the_alignment_relabels_a_parallel_wording_for_every_system_alike() -> None:
+    words = T.WORD.findall(KJV)
+    parallel = " ".join(w if k % 8 != 7 else "quokka" for k, w in enumerate(words))
+    coll = text_accuracy.Collection("c", "en", [common.Doc("kjv", "en", KJV)], [])
+    case = text_accuracy.Case("n", "en", "same_genre", parallel, parallel)
+    truth = text_accuracy.GroundTruth([coll])
+    truth.label([case])
+    assert case.labels == {}  # no 8 words in a row: false by verbatim shingles
+    assert truth.align([case], [(0, "kjv"), (0, "kjv")]) == 1
+    assert case.labels == {"kjv": "true"} and case.aligned["kjv"] >= 80
+
+
 def test_recall_at_precision_takes_the_best_threshold() -> None:
     case = text_accuracy.Case
     cases = [

@@ -23,9 +23,15 @@ Algorithm v1:
    ``WINDOW_TOKENS`` k-grams (text.py). Guarantee: a shared run of
    ``K_TOKENS + WINDOW_TOKENS - 1`` symbols inside one block gives a shared fingerprint (a block
    shorter than one window still contributes its minimum).
+5. **Boilerplate**: a fingerprint the file itself selects ``REPEATED`` times or more (the same
+   twelve-symbol structure again and again: wrapper methods, registration stanzas) is dropped.
+   It says little about where a copy came from — two unrelated modules written in the same idiom
+   share it by the dozen — while the code around it still aligns when a copy is verified. (The
+   index's stop list does the same across works.)
 
 Algorithm v0 (``gen_code_fingerprints_v0``, kept for its frozen vectors) kept docstrings as
-``STR`` symbols, and a decorator line was a block of its own, joined to the block before it.
+``STR`` symbols, a decorator line was a block of its own, joined to the block before it, and
+repeated fingerprints were kept (no step 5).
 
 Positions are offsets into the caller's text, like text fingerprints. The per-token step is one
 list comprehension over Pygments' output (the lexer itself is a Python regex engine); hashing,
@@ -35,6 +41,7 @@ blocks, k-grams and winnowing are vectorised.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -44,8 +51,10 @@ from copyguard.fingerprint.text import Fingerprints, Tokens, fingerprint_tokens
 
 __all__ = [
     "K_TOKENS",
+    "REPEATED",
     "WINDOW_TOKENS",
     "code_tokens",
+    "drop_repeated",
     "gen_code_fingerprints",
     "gen_code_fingerprints_v0",
     "gen_code_fingerprints_v1",
@@ -56,6 +65,7 @@ VERSION = 1  # the latest algorithm
 K_TOKENS = 12
 WINDOW_TOKENS = 8
 NAME_REACH = 64
+REPEATED = 3
 
 _NAMES = frozenset({"name", "definition", "decorator"})
 _OPEN = frozenset("([{")
@@ -255,7 +265,26 @@ def gen_code_fingerprints_v1(
 ) -> Fingerprints:
     """Fingerprints of source code, algorithm v1 (module docstring)."""
     tokens = code_tokens(text, language, filename, version=1)
-    return fingerprint_tokens(tokens, K_TOKENS, WINDOW_TOKENS)
+    return drop_repeated(fingerprint_tokens(tokens, K_TOKENS, WINDOW_TOKENS))
+
+
+def drop_repeated(fp: Fingerprints, limit: int = REPEATED) -> Fingerprints:
+    """``fp`` without the fingerprints it holds ``limit`` times or more (step 5)."""
+    if len(fp.hashes) < limit:
+        return fp
+    _, inverse, counts = np.unique(fp.hashes, return_inverse=True, return_counts=True)
+    keep = counts[inverse.reshape(-1)] < limit
+    if keep.all():
+        return fp
+    return replace(
+        fp,
+        hashes=fp.hashes[keep],
+        token=fp.token[keep],
+        start=fp.start[keep],
+        end=fp.end[keep],
+        wstart=fp.wstart[keep],
+        wend=fp.wend[keep],
+    )
 
 
 def gen_code_fingerprints_v0(

@@ -2,11 +2,17 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 
 import numpy as np
 import pytest
 
-from copyguard.fingerprint.code import code_tokens, gen_code_fingerprints, lexer_for
+from copyguard.fingerprint.code import (
+    code_tokens,
+    gen_code_fingerprints,
+    gen_code_fingerprints_v0,
+    lexer_for,
+)
 from copyguard.fingerprint.match import Matcher
 
 ORIGINAL = '''"""Inventory helpers."""
@@ -226,3 +232,23 @@ def test_docstrings_count_as_documentation_like_comments():
     # algorithm v0 kept them as strings
     v0 = code_tokens(documented, "Python", version=0).hashes
     assert len(v0) == len(code_tokens(bare, "Python", version=0).hashes) + 1
+
+
+def test_a_structure_the_file_repeats_again_and_again_leaves_no_fingerprint():
+    wrappers = "".join(
+        f"    def {name}(self, value):\n        return self.tk.call(self._w, '{name}', value)\n\n"
+        for name in ["get", "set", "insert", "delete", "index", "see", "scan", "mark"]
+    )
+    unique = (
+        "def load_items(path, strict=False):\n"
+        "    with open(path) as handle:\n"
+        "        items = json.load(handle)\n"
+        "    return [x for x in items if not strict or 'name' in x]\n\n\n"
+    )
+    src = unique + "class Widget:\n" + wrappers
+    fp = gen_code_fingerprints(src, "Python")
+    everything = gen_code_fingerprints_v0(src, "Python")
+    assert len(fp) < len(everything)
+    assert all(c < 3 for c in Counter(fp.hashes.tolist()).values())
+    # the code that is not repeated keeps its fingerprints
+    assert set(gen_code_fingerprints(unique, "Python").hashes) <= set(fp.hashes)

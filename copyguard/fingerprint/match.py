@@ -351,6 +351,83 @@ class TextWindows:
         t = tokenize(self.text[start:stop])
         return replace(t, starts=t.starts + start, ends=t.ends + start)
 
+    @property
+    def tokenised(self) -> bool:
+        """Whether the tokens of the whole text are at hand (windows are cut from them)."""
+        return self._tokens is not None
+
+
+class _Window:
+    """A text whose tokens in one window ``[start, stop)`` are known already."""
+
+    def __init__(self, source: TextWindows, start: int, stop: int, tokens: Tokens) -> None:
+        self.text = source.text
+        self.source, self.start, self.stop, self.tokens = source, start, stop, tokens
+
+    def window(self, start: int, stop: int) -> Tokens:
+        if (max(0, start), stop) == (self.start, self.stop):
+            return self.tokens
+        return self.source.window(start, stop)
+
+
+#: Characters read beyond a window of a short text so that its edge tokens are whole words.
+_WINDOW_PAD = 64
+
+
+def _tokenize_windows(requests: list[tuple[TextWindows, int, int]]) -> list[_Window]:
+    """``TextWindows.window`` for many windows of texts not tokenised yet, in one call.
+
+    Verifying a chain of a short text would tokenise the whole text (up to ``WHOLE``
+    characters) for a window of a few hundred, and one call per window costs numpy's per-call
+    overhead again and again. Here the window texts are tokenised together, one line each,
+    and cut apart: a line break separates tokens and normalisation maps each character on its
+    own (normalize.py), so a window gets the tokens it would get alone. A window of a short
+    text is read ``_WINDOW_PAD`` characters wider on each side and its edge tokens dropped:
+    every token inside is then a token of the whole text, and those starting in the window
+    are exactly what cutting the whole text's tokens gives (where the pad does not reach a
+    word boundary, the window is taken from ``TextWindows.window``). Cumulative weights start
+    at 0 in every window.
+    """
+    pieces, bases, base = [], [], 0
+    spans = []  # (first, last) character read per request
+    for source, start, stop in requests:
+        start = max(0, start)
+        if len(source.text) <= TextWindows.WHOLE:
+            lo, hi = max(0, start - _WINDOW_PAD), min(len(source.text), stop + _WINDOW_PAD)
+        else:
+            lo, hi = start, stop
+        piece = source.text[lo:hi]
+        pieces.append(piece)
+        spans.append((lo, lo + len(piece)))
+        bases.append(base)
+        base += len(piece) + 1
+    t = tokenize("\n".join(pieces))
+    edges = np.searchsorted(t.starts, np.array([*bases, base], dtype=np.int64))
+    out = []
+    for i, (source, start, stop) in enumerate(requests):
+        start = max(0, start)
+        lo, hi = int(edges[i]), int(edges[i + 1])
+        shift = spans[i][0] - bases[i]
+        if len(source.text) <= TextWindows.WHOLE:
+            starts = t.starts[lo:hi] + shift
+            # The first token may be the tail of a word, the last one cut short.
+            head = spans[i][0] > 0 and (hi == lo or starts[0] >= start)
+            tail = spans[i][1] < len(source.text) and (hi == lo or starts[-1] < stop)
+            if head or tail:
+                out.append(_Window(source, start, stop, source.window(start, stop)))
+                continue
+            first, last = np.searchsorted(starts, [start, stop])
+            lo, hi = lo + int(first), lo + int(last)
+        tokens = Tokens(
+            hashes=t.hashes[lo:hi],
+            starts=t.starts[lo:hi] + shift,
+            ends=t.ends[lo:hi] + shift,
+            weights=t.weights[lo : hi + 1] - t.weights[lo],
+            source_length=len(pieces[i]),
+        )
+        out.append(_Window(source, start, stop, tokens))
+    return out
+
 
 def _cut(t: Tokens, start: int, stop: int) -> Tokens:
     """The tokens of ``t`` that start in ``[start, stop)``."""
@@ -716,11 +793,25 @@ def _verify(
     work_sorted = hits.work[by_work]
     q_hit = fp.start[hits.query]
     sources: dict[int, TokenSource | None] = {}
+    for w in np.unique(chains.work[todo]).tolist():
+        sources[w] = references(index.work(w).id)
+    # The reference windows of texts not tokenised yet, in one call (``_tokenize_windows``).
+    long: list[int] = []
+    requests: list[tuple[TextWindows, int, int]] = []
+    for c in todo.tolist():
+        source = sources[int(chains.work[c])]
+        if isinstance(source, TextWindows) and not source.tokenised:
+            long.append(c)
+            margin = VERIFY_MARGIN
+            requests.append(
+                (source, int(chains.r_start[c]) - margin, int(chains.r_end[c]) + margin)
+            )
+    windows: dict[int, TokenSource] = {}
+    if requests:
+        windows = dict(zip(long, _tokenize_windows(requests), strict=True))
     for c in todo.tolist():
         w = int(chains.work[c])
-        if w not in sources:
-            sources[w] = references(index.work(w).id)
-        reference = sources[w]
+        reference = windows.get(c, sources[w])
         if reference is None:
             continue
         a, b = np.searchsorted(work_sorted, [w, w + 1])

@@ -3,9 +3,17 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
-from copyguard.fingerprint.match import DEFAULT_THRESHOLD, Match, Matcher, _one_edit
+from copyguard.fingerprint.match import (
+    DEFAULT_THRESHOLD,
+    Match,
+    Matcher,
+    TextWindows,
+    _one_edit,
+    _tokenize_windows,
+)
 from copyguard.fingerprint.tests import synthetic as S
 
 
@@ -235,3 +243,29 @@ def test_unknown_media_is_refused(matcher):
 def test_empty_queries(matcher):
     assert matcher.query("") == []
     assert matcher.query("，。") == []
+
+
+@pytest.mark.parametrize("units", [12_000, 2_500])
+def test_windows_tokenised_together_get_the_tokens_they_get_alone(units):
+    rng = random.Random(units)
+    # Words, CJK, ligatures and sharp s (expanded by normalisation), combining marks,
+    # Traditional characters, digits, punctuation and a word longer than the pad: windows cut
+    # anywhere among them, of a long text (tokenised by window) and of a short one (cut from
+    # the whole text's tokens).
+    pieces = ["ﬁnal", "Straße", "cafe\u0301", "學習", "中文字", "x\u200dy", "42", "—", "\n", " "]
+    pieces.append("a" * 100)
+    text = "".join(rng.choice(pieces) + rng.choice(" ,.") for _ in range(units))
+    assert (len(text) > TextWindows.WHOLE) == (units > 5_000)
+    source = TextWindows(text)
+    requests = [(source, rng.randrange(-50, len(text)), 0) for _ in range(60)]
+    requests = [(s, a, a + rng.randrange(0, 900)) for s, a, _ in requests]
+    requests += [(source, len(text) - 3, len(text) + 300), (source, len(text) + 5, len(text) + 9)]
+    requests += [(source, -300, 40)]
+    together = _tokenize_windows(requests)
+    for (_, start, stop), window in zip(requests, together, strict=True):
+        alone = TextWindows(text).window(start, stop)
+        assert window.window(start, stop) is window.tokens
+        for name in ("hashes", "starts", "ends"):
+            assert np.array_equal(getattr(window.tokens, name), getattr(alone, name)), name
+        assert np.array_equal(np.diff(window.tokens.weights), np.diff(alone.weights))
+        assert window.text is text

@@ -313,6 +313,8 @@ VERIFY_MARGIN = 300
 VERIFY_BAND = 4
 VERIFY_MIN = 40.0
 VERIFY_LIMIT = 32
+#: The shifts around the expected reference token that verification tries, nearest first.
+_DELTAS = np.array(sorted(range(-VERIFY_BAND, VERIFY_BAND + 1), key=abs), dtype=np.int64)
 #: Works whose provisional evidence reaches this share of E0 get every promising chain
 #: verified (up to ``VERIFY_LIMIT`` more per work).
 SECOND_PASS = 0.5
@@ -480,8 +482,7 @@ def verify_chain(
     q, r = qt.hashes, rt.hashes
     weight = np.diff(qt.weights).astype(np.float64)
     # All offsets at once, nearest first: rows are the shifts 0, -1, +1, -2, +2, ...
-    deltas = np.array(sorted(range(-VERIFY_BAND, VERIFY_BAND + 1), key=abs), dtype=np.int64)
-    j = expected[None, :] + deltas[:, None]
+    j = expected[None, :] + _DELTAS[:, None]
     jc = np.minimum(np.maximum(j, 0), m - 1)
     same = (j == jc) & (q[None, :] == r[jc])
     # A word equal to the expected one aligns by itself; anything else needs a neighbour.
@@ -570,7 +571,9 @@ def _best_stretch(aligned: np.ndarray, weight: np.ndarray, cost: float) -> tuple
     """First and last aligned token of the best-scoring stretch: +weight per aligned token,
     -cost x weight per other one (maximum-sum subarray); (-1, -1) if none."""
     step = np.where(aligned, weight, -cost * weight)
-    prefix = np.concatenate([[0.0], np.cumsum(step)])
+    prefix = np.empty(len(step) + 1, dtype=np.float64)
+    prefix[0] = 0.0
+    np.cumsum(step, out=prefix[1:])
     low = np.minimum.accumulate(prefix)
     end = int(np.argmax(prefix[1:] - low[:-1]))  # best stretch ends at token `end`
     start = int(np.argmin(prefix[: end + 1]))  # ... and starts at token `start`
@@ -578,6 +581,15 @@ def _best_stretch(aligned: np.ndarray, weight: np.ndarray, cost: float) -> tuple
     if len(hit) == 0:
         return -1, -1
     return start + int(hit[0]), start + int(hit[-1])
+
+
+def _run_starts(a: np.ndarray) -> np.ndarray:
+    """Where ``a`` differs from the element before it (the first element always)."""
+    out = np.empty(len(a), dtype=bool)
+    if len(a):
+        out[0] = True
+        np.not_equal(a[1:], a[:-1], out=out[1:])
+    return out
 
 
 def _token_shift(qt: Tokens, rt: Tokens, anchors: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
@@ -593,7 +605,7 @@ def _token_shift(qt: Tokens, rt: Tokens, anchors: tuple[np.ndarray, np.ndarray])
     ir = np.minimum(np.searchsorted(rt.starts, anchors[1]), len(rt) - 1)
     order = np.lexsort((ir, iq))
     iq, shift = iq[order], (ir - iq)[order]
-    first = np.r_[True, iq[1:] != iq[:-1]]
+    first = _run_starts(iq)
     group = np.cumsum(first) - 1
     sizes = np.bincount(group)
     single = sizes[group] == 1
@@ -602,7 +614,7 @@ def _token_shift(qt: Tokens, rt: Tokens, anchors: tuple[np.ndarray, np.ndarray])
         off = np.abs(shift - guide)
         # Per query position, the hit with the smallest distance to the guide (first on ties).
         pick = np.lexsort((off, group))
-        best = pick[np.r_[True, group[pick][1:] != group[pick][:-1]]]
+        best = pick[_run_starts(group[pick])]
         iq, shift = iq[best], shift[best]
     if len(shift) >= 3:
         width = min(7, len(shift) - (1 - len(shift) % 2))
@@ -611,7 +623,7 @@ def _token_shift(qt: Tokens, rt: Tokens, anchors: tuple[np.ndarray, np.ndarray])
         windows = padded[np.arange(len(shift))[:, None] + np.arange(width)]
         # The width is odd: the median is the middle value (sorting is cheaper than np.median).
         shift = np.sort(windows, axis=1)[:, half]
-    keep = np.r_[True, iq[1:] != iq[:-1]]
+    keep = _run_starts(iq)
     return np.rint(np.interp(np.arange(len(qt)), iq[keep], shift[keep])).astype(np.int64)
 
 

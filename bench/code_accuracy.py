@@ -101,15 +101,6 @@ def short(name: str) -> str:
 
 
 # -- ground truth, independent of both tools -------------------------------------------------
-_LAYOUT = {
-    tokenize.COMMENT,
-    tokenize.NL,
-    tokenize.NEWLINE,
-    tokenize.INDENT,
-    tokenize.DEDENT,
-    tokenize.ENCODING,
-    tokenize.ENDMARKER,
-}
 
 
 def _exact(tok: tokenize.TokenInfo) -> str:
@@ -134,7 +125,11 @@ class SharedCode:
         seqs = []
         for d in docs:
             toks = tokenize.generate_tokens(io.StringIO(d.text).readline)
-            ids = [vocab.setdefault(_exact(t), len(vocab)) for t in toks if t.type not in _LAYOUT]
+            ids = [
+                vocab.setdefault(_exact(t), len(vocab))
+                for t in toks
+                if t.type not in codegen.LAYOUT
+            ]
             seqs.append(np.array(ids, dtype=np.uint64))
         self.grams = [self._grams(s, self.STEP) for s in seqs]
         self._sets = [np.unique(g) for g in self.grams]

@@ -79,6 +79,19 @@ _COMMENT_WORDS = (  # noqa: SIM905  # noqa: SIM905
     "path fallback when missing"
 ).split()
 
+# Tokens that carry no code: comments and the shape of the lines.
+LAYOUT = frozenset(
+    {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENCODING,
+        tokenize.ENDMARKER,
+    }
+)
+
 
 def _parse_ok(src: str) -> str:
     ast.parse(src)
@@ -587,16 +600,7 @@ def code_lines(src: str) -> list[int]:
     for _, doc in _docstring_nodes(ast.parse(src)):
         assert doc.end_lineno is not None
         docs.update(range(doc.lineno - 1, doc.end_lineno))
-    layout = {
-        tokenize.COMMENT,
-        tokenize.NL,
-        tokenize.NEWLINE,
-        tokenize.INDENT,
-        tokenize.DEDENT,
-        tokenize.ENCODING,
-        tokenize.ENDMARKER,
-    }
-    code = {t.start[0] - 1 for t in _tokens(src) if t.type not in layout} - docs
+    code = {t.start[0] - 1 for t in _tokens(src) if t.type not in LAYOUT} - docs
     out = [0]
     for i in range(len(lines)):
         out.append(out[-1] + (i in code))

@@ -55,6 +55,7 @@ import sys
 import time
 import tokenize
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +82,7 @@ CLASSES = (
     "excerpt",
     "merge",
 )
-_TRANSFORMS = {
+_TRANSFORMS: dict[str, Callable[[str, random.Random], str | None]] = {
     "rename": codegen.rename,
     "reformat": codegen.reformat,
     "uncomment": codegen.strip_comments,

@@ -6,15 +6,9 @@ import random
 import numpy as np
 import pytest
 
-from copyguard.fingerprint.match import (
-    DEFAULT_THRESHOLD,
-    Match,
-    Matcher,
-    TextWindows,
-    _one_edit,
-    _tokenize_windows,
-)
+from copyguard.fingerprint.match import DEFAULT_THRESHOLD, Match, Matcher
 from copyguard.fingerprint.tests import synthetic as S
+from copyguard.fingerprint.verify import TextWindows, _one_edit, tokenize_windows
 
 
 def _iou(a, b):
@@ -261,7 +255,7 @@ def test_windows_tokenised_together_get_the_tokens_they_get_alone(units):
     requests = [(s, a, a + rng.randrange(0, 900)) for s, a, _ in requests]
     requests += [(source, len(text) - 3, len(text) + 300), (source, len(text) + 5, len(text) + 9)]
     requests += [(source, -300, 40)]
-    together = _tokenize_windows(requests)
+    together = tokenize_windows(requests)
     for (_, start, stop), window in zip(requests, together, strict=True):
         alone = TextWindows(text).window(start, stop)
         assert window.window(start, stop) is window.tokens

@@ -14,6 +14,15 @@ Algorithm v1:
    tokens becomes one ``STR`` (so f-strings and concatenation styles agree); numbers become
    ``NUM``; keywords, operators and punctuation keep their text. Renaming, re-formatting and
    comment edits therefore leave the symbol stream unchanged.
+   A **long literal** is content, not layout: a string run whose value (its pieces without
+   quotes and prefixes, an escaped quote as the quote) has at least ``LONG_LITERAL``
+   characters is followed by one symbol per ``LITERAL_CHUNK`` characters of that value, so a
+   data table, a template or a message copied with the code is found with it, and a module that
+   is mostly one table (a codec, generated configuration) has something to fingerprint beyond
+   the code around it. Quote style and the way the value is split into pieces do not matter;
+   shorter literals stay ``STR``. These symbols sit one character apart from the run's start
+   (the last one reaches its end): a table whose entries carry comments and its copy without
+   them keep the same offsets between symbols, as the matcher's diagonals expect.
 3. **Blocks**: a token that starts a line in column 0 outside any bracket starts a new top-level
    block (a function, a class, a statement) — or the decorator lines right above it do, so a
    decorator moves with its function; a block shorter than one k-gram joins the one before it
@@ -30,8 +39,8 @@ Algorithm v1:
    index's stop list does the same across works.)
 
 Algorithm v0 (``gen_code_fingerprints_v0``, kept for its frozen vectors) kept docstrings as
-``STR`` symbols, a decorator line was a block of its own, joined to the block before it, and
-repeated fingerprints were kept (no step 5).
+``STR`` symbols, every literal was one ``STR`` whatever its length, a decorator line was a block
+of its own, joined to the block before it, and repeated fingerprints were kept (no step 5).
 
 Positions are offsets into the caller's text, like text fingerprints. The per-token step is one
 list comprehension over Pygments' output (the lexer itself is a Python regex engine); hashing,
@@ -51,6 +60,8 @@ from copyguard.fingerprint.text import Fingerprints, Tokens, fingerprint_tokens
 
 __all__ = [
     "K_TOKENS",
+    "LITERAL_CHUNK",
+    "LONG_LITERAL",
     "REPEATED",
     "WINDOW_TOKENS",
     "code_tokens",
@@ -66,8 +77,12 @@ K_TOKENS = 12
 WINDOW_TOKENS = 8
 NAME_REACH = 64
 REPEATED = 3
+LONG_LITERAL = 32
+LITERAL_CHUNK = 16
 
 _NAMES = frozenset({"name", "definition", "decorator"})
+_STRINGS = frozenset({"string", "affix"})
+_QUOTES = frozenset({"'", '"', "'''", '"""', "`"})
 _OPEN = frozenset("([{")
 _CLOSE = frozenset(")]}")
 
@@ -115,6 +130,8 @@ def _symbol_kind(ttype) -> str:  # type: ignore[no-untyped-def]  # a Pygments to
         return "drop"
     if ttype in String.Doc:
         return "doc"
+    if ttype in String.Affix:
+        return "affix"
     if ttype in String or ttype in Literal.String:
         return "string"
     if ttype in Number or ttype in Literal.Number:
@@ -170,13 +187,14 @@ def code_tokens(
     kinds = np.array([k for _, _, k in kept])
     symbols = np.array(
         [
-            "ID" if k in _NAMES else "STR" if k == "string" else "NUM" if k == "number" else v
+            "ID" if k in _NAMES else "STR" if k in _STRINGS else "NUM" if k == "number" else v
             for _, v, k in kept
         ],
         dtype=object,
     )
     # A run of string pieces (quotes, text, interpolations' braces) is one STR.
-    is_str = kinds == "string"
+    is_str = np.isin(kinds, list(_STRINGS))
+    kinds[is_str] = "string"
     cont = np.zeros(n, dtype=bool)
     cont[1:] = is_str[1:] & is_str[:-1]
     heads = np.flatnonzero(~cont)
@@ -185,6 +203,15 @@ def code_tokens(
     kinds = kinds[heads]
     depth = np.concatenate([[0], np.cumsum(_nesting(symbols))[:-1]])
     boundary, definition = _block_starts(text, starts, ends, kinds, depth, version)
+    values = np.array([v for _, v, _ in kept], dtype=object)[heads]
+    if version >= 1 and is_str.any():
+        pieces = [(v, k) for _, v, k in kept]
+        literals = [
+            _literal_value(pieces[h:e]) for h, e in zip(heads, _run_stops(heads, n), strict=True)
+        ]
+        starts, ends, symbols, kinds, values, boundary, definition = _expand_literals(
+            literals, starts, ends, symbols, kinds, values, boundary, definition
+        )
     # A block shorter than one k-gram joins the block before it (an import, a constant) or,
     # when it defines something (a class line, a function whose body starts with a nested
     # one), the block after it.
@@ -197,7 +224,6 @@ def code_tokens(
     groups = (np.cumsum(boundary) - 1).astype(np.int64)
     is_name = np.isin(kinds, list(_NAMES))
     if is_name.any():
-        values = np.array([v for _, v, _ in kept], dtype=object)[heads]
         symbols[is_name] = _name_symbols(values[is_name], groups[is_name])
     unique, inverse = np.unique(symbols.astype(str), return_inverse=True)
     hashes = np.array([_symbol_hash(s) for s in unique.tolist()], dtype=np.uint64)
@@ -244,6 +270,67 @@ def _block_starts(
         definition[line_heads[k]] |= bool(defining[j])
     boundary[0] = True
     return boundary, definition
+
+
+def _run_stops(heads: np.ndarray, n: int) -> list[int]:
+    """Where each run starting at ``heads`` stops (the next head, or ``n``)."""
+    return [*heads[1:].tolist(), n]
+
+
+def _literal_value(pieces: list[tuple[str, str]]) -> str:
+    """The value of a run of string pieces: quotes and prefixes left out, an escaped quote as
+    the quote (so quote style does not matter); '' for anything but a string run."""
+    if pieces[0][1] not in _STRINGS:
+        return ""
+    out = []
+    for v, kind in pieces:
+        if kind == "affix" or v in _QUOTES:
+            continue
+        out.append(v.replace("\\'", "'").replace('\\"', '"'))
+    return "".join(out)
+
+
+def _expand_literals(
+    literals: list[str],
+    starts: np.ndarray,
+    ends: np.ndarray,
+    symbols: np.ndarray,
+    kinds: np.ndarray,
+    values: np.ndarray,
+    boundary: np.ndarray,
+    definition: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """Step 2's long literals: after its ``STR``, a string run whose value has at least
+    ``LONG_LITERAL`` characters gets one token per ``LITERAL_CHUNK`` characters of its value
+    (offsets: one character each from the run's start, the last one to the run's end, so the
+    tokens of a literal stay together whatever comments sit between its pieces)."""
+    extra = np.array(
+        [-(-len(v) // LITERAL_CHUNK) if len(v) >= LONG_LITERAL else 0 for v in literals]
+    )
+    if not extra.any():
+        return starts, ends, symbols, kinds, values, boundary, definition
+    counts = extra + 1
+    at = np.repeat(np.arange(len(counts)), counts)
+    rank = np.arange(len(at)) - np.repeat(np.cumsum(counts) - counts, counts)
+    new_symbols = symbols[at].copy()
+    chunk = rank > 0
+    new_symbols[chunk] = [
+        "STR:" + literals[i][(r - 1) * LITERAL_CHUNK : r * LITERAL_CHUNK]
+        for i, r in zip(at[chunk].tolist(), rank[chunk].tolist(), strict=True)
+    ]
+    head = ~chunk
+    last = np.append(at[1:] != at[:-1], True)
+    new_starts = starts[at] + rank
+    new_ends = np.where(last, ends[at], new_starts + 1)
+    return (
+        new_starts,
+        new_ends,
+        new_symbols,
+        kinds[at],
+        values[at],
+        boundary[at] & head,
+        definition[at] & head,
+    )
 
 
 def _nesting(symbols: np.ndarray) -> np.ndarray:

@@ -252,3 +252,42 @@ def test_a_structure_the_file_repeats_again_and_again_leaves_no_fingerprint():
     assert all(c < 3 for c in Counter(fp.hashes.tolist()).values())
     # the code that is not repeated keeps its fingerprints
     assert set(gen_code_fingerprints(unique, "Python").hashes) <= set(fp.hashes)
+
+
+TABLE = (
+    "import codecs\n\n\n"
+    "def decode(data, errors='strict'):\n"
+    "    return codecs.charmap_decode(data, errors, decoding_table)\n\n\n"
+    "decoding_table = (\n"
+    + "".join(f"    '\\u{0x400 + i:04x}'  # 0x{i:02x} -> CYRILLIC LETTER {i}\n" for i in range(200))
+    + "".join(f"    '{chr(c)}'  # 0x{c:02x} -> LATIN LETTER {chr(c)}\n" for c in range(65, 91))
+    + ")\n"
+)
+
+
+def test_long_literals_are_content_by_value():
+    # A table is its value: another table behind the same code gives other fingerprints...
+    other = TABLE.replace("'A'", "'Z'").replace("'B'", "'Y'").replace("u041", "u051")
+    assert _shared(TABLE, other) < 0.9
+    # ...while quote style, how the value is split into pieces and comments do not matter.
+    pieces = re.findall(r"^    '(.+?)'", TABLE, flags=re.M)
+    head = TABLE.split("decoding_table = (")[0]
+    first, rest = "".join(pieces[:30]), "".join(pieces[30:])
+    joined = head + f'decoding_table = (\n    "{first}"\n    "{rest}"\n)\n'
+    assert np.array_equal(code_tokens(TABLE, "Python").hashes, code_tokens(joined, "Python").hashes)
+    # Short literals stay one STR, whatever they say.
+    short = code_tokens("x = f('a short message')\n", "Python").hashes
+    assert np.array_equal(short, code_tokens('y = g("another one")\n', "Python").hashes)
+    assert len(code_tokens(TABLE, "Python")) > len(code_tokens(TABLE, "Python", version=0)) + 50
+
+
+def test_a_table_copied_without_its_comments_aligns_in_full():
+    # The comments make the reference's table several times longer in characters than the
+    # copy's; the literal's symbols stay together, so the copy still aligns as one stretch.
+    bare = re.sub(r"  # .*", "", TABLE)
+    matcher = Matcher()
+    matcher.add_reference("codec", TABLE, media="code", filename="codec.py")
+    (copy,) = matcher.query(bare, media="code", filename="copy.py", candidates=True)
+    (same,) = matcher.query(TABLE, media="code", filename="same.py", candidates=True)
+    assert copy.coverage.query > 0.95 and copy.coverage.reference > 0.95
+    assert copy.evidence == pytest.approx(same.evidence)

@@ -83,6 +83,7 @@ LITERAL_CHUNK = 16
 _NAMES = frozenset({"name", "definition", "decorator"})
 _STRINGS = frozenset({"string", "affix"})
 _QUOTES = frozenset({"'", '"', "'''", '"""', "`"})
+_DELIMITERS = ("'''", '"""', "'", '"', "`")
 _OPEN = frozenset("([{")
 _CLOSE = frozenset(")]}")
 
@@ -286,6 +287,10 @@ def _literal_value(pieces: list[tuple[str, str]]) -> str:
     for v, kind in pieces:
         if kind == "affix" or v in _QUOTES:
             continue
+        for quote in _DELIMITERS:  # lexers that give a whole literal as one piece
+            if len(v) >= 2 * len(quote) and v.startswith(quote) and v.endswith(quote):
+                v = v[len(quote) : -len(quote)]
+                break
         out.append(v.replace("\\'", "'").replace('\\"', '"'))
     return "".join(out)
 

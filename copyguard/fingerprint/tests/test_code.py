@@ -275,6 +275,16 @@ def test_long_literals_are_content_by_value():
     first, rest = "".join(pieces[:30]), "".join(pieces[30:])
     joined = head + f'decoding_table = (\n    "{first}"\n    "{rest}"\n)\n'
     assert np.array_equal(code_tokens(TABLE, "Python").hashes, code_tokens(joined, "Python").hashes)
+    # Also where the lexer gives a whole literal, quotes included, as one piece (JavaScript).
+    double = 'const TABLE = "abcdefghijklmnopqrstuvwxyz it\'s 0123456789";\n'
+    single = "const TABLE = 'abcdefghijklmnopqrstuvwxyz it\\'s 0123456789';\n"
+    assert np.array_equal(
+        code_tokens(double, "JavaScript").hashes, code_tokens(single, "JavaScript").hashes
+    )
+    other = double.replace("abc", "xyz")
+    assert not np.array_equal(
+        code_tokens(double, "JavaScript").hashes, code_tokens(other, "JavaScript").hashes
+    )
     # Short literals stay one STR, whatever they say.
     short = code_tokens("x = f('a short message')\n", "Python").hashes
     assert np.array_equal(short, code_tokens('y = g("another one")\n', "Python").hashes)

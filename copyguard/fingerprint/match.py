@@ -238,7 +238,7 @@ def align(
             if not candidates:
                 continue
             total = float(best[k])
-        segments.sort(key=lambda seg: seg.query)
+        segments = _join_overlapping(sorted(segments, key=lambda seg: seg.query))
         shares = coverage(segments, fp.n_chars, info.chars)
         total *= 1.0 + params.coverage_boost * max(shares.query, shares.reference)
         score = float(score_from_evidence(total, params))
@@ -375,6 +375,33 @@ def _verified_total(parts: list[Verified]) -> float:
     _, first = np.unique(offsets, return_index=True)
     _, once = np.unique(ref_offsets[first], return_index=True)
     return float(weights[first][once].sum())
+
+
+def _join_overlapping(segments: list[MatchSegment]) -> list[MatchSegment]:
+    """Consecutive segments (sorted by query start) that overlap in the query and in the
+    reference are one copied passage found from two chains: reported once, as the union."""
+    out: list[MatchSegment] = []
+    for seg in segments:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and seg.query[0] < last.query[1]
+            and seg.reference[0] < last.reference[1]
+            and last.reference[0] < seg.reference[1]
+        ):
+            outside = max(0, seg.query[1] - last.query[1])
+            out[-1] = MatchSegment(
+                query=(last.query[0], max(last.query[1], seg.query[1])),
+                reference=(
+                    min(last.reference[0], seg.reference[0]),
+                    max(last.reference[1], seg.reference[1]),
+                ),
+                evidence=last.evidence
+                + seg.evidence * outside / max(1, seg.query[1] - seg.query[0]),
+            )
+        else:
+            out.append(seg)
+    return out
 
 
 def coverage(segments: list[MatchSegment], query_chars: int, reference_chars: int) -> Coverage:

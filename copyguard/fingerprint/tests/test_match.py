@@ -263,3 +263,23 @@ def test_windows_tokenised_together_get_the_tokens_they_get_alone(units):
             assert np.array_equal(getattr(window.tokens, name), getattr(alone, name)), name
         assert np.array_equal(np.diff(window.tokens.weights), np.diff(alone.weights))
         assert window.text is text
+
+
+def test_segments_overlapping_in_both_texts_are_reported_once():
+    from copyguard.fingerprint.match import MatchSegment, _join_overlapping
+
+    joined = _join_overlapping(
+        [
+            MatchSegment((0, 100), (50, 150), 80.0),
+            MatchSegment((90, 200), (140, 250), 100.0),
+            MatchSegment((150, 220), (900, 970), 50.0),  # the same query text, another place
+            MatchSegment((300, 400), (300, 400), 90.0),
+        ]
+    )
+
+    assert [(s.query, s.reference) for s in joined] == [
+        ((0, 200), (50, 250)),
+        ((150, 220), (900, 970)),
+        ((300, 400), (300, 400)),
+    ]
+    assert joined[0].evidence == pytest.approx(80.0 + 100.0 * 100 / 110)

@@ -314,9 +314,9 @@ def _pair_block(
 
 def _index_references(
     files: list[InputFile], media: str, matcher: Matcher, report: Report, progress: Progress
-) -> dict[str, str]:
-    """Add every readable reference to ``matcher``; their texts by path (table format)."""
-    texts: dict[str, str] = {}
+) -> int:
+    """Add every readable reference to ``matcher`` (which keeps its text); how many were read."""
+    indexed = 0
     task = progress.add_task("Indexing references", total=len(files), current="")
     for file in files:
         progress.update(task, current=file.shown[-60:])
@@ -328,10 +328,10 @@ def _index_references(
             matcher.add_reference(
                 file.shown, document.text, document.media, document.language, filename
             )
-            texts[file.shown] = document.text  # the same string the matcher keeps: no copy
+            indexed += 1
         progress.advance(task)
     report.flush()
-    return texts
+    return indexed
 
 
 def _on_terminal(stream: TextIO) -> bool:
@@ -372,9 +372,9 @@ def cmd_match(argv: Sequence[str]) -> int:
         with progress:
             refs = list(walk(args.refs))
             matcher = Matcher(threshold=DEFAULT_THRESHOLD)
-            texts = _index_references(refs, args.media, matcher, report, progress)
+            references = _index_references(refs, args.media, matcher, report, progress)
             # Without references the queries are still read: each unreadable one is reported.
-            queries = _scan_queries(args, threshold, matcher, texts, report, progress)
+            queries = _scan_queries(args, threshold, matcher, report, progress)
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, like other command-line tools.
         # Point standard output at /dev/null so that flushing it at exit does not fail again.
@@ -384,11 +384,11 @@ def cmd_match(argv: Sequence[str]) -> int:
         logging.disable(logging_was)
     if args.format == "table":
         console.print(
-            f"references read: {len(texts)}, queries read: {queries}, pairs scoring at least "
+            f"references read: {references}, queries read: {queries}, pairs scoring at least "
             f"{threshold:g}: {report.pairs}, unreadable files: {report.errors}",
             markup=False,
         )
-    if not texts:
+    if not references:
         raise UsageError("none of the references could be read")
     if not queries:
         raise UsageError("none of the queries could be read")
@@ -399,7 +399,6 @@ def _scan_queries(
     args: argparse.Namespace,
     threshold: float,
     matcher: Matcher,
-    texts: dict[str, str],
     report: Report,
     progress: Progress,
 ) -> int:
@@ -425,9 +424,11 @@ def _scan_queries(
             )
             for match in found:
                 if match.score >= threshold:
-                    reference = str(match.reference_id)
-                    pair_texts = (document.text, texts[reference])
-                    report.pair(file.shown, reference, document.media, match, pair_texts)
+                    kept = matcher.references[(document.media, match.reference_id)]
+                    pair_texts = (document.text, kept.text)
+                    report.pair(
+                        file.shown, str(match.reference_id), document.media, match, pair_texts
+                    )
         report.flush()
         progress.advance(task)
     return scanned

@@ -251,18 +251,18 @@ def _block_starts(
     inner = starts > 0
     column0[inner] = cps[starts[inner] - 1] == ord("\n")
     column0[0] = True
-    line = np.cumsum(first) - 1
-    line_heads = np.flatnonzero(first)
-    defining = np.zeros(len(starts), dtype=bool)
-    defining[line_heads[np.unique(line[kinds == "definition"])]] = True
     candidates = np.flatnonzero(column0 & first & (depth <= 0))
-    decorated = (kinds[line_heads] == "decorator") & (depth[line_heads] <= 0)
     boundary = np.zeros(len(starts), dtype=bool)
     definition = np.zeros(len(starts), dtype=bool)
     if version == 0:
         boundary[candidates] = True
         boundary[0] = True
-        return boundary, np.zeros(len(starts), dtype=bool)
+        return boundary, definition
+    line = np.cumsum(first) - 1
+    line_heads = np.flatnonzero(first)
+    defining = np.zeros(len(starts), dtype=bool)
+    defining[line_heads[np.unique(line[kinds == "definition"])]] = True
+    decorated = (kinds[line_heads] == "decorator") & (depth[line_heads] <= 0)
     for j in candidates.tolist():
         k = int(line[j])
         while k > 0 and decorated[k - 1]:

@@ -529,10 +529,10 @@ class Matcher:
         fps = [fingerprint_tokens(t, K_WEIGHT, WINDOW_WEIGHT) for t in tokens]
         index = self.indexes[media]
         limit = self.threshold if threshold is None else threshold
+        references = self._resolver(media) if self.references else None
         out = []
         for text, tok, fp, hits in zip(texts, tokens, fps, index.search_many(fps), strict=True):
             source = TextWindows(text, tok)
-            references = self._resolver(media) if self.references else None
             out.append(align(fp, hits, index, TEXT_EVIDENCE, limit, candidates, source, references))
         return out
 

@@ -123,9 +123,9 @@ class _Shard:
         self.tail = []
         self.tail_size = 0
         self._tail_segment = None
-        self.compact(alive, tail_limit)
+        self.merge_tiers(alive, tail_limit)
 
-    def compact(self, alive: np.ndarray, tail_limit: int) -> None:
+    def merge_tiers(self, alive: np.ndarray, tail_limit: int) -> None:
         """Tiered merging (module docstring): merge the newest segments while they share a tier."""
         while len(self.segments) >= MERGE_FACTOR:
             newest = self.segments[-MERGE_FACTOR:]

@@ -11,11 +11,14 @@ from django.views.decorators.cache import never_cache
 from copyguard.jobs.models import Worker
 
 
-def _plain(text: str, status: int, request: HttpRequest | None = None) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)
-    if request is not None:
-        # "Not ready yet" is expected while a worker starts: a warning, not Django's 5xx error.
-        log_response("healthz: %s", text, response=response, request=request, level="warning")
+def _plain(text: str, status: int = 200) -> HttpResponse:
+    return HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)
+
+
+def _not_ready(request: HttpRequest, why: str) -> HttpResponse:
+    response = _plain(why, 503)
+    # Expected while a worker starts: logged as a warning, not as Django's server error.
+    log_response("healthz: %s", why, response=response, request=request, level="warning")
     return response
 
 
@@ -31,9 +34,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.fetchone()
         worker_alive = Worker.objects.alive().exists()
     except DatabaseError:
-        return _plain("database unavailable", 503, request)
+        return _not_ready(request, "database unavailable")
     if not worker_alive:
-        return _plain(
-            f"no worker seen in the last {settings.WORKER_STALE_SECONDS} seconds", 503, request
+        return _not_ready(
+            request, f"no worker seen in the last {settings.WORKER_STALE_SECONDS} seconds"
         )
-    return _plain("ok", 200)
+    return _plain("ok")

@@ -80,6 +80,7 @@ from copyguard.fingerprint.verify import (
     Verified,
     tokenize_windows,
     verify_chain,
+    verify_chains,
 )
 
 __all__ = [
@@ -320,47 +321,54 @@ def _verify(
     out: dict[int, Verified | None] = {}
     if len(todo) == 0:
         return out
-    by_work = np.argsort(hits.work, kind="stable")
-    work_sorted = hits.work[by_work]
-    q_hit = fp.start[hits.query]
     sources: dict[int, TokenSource | None] = {}
     for w in np.unique(chains.work[todo]).tolist():
         sources[w] = references(index.work(w).id)
+    todo = np.array([c for c in todo.tolist() if sources[int(chains.work[c])] is not None])
+    if len(todo) == 0:
+        return out
     # The reference windows of texts not tokenised yet, in one call (``tokenize_windows``).
+    refs: list[TokenSource] = []
     long: list[int] = []
     requests: list[tuple[TextWindows, int, int]] = []
-    for c in todo.tolist():
+    for i, c in enumerate(todo.tolist()):
         source = sources[int(chains.work[c])]
+        assert source is not None
+        refs.append(source)
         if isinstance(source, TextWindows) and not source.tokenised:
-            long.append(c)
+            long.append(i)
             margin = VERIFY_MARGIN
             requests.append(
                 (source, int(chains.r_start[c]) - margin, int(chains.r_end[c]) + margin)
             )
-    windows: dict[int, TokenSource] = {}
     if requests:
-        windows = dict(zip(long, tokenize_windows(requests), strict=True))
-    for c in todo.tolist():
-        w = int(chains.work[c])
-        reference = windows.get(c, sources[w])
-        if reference is None:
-            continue
-        a, b = np.searchsorted(work_sorted, [w, w + 1])
-        mine = by_work[a:b]
-        q_span = (int(chains.q_start[c]), int(chains.q_end[c]))
-        r_span = (int(chains.r_start[c]), int(chains.r_end[c]))
-        qh, rh = q_hit[mine], hits.ref_start[mine]
-        inside = (qh >= q_span[0]) & (qh < q_span[1]) & (rh >= r_span[0]) & (rh < r_span[1])
-        out[c] = verify_chain(
-            query,
-            reference,
-            (qh[inside], rh[inside]),
-            q_span,
-            r_span,
-            params.density_cost,
-            params.near_words,
-        )
-    return out
+        for i, window in zip(long, tokenize_windows(requests), strict=True):
+            refs[i] = window
+    # A chain's anchors: the hits of its work inside its spans in both texts. Hits sorted by
+    # (work, query offset) give each chain a range to look at.
+    q_hit = fp.start[hits.query]
+    order = np.lexsort((q_hit, hits.work))
+    q_sorted, r_sorted = q_hit[order], hits.ref_start[order]
+    span = int(max(q_hit.max(), chains.q_end[todo].max())) + 1
+    keys = hits.work[order] * span + q_sorted
+    base = chains.work[todo] * span
+    lo = np.searchsorted(keys, base + chains.q_start[todo])
+    hi = np.searchsorted(keys, base + chains.q_end[todo])
+    count = hi - lo
+    owner = np.repeat(np.arange(len(todo)), count)
+    at = np.arange(len(owner)) + np.repeat(lo - (np.cumsum(count) - count), count)
+    rh = r_sorted[at]
+    inside = (rh >= chains.r_start[todo][owner]) & (rh < chains.r_end[todo][owner])
+    results = verify_chains(
+        query,
+        refs,
+        (q_sorted[at][inside], rh[inside], owner[inside]),
+        np.stack([chains.q_start[todo], chains.q_end[todo]], axis=1),
+        np.stack([chains.r_start[todo], chains.r_end[todo]], axis=1),
+        params.density_cost,
+        params.near_words,
+    )
+    return dict(zip(todo.tolist(), results, strict=True))
 
 
 def _verified_total(parts: list[Verified]) -> float:

@@ -8,7 +8,9 @@ noisy copy whose fingerprints mostly did not survive still counts for what is re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Protocol
 
 import numpy as np
@@ -84,12 +86,18 @@ class TextWindows:
 
     def window(self, start: int, stop: int) -> Tokens:
         start = max(0, start)
-        if self._tokens is None and len(self.text) <= self.WHOLE:
-            self._tokens = tokenize(self.text)
-        if self._tokens is not None:
-            return _cut(self._tokens, start, stop)
+        whole = self.whole()
+        if whole is not None:
+            return _cut(whole, start, stop)
         t = tokenize(self.text[start:stop])
         return replace(t, starts=t.starts + start, ends=t.ends + start)
+
+    def whole(self) -> Tokens | None:
+        """The tokens of the whole text if windows are cut from them (a short text is
+        tokenised now), else None."""
+        if self._tokens is None and len(self.text) <= self.WHOLE:
+            self._tokens = tokenize(self.text)
+        return self._tokens
 
     @property
     def tokenised(self) -> bool:
@@ -190,11 +198,15 @@ class CodeWindows:
         self._tokens: Tokens | None = None
 
     def window(self, start: int, stop: int) -> Tokens:
+        return _cut(self.whole(), start, stop)
+
+    def whole(self) -> Tokens:
+        """The tokens of the whole file."""
         if self._tokens is None:
             from copyguard.fingerprint.code import code_tokens
 
             self._tokens = code_tokens(self.text, self.language, self.filename)
-        return _cut(self._tokens, start, stop)
+        return self._tokens
 
 
 def verify_chain(
@@ -211,98 +223,317 @@ def verify_chain(
     ``anchors``: query and reference offsets of the chain's hits (k-gram starts);
     ``q_span``/``r_span``: the chain's extent in both texts.
     """
-    qt = query.window(q_span[0] - VERIFY_MARGIN, q_span[1] + VERIFY_MARGIN)
-    rt = reference.window(r_span[0] - VERIFY_MARGIN, r_span[1] + VERIFY_MARGIN)
-    n, m = len(qt), len(rt)
-    if n == 0 or m == 0 or len(anchors[0]) == 0:
-        return None
-    expected = np.arange(n, dtype=np.int64) + _token_shift(qt, rt, anchors)
-    q, r = qt.hashes, rt.hashes
-    weight = np.diff(qt.weights).astype(np.float64)
-    # All offsets at once, nearest first: rows are the shifts 0, -1, +1, -2, +2, ...
-    j = expected[None, :] + _DELTAS[:, None]
-    jc = np.minimum(np.maximum(j, 0), m - 1)
-    same = (j == jc) & (q[None, :] == r[jc])
-    # A word equal to the expected one aligns by itself; anything else needs a neighbour.
+    owner = np.zeros(len(anchors[0]), dtype=np.int64)
+    return verify_chains(
+        query,
+        [reference],
+        (anchors[0], anchors[1], owner),
+        np.array([q_span], dtype=np.int64),
+        np.array([r_span], dtype=np.int64),
+        density_cost,
+        near_words,
+    )[0]
+
+
+def verify_chains(
+    query: TokenSource,
+    references: Sequence[TokenSource],
+    anchors: tuple[np.ndarray, np.ndarray, np.ndarray],
+    q_spans: np.ndarray,
+    r_spans: np.ndarray,
+    density_cost: float = UNALIGNED_COST,
+    near_words: bool = False,
+) -> list[Verified | None]:
+    """``verify_chain`` for many chains of one query at once, with the same results.
+
+    Chain i runs over ``q_spans[i]`` of the query and ``r_spans[i]`` of ``references[i]``;
+    ``anchors`` are the query offsets, reference offsets and chain numbers of all hits, in any
+    order. The windows of all chains are laid end to end and every step works on the whole
+    stack with per-window offsets (a verification costs numpy's per-call overhead once per
+    query, not once per chain); only words one letter off (``near_words``) are looked at
+    chain by chain, for the chains that have any.
+    """
+    k = len(references)
+    out: list[Verified | None] = [None] * k
+    if k == 0:
+        return out
+    q_spans = np.asarray(q_spans, dtype=np.int64).reshape(k, 2)
+    r_spans = np.asarray(r_spans, dtype=np.int64).reshape(k, 2)
+    q_pool, q_first, q_count = _windows([query] * k, q_spans - [VERIFY_MARGIN, -VERIFY_MARGIN])
+    r_pool, r_first, r_count = _windows(references, r_spans - [VERIFY_MARGIN, -VERIFY_MARGIN])
+    aq, ar, owner = (np.asarray(a, dtype=np.int64) for a in anchors)
+    live = (q_count > 0) & (r_count > 0) & (np.bincount(owner, minlength=k) > 0)
+    chains = np.flatnonzero(live)
+    if len(chains) == 0:
+        return out
+    qt = _stack(q_pool, q_first[chains], q_count[chains])
+    rt = _stack(r_pool, r_first[chains], r_count[chains])
+    rank = np.cumsum(live) - 1
+    mine = live[owner]
+    seg, aq, ar = rank[owner[mine]], aq[mine], ar[mine]
+
+    n, m = np.diff(qt.offsets), np.diff(rt.offsets)
+    tseg = np.repeat(np.arange(len(chains)), n)  # window of each query token
+    local = np.arange(len(tseg)) - qt.offsets[tseg]
+    expected = local + _token_shifts(qt, rt, aq, ar, seg)
+    weight = qt.weight
+    # All offsets at once, nearest first: rows are the shifts 0, -1, +1, -2, +2, ...; ``at``
+    # is the reference token in the stack, inside the window or not.
+    r_lo = rt.offsets[tseg]
+    at = (expected + r_lo)[None, :] + _DELTAS[:, None]
+    same = (at >= r_lo) & (at < r_lo + m[tseg]) & (qt.hashes == rt.hashes.take(at, mode="clip"))
+    # A word equal to the expected one aligns by itself; anything else needs a neighbour: the
+    # next token of its window, facing the next reference token.
     pair = np.zeros_like(same)
     pair[0] = same[0] & (weight >= LONE_TOKEN_WEIGHT)
-    link = same[:, :-1] & same[:, 1:] & (jc[:, 1:] == jc[:, :-1] + 1)
+    link = same[:, :-1] & same[:, 1:]
+    link &= (expected[1:] == expected[:-1] + 1) & (tseg[1:] == tseg[:-1])
     pair[:, :-1] |= link
     pair[:, 1:] |= link
-    aligned = pair.any(axis=0)
-    if not aligned.any():
-        return None
-    ref_at = jc[np.argmax(pair, axis=0), np.arange(n)]  # the nearest shift that aligns
-    first, last = _best_stretch(aligned, weight, UNALIGNED_COST)
-    if first < 0:
-        return None
-    q_text, r_text = getattr(query, "text", None), getattr(reference, "text", None)
-    if near_words and isinstance(q_text, str) and isinstance(r_text, str):
-        _align_near_words(qt, rt, (q_text, r_text), aligned, ref_at, weight, first, last)
+    shift = np.argmax(pair, axis=0)  # the nearest shift that aligns
+    aligned = pair[shift, np.arange(len(tseg))]
+    # A token that does not align faces the expected one (the nearest inside the window).
+    ref_at = np.where(aligned, expected + _DELTAS[shift], np.clip(expected, 0, m[tseg] - 1))
+    first, last = _best_stretches(aligned, weight, UNALIGNED_COST, qt.offsets, tseg)
+    if near_words:
+        _align_near_words(query, references, chains, qt, rt, aligned, ref_at, (first, last), tseg)
     # The evidence is the credited weight of the densest part (``density_cost``); the segment
     # spans the whole stretch, errors at its edges included.
-    a, b = _best_stretch(aligned, weight, density_cost)
-    credit = np.where(aligned[a : b + 1], 1.0, GAP_CREDIT) * weight[a : b + 1]
-    return Verified(
-        evidence=float(credit.sum()),
-        query=(int(qt.starts[first]), int(qt.ends[last])),
-        reference=(int(rt.starts[ref_at[first]]), int(rt.ends[ref_at[last]])),
-        matched=qt.starts[a : b + 1],
-        weights=credit,
-        ref_matched=rt.starts[ref_at[a : b + 1]],
+    a, b = _best_stretches(aligned, weight, density_cost, qt.offsets, tseg)
+    credit = np.where(aligned, 1.0, GAP_CREDIT) * weight
+    evidence = _stretch_sums(credit, a, b)
+    ref_token = ref_at + rt.offsets[tseg]  # in the stack of reference windows
+    spans = zip(
+        qt.starts[first].tolist(),
+        qt.ends[last].tolist(),
+        rt.starts[ref_token[first]].tolist(),
+        rt.ends[ref_token[last]].tolist(),
+        strict=True,
     )
-
-
-def _align_near_words(
-    qt: Tokens,
-    rt: Tokens,
-    texts: tuple[str, str],
-    aligned: np.ndarray,
-    ref_at: np.ndarray,
-    weight: np.ndarray,
-    first: int,
-    last: int,
-) -> None:
-    """Align in place the words of ``first..last`` that are one edit away from the reference
-    word at their place (OCR: a letter changed, dropped or added), or from two reference words
-    run together, or that run together with the next query word into one."""
-    qtext, rtext = texts
-    m = len(rt)
-
-    def word(t: Tokens, text: str, k: int) -> str:
-        return text[int(t.starts[k]) : int(t.ends[k])].casefold()
-
-    prev = first  # the last aligned token before the current one
-    for i in range(first + 1, last):
-        if aligned[i]:
-            prev = i
+    for c, f, lo, hi, e, (q0, q1, r0, r1) in zip(
+        chains.tolist(), first.tolist(), a.tolist(), b.tolist(), evidence, spans, strict=True
+    ):
+        if f < 0:
             continue
-        c = int(ref_at[prev]) + i - prev
-        if weight[i] < LONE_TOKEN_WEIGHT or not 0 <= c < m:
+        # With no stretch at all (no token of positive weight aligns) the evidence is empty.
+        part = slice(lo, hi + 1) if lo >= 0 else slice(0, 0)
+        out[c] = Verified(
+            evidence=e,
+            query=(q0, q1),
+            reference=(r0, r1),
+            matched=qt.starts[part],
+            weights=credit[part],
+            ref_matched=rt.starts[ref_token[part]],
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _Stack:
+    """The token windows of many chains laid end to end; window i is ``offsets[i]`` to
+    ``offsets[i + 1]``."""
+
+    hashes: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    weight: np.ndarray  # float64: each token's own weight
+    offsets: np.ndarray
+
+
+def _windows(
+    sources: Sequence[TokenSource], spans: np.ndarray
+) -> tuple[_Stack, np.ndarray, np.ndarray]:
+    """``source.window(*span)`` for every pair, as ranges (first token, count) of one pool.
+
+    A source whose whole tokens are at hand (a short text, a program) is cut for all its
+    windows at once and enters the pool once; any other gives its windows one by one.
+    """
+    k = len(sources)
+    parts: list[Tokens] = []
+    first = np.zeros(k, dtype=np.int64)
+    count = np.zeros(k, dtype=np.int64)
+    base = 0
+    groups: dict[int, list[int]] = {}
+    for i, source in enumerate(sources):
+        groups.setdefault(id(source), []).append(i)
+    for members in groups.values():
+        source = sources[members[0]]
+        whole = source.whole() if isinstance(source, TextWindows | CodeWindows) else None
+        if whole is not None:
+            at = np.array(members, dtype=np.int64)
+            lo = np.searchsorted(whole.starts, np.maximum(spans[at, 0], 0))
+            hi = np.searchsorted(whole.starts, spans[at, 1])
+            first[at], count[at] = base + lo, np.maximum(hi - lo, 0)
+            parts.append(whole)
+            base += len(whole)
             continue
-        w = word(qt, qtext, i)
-        r = word(rt, rtext, c)
-        if (
-            _one_edit(w, r)
-            or (c + 1 < m and _one_edit(w, r + word(rt, rtext, c + 1)))
-            or _one_edit(w + word(qt, qtext, i + 1), r)
-        ):
-            aligned[i], ref_at[i], prev = True, c, i
+        for i in members:
+            t = source.window(int(spans[i, 0]), int(spans[i, 1]))
+            first[i], count[i] = base, len(t)
+            parts.append(t)
+            base += len(t)
+    # Each part's cumulative weights (one more than its tokens), differenced in one go.
+    steps = np.diff(np.concatenate([t.weights for t in parts]))
+    seams = np.ones(len(steps), dtype=bool)
+    seams[np.cumsum([len(t) + 1 for t in parts[:-1]], dtype=np.int64) - 1] = False
+    pool = _Stack(
+        hashes=np.concatenate([t.hashes for t in parts]),
+        starts=np.concatenate([t.starts for t in parts]),
+        ends=np.concatenate([t.ends for t in parts]),
+        weight=steps[seams].astype(np.float64),
+        offsets=np.zeros(1, dtype=np.int64),
+    )
+    return pool, first, count
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """``a`` and ``b`` (at least three letters each) differ by at most one letter changed,
-    added or dropped."""
-    if min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
-    return a[i:] == b[i + 1 :]
+def _stack(pool: _Stack, first: np.ndarray, count: np.ndarray) -> _Stack:
+    """The ranges ``first[i] .. first[i] + count[i]`` of ``pool``, end to end."""
+    offsets = np.zeros(len(count) + 1, dtype=np.int64)
+    np.cumsum(count, out=offsets[1:])
+    take = np.arange(offsets[-1]) + np.repeat(first - offsets[:-1], count)
+    return _Stack(pool.hashes[take], pool.starts[take], pool.ends[take], pool.weight[take], offsets)
+
+
+def _locate(t: _Stack, offsets: np.ndarray, window: np.ndarray) -> np.ndarray:
+    """Per character offset, the token of its window it falls in (``searchsorted`` in the
+    window, capped at its last token): windows are kept apart by a key of (window, start)."""
+    span = int(t.starts.max()) + 2
+    n = np.diff(t.offsets)
+    keys = np.repeat(np.arange(len(n)), n) * span + t.starts
+    at = np.searchsorted(keys, window * span + np.clip(offsets, 0, span - 1))
+    return np.minimum(at - t.offsets[window], n[window] - 1)
+
+
+def _token_shifts(
+    qt: _Stack, rt: _Stack, aq: np.ndarray, ar: np.ndarray, seg: np.ndarray
+) -> np.ndarray:
+    """Expected (reference token - query token) for every query token of every window.
+
+    Each hit gives one shift. A query k-gram that occurs several times in the reference (a
+    refrain, a signature line repeated under every entry) hits every copy; of those hits only
+    the one nearest the shift of the unambiguous hits around it is kept. A running median over
+    the hits in query order then discards the odd stray hit, and the shift is interpolated
+    between hits. ``seg`` is the window of each hit; every window has one at least.
+    """
+    k = len(qt.offsets) - 1
+    iq, ir = _locate(qt, aq, seg), _locate(rt, ar, seg)
+    order = np.lexsort((ir, iq, seg))
+    seg, iq, shift = seg[order], iq[order], (ir - iq)[order]
+    group = np.cumsum(_run_starts(iq) | _run_starts(seg)) - 1
+    single = np.bincount(group)[group] == 1
+    bounds = np.searchsorted(seg, np.arange(k + 1))
+    singles = np.add.reduceat(single.astype(np.int64), bounds[:-1])
+    mixed = (singles > 0) & (singles < np.diff(bounds))
+    if mixed.any():
+        judged = mixed[seg]
+        sure = judged & single
+        guide = _interp_windows(iq[judged], seg[judged], iq[sure], shift[sure], seg[sure])
+        off = np.zeros(len(shift))
+        off[judged] = np.abs(shift[judged] - guide)
+        # Per query position, the hit with the smallest distance to the guide (first on ties).
+        pick = np.lexsort((off, group))
+        best = pick[_run_starts(group[pick])]
+        keep = ~judged
+        keep[best] = True
+        seg, iq, shift = seg[keep], iq[keep], shift[keep]
+        bounds = np.searchsorted(seg, np.arange(k + 1))
+    shift = _running_median(shift, bounds)
+    keep = _run_starts(iq) | _run_starts(seg)
+    n = np.diff(qt.offsets)
+    tseg = np.repeat(np.arange(k), n)
+    at = np.arange(len(tseg)) - qt.offsets[tseg]
+    guess = _interp_windows(at, tseg, iq[keep], shift[keep], seg[keep])
+    return np.rint(guess).astype(np.int64)
+
+
+def _running_median(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Median of every value and its neighbours in its run ``bounds[i] .. bounds[i + 1]``:
+    7 wide, or the widest odd width a shorter run allows (none under 3 values), with the run's
+    end values repeated past its ends."""
+    out = values.copy()
+    length = np.diff(bounds)
+    width = np.where(length >= 3, np.minimum(7, length - (1 - length % 2)), 0)
+    run = np.repeat(np.arange(len(length)), length)
+    at = np.arange(len(values)) - bounds[run]
+    for w in (3, 5, 7):
+        sel = np.flatnonzero(width[run] == w)
+        if len(sel) == 0:
+            continue
+        r = run[sel, None]
+        near = np.clip(at[sel, None] + np.arange(-(w // 2), w // 2 + 1), 0, length[r] - 1)
+        # The width is odd: the median is the middle value (sorting is cheaper than np.median).
+        out[sel] = np.sort(values[near + bounds[r]], axis=1)[:, w // 2]
+    return out
+
+
+def _interp_windows(
+    x: np.ndarray, x_seg: np.ndarray, xp: np.ndarray, fp: np.ndarray, xp_seg: np.ndarray
+) -> np.ndarray:
+    """``np.interp(x, xp, fp)`` within each window, in one call.
+
+    ``x`` and ``xp`` are token numbers in their window (``x_seg``, ``xp_seg``); ``xp`` rises
+    within a window and ``xp_seg`` is sorted. Window w is moved to ``w * span`` and framed by
+    two points holding its end values (so it extends them flat, as ``np.interp`` does, without
+    reaching into its neighbours); the differences ``np.interp`` computes with are unchanged,
+    so every value is the one the window gets alone. Every window of ``x`` needs a point.
+    """
+    span = int(max(x.max(), xp.max())) + 3
+    heads = np.flatnonzero(_run_starts(xp_seg))
+    tails = np.append(heads[1:], len(xp)) - 1
+    size = len(xp) + 2 * len(heads)
+    rank = np.cumsum(_run_starts(xp_seg)) - 1
+    ends = 2 * np.arange(len(heads))
+    px, pf = np.empty(size, dtype=np.float64), np.empty(size, dtype=np.float64)
+    px[np.arange(len(xp)) + 2 * rank + 1] = xp_seg * span + xp
+    pf[np.arange(len(xp)) + 2 * rank + 1] = fp
+    px[heads + ends], pf[heads + ends] = xp_seg[heads] * span - 1, fp[heads]
+    px[tails + ends + 2], pf[tails + ends + 2] = xp_seg[tails] * span + span - 2, fp[tails]
+    return np.interp(x_seg * span + x, px, pf)
+
+
+def _best_stretches(
+    aligned: np.ndarray, weight: np.ndarray, cost: float, offsets: np.ndarray, tseg: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``_best_stretch`` of every window (``offsets``; ``tseg``: the window of each token), as
+    indices into the stack (-1: none).
+
+    Prefix sums run over the whole stack and are taken relative to each window's start: with
+    integer weights and a cost in multiples of 1/1024 every sum is exact, so a window's result
+    never depends on the windows beside it; any other cost is done window by window.
+    """
+    k = len(offsets) - 1
+    step = np.where(aligned, weight, -cost * weight)
+    total = float(weight.sum()) * max(1.0, cost) + 1.0  # more than any sum of steps
+    if not float(cost * 1024).is_integer() or (k + 1) * 2 * total * 1024 >= 2.0**52:
+        found = np.array(
+            [_best_stretch(aligned[a:b], weight[a:b], cost) for a, b in pairwise(offsets.tolist())],
+            dtype=np.int64,
+        ).reshape(k, 2)
+        hit = found[:, 0] >= 0
+        found[hit] += offsets[:-1, None][hit]
+        return found[:, 0].copy(), found[:, 1].copy()
+    sums = np.zeros(len(step) + 1)
+    np.cumsum(step, out=sums[1:])
+    # The sums before each token relative to its window's start, window i lowered by i x 2 x
+    # total: a running minimum then starts afresh in every window.
+    lift = (sums[offsets[:-1]] + np.arange(k) * (2.0 * total))[tseg]
+    low = np.minimum.accumulate(sums[:-1] - lift)
+    gain = sums[1:] - lift - low  # of the best stretch ending at each token
+    top = np.maximum.reduceat(gain, offsets[:-1])
+    best = np.flatnonzero(gain == top[tseg])
+    end = best[np.searchsorted(tseg[best], np.arange(k))]  # the first best end per window
+    # The stretch starts where the running minimum at its end was first reached.
+    start = np.searchsorted(-low, -low[end])
+    # Its first and last aligned tokens, if any.
+    hits = np.flatnonzero(aligned)
+    if len(hits) == 0:
+        return np.full(k, -1), np.full(k, -1)
+    upto = np.cumsum(aligned)
+    i, j = upto[start] - aligned[start], upto[end] - 1
+    none = j < i
+    first, last = hits[np.minimum(i, len(hits) - 1)], hits[np.maximum(j, 0)]
+    first[none], last[none] = -1, -1
+    return first, last
 
 
 def _best_stretch(aligned: np.ndarray, weight: np.ndarray, cost: float) -> tuple[int, int]:
@@ -321,6 +552,97 @@ def _best_stretch(aligned: np.ndarray, weight: np.ndarray, cost: float) -> tuple
     return start + int(hit[0]), start + int(hit[-1])
 
 
+def _stretch_sums(values: np.ndarray, first: np.ndarray, last: np.ndarray) -> list[float]:
+    """``values[first[i] : last[i] + 1].sum()`` per stretch (0 where ``first`` is -1)."""
+    sums = [
+        float(values[a : b + 1].sum()) if a >= 0 else 0.0
+        for a, b in zip(first.tolist(), last.tolist(), strict=True)
+    ]
+    return sums
+
+
+def _align_near_words(
+    query: TokenSource,
+    references: Sequence[TokenSource],
+    chains: np.ndarray,
+    qt: _Stack,
+    rt: _Stack,
+    aligned: np.ndarray,
+    ref_at: np.ndarray,
+    stretch: tuple[np.ndarray, np.ndarray],
+    tseg: np.ndarray,
+) -> None:
+    """Align in place the words inside each window's stretch (``first``..``last``, exclusive)
+    that are one edit away from the reference word at their place (OCR: a letter changed,
+    dropped or added), or from two reference words run together, or that run together with
+    the next query word into one.
+
+    A word's place continues the diagonal of the last aligned token before it; a word aligned
+    here continues that diagonal too, so the places of all words are known beforehand and
+    only the words themselves are compared one by one.
+    """
+    q_text = getattr(query, "text", None)
+    if not isinstance(q_text, str):
+        return
+    first, last = stretch[0][tseg], stretch[1][tseg]
+    index = np.arange(len(aligned))
+    word = np.flatnonzero(
+        (index > first) & (index < last) & ~aligned & (qt.weight >= LONE_TOKEN_WEIGHT)
+    )
+    prev = np.maximum.accumulate(np.where(aligned, index, -1))[word]
+    place = ref_at[prev] + word - prev
+    m = np.diff(rt.offsets)[tseg[word]]
+    inside = (place >= 0) & (place < m)
+    word, place, m = word[inside], place[inside], m[inside]
+    if len(word) == 0:
+        return
+    window = tseg[word]
+    r = place + rt.offsets[window]
+    r_next = np.where(place + 1 < m, r + 1, -1)
+    texts = [getattr(references[c], "text", None) for c in chains.tolist()]
+    found = []
+    for i, (s, q0, q1, q2, q3, r0, r1, n) in enumerate(
+        zip(
+            window.tolist(),
+            qt.starts[word].tolist(),
+            qt.ends[word].tolist(),
+            qt.starts[word + 1].tolist(),
+            qt.ends[word + 1].tolist(),
+            rt.starts[r].tolist(),
+            rt.ends[r].tolist(),
+            r_next.tolist(),
+            strict=True,
+        )
+    ):
+        r_text = texts[s]
+        if not isinstance(r_text, str):
+            continue
+        w, rw = q_text[q0:q1].casefold(), r_text[r0:r1].casefold()
+        if (
+            _one_edit(w, rw)
+            or (n >= 0 and _one_edit(w, rw + r_text[rt.starts[n] : rt.ends[n]].casefold()))
+            or _one_edit(w + q_text[q2:q3].casefold(), rw)
+        ):
+            found.append(i)
+    aligned[word[found]] = True
+    ref_at[word[found]] = place[found]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` (at least three letters each) differ by at most one letter changed,
+    added or dropped."""
+    if min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
 def _run_starts(a: np.ndarray) -> np.ndarray:
     """Where ``a`` differs from the element before it (the first element always)."""
     out = np.empty(len(a), dtype=bool)
@@ -328,38 +650,3 @@ def _run_starts(a: np.ndarray) -> np.ndarray:
         out[0] = True
         np.not_equal(a[1:], a[:-1], out=out[1:])
     return out
-
-
-def _token_shift(qt: Tokens, rt: Tokens, anchors: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """Expected (reference token - query token) for every query token of the window.
-
-    Each hit gives one shift. A query k-gram that occurs several times in the reference (a
-    refrain, a signature line repeated under every entry) hits every copy; of those hits only
-    the one nearest the shift of the unambiguous hits around it is kept. A running median over
-    the hits in query order then discards the odd stray hit, and the shift is interpolated
-    between hits.
-    """
-    iq = np.minimum(np.searchsorted(qt.starts, anchors[0]), len(qt) - 1)
-    ir = np.minimum(np.searchsorted(rt.starts, anchors[1]), len(rt) - 1)
-    order = np.lexsort((ir, iq))
-    iq, shift = iq[order], (ir - iq)[order]
-    first = _run_starts(iq)
-    group = np.cumsum(first) - 1
-    sizes = np.bincount(group)
-    single = sizes[group] == 1
-    if single.any() and not single.all():
-        guide = np.interp(iq, iq[single], shift[single])
-        off = np.abs(shift - guide)
-        # Per query position, the hit with the smallest distance to the guide (first on ties).
-        pick = np.lexsort((off, group))
-        best = pick[_run_starts(group[pick])]
-        iq, shift = iq[best], shift[best]
-    if len(shift) >= 3:
-        width = min(7, len(shift) - (1 - len(shift) % 2))
-        half = width // 2
-        padded = np.concatenate([np.repeat(shift[:1], half), shift, np.repeat(shift[-1:], half)])
-        windows = padded[np.arange(len(shift))[:, None] + np.arange(width)]
-        # The width is odd: the median is the middle value (sorting is cheaper than np.median).
-        shift = np.sort(windows, axis=1)[:, half]
-    keep = _run_starts(iq)
-    return np.rint(np.interp(np.arange(len(qt)), iq[keep], shift[keep])).astype(np.int64)

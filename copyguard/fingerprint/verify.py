@@ -83,6 +83,7 @@ class TextWindows:
     def __init__(self, text: str, tokens: Tokens | None = None) -> None:
         self.text = text
         self._tokens = tokens
+        self._stack: _Stack | None = None  # the whole tokens, for ``verify_chains``
 
     def window(self, start: int, stop: int) -> Tokens:
         start = max(0, start)
@@ -106,16 +107,50 @@ class TextWindows:
 
 
 class _Window:
-    """A text whose tokens in one window ``[start, stop)`` are known already."""
+    """A text whose tokens in one window ``[start, stop)`` are known already: given, or
+    tokens ``first .. last`` of a joint tokenisation of window texts (``tokenize_windows``),
+    moved by ``shift`` characters (``piece``: first, last, shift and the characters read)."""
 
-    def __init__(self, source: TextWindows, start: int, stop: int, tokens: Tokens) -> None:
+    def __init__(
+        self,
+        source: TextWindows,
+        start: int,
+        stop: int,
+        tokens: Tokens | None = None,
+        pool: _Pool | None = None,
+        piece: tuple[int, int, int, int] = (0, 0, 0, 0),
+    ) -> None:
         self.text = source.text
-        self.source, self.start, self.stop, self.tokens = source, start, stop, tokens
+        self.source, self.start, self.stop = source, start, stop
+        self.pool, self.piece = pool, piece
+        self._tokens = tokens
+
+    @property
+    def tokens(self) -> Tokens:
+        if self._tokens is None:
+            assert self.pool is not None
+            t, (lo, hi, shift, length) = self.pool.tokens, self.piece
+            self._tokens = Tokens(
+                hashes=t.hashes[lo:hi],
+                starts=t.starts[lo:hi] + shift,
+                ends=t.ends[lo:hi] + shift,
+                weights=t.weights[lo : hi + 1] - t.weights[lo],
+                source_length=length,
+            )
+        return self._tokens
 
     def window(self, start: int, stop: int) -> Tokens:
         if (max(0, start), stop) == (self.start, self.stop):
             return self.tokens
         return self.source.window(start, stop)
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """The window texts of one ``tokenize_windows`` call tokenised together."""
+
+    tokens: Tokens
+    stack: _Stack  # the same tokens, for ``verify_chains``
 
 
 #: Characters read beyond a window of a short text so that its edge tokens are whole words.
@@ -136,44 +171,52 @@ def tokenize_windows(requests: list[tuple[TextWindows, int, int]]) -> list[_Wind
     word boundary, the window is taken from ``TextWindows.window``). Cumulative weights start
     at 0 in every window.
     """
-    pieces, bases, base = [], [], 0
-    spans = []  # (first, last) character read per request
-    for source, start, stop in requests:
-        start = max(0, start)
-        if len(source.text) <= TextWindows.WHOLE:
-            lo, hi = max(0, start - _WINDOW_PAD), min(len(source.text), stop + _WINDOW_PAD)
+    texts = []
+    rows = []  # per request: first and last character read, window start and stop, length
+    for source, begin, end in requests:
+        size = len(source.text)
+        begin = max(0, begin)
+        if size <= TextWindows.WHOLE:
+            a, b = max(0, begin - _WINDOW_PAD), min(size, end + _WINDOW_PAD)
         else:
-            lo, hi = start, stop
-        piece = source.text[lo:hi]
-        pieces.append(piece)
-        spans.append((lo, lo + len(piece)))
-        bases.append(base)
-        base += len(piece) + 1
-    t = tokenize("\n".join(pieces))
-    edges = np.searchsorted(t.starts, np.array([*bases, base], dtype=np.int64))
+            a, b = begin, end
+        texts.append(source.text[a:b])
+        rows.append((a, a + len(texts[-1]), begin, end, size))
+    t = tokenize("\n".join(texts))
+    k = len(requests)
+    read_lo, read_hi, start, stop, n = np.array(rows, dtype=np.int64).reshape(k, 5).T
+    lengths = read_hi - read_lo
+    bases = np.zeros(k + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=bases[1:])
+    edges = np.searchsorted(t.starts, bases)
+    lo, hi = edges[:-1], edges[1:]
+    shift = read_lo - bases[:-1]  # from the joint text to the window's own
+    short = n <= TextWindows.WHOLE
+    # A short text's window: the first token may be the tail of a word, the last one cut
+    # short (then it is taken from the whole text); the others are those starting inside.
+    starts = np.append(t.starts, 0)
+    empty = hi == lo
+    head = (read_lo > 0) & (empty | (starts[lo] + shift >= start))
+    tail = (read_hi < n) & (empty | (starts[np.maximum(hi - 1, 0)] + shift < stop))
+    alone = short & (head | tail)
+    first = np.where(short, np.clip(np.searchsorted(t.starts, start - shift), lo, hi), lo)
+    last = np.where(short, np.clip(np.searchsorted(t.starts, stop - shift), lo, hi), hi)
+    last = np.maximum(last, first)
+    weight = np.diff(t.weights).astype(np.float64)
+    pool = _Pool(t, _Stack(t.hashes, t.starts, t.ends, weight, _NO_OFFSETS))
     out = []
-    for i, (source, start, stop) in enumerate(requests):
-        start = max(0, start)
-        lo, hi = int(edges[i]), int(edges[i + 1])
-        shift = spans[i][0] - bases[i]
-        if len(source.text) <= TextWindows.WHOLE:
-            starts = t.starts[lo:hi] + shift
-            # The first token may be the tail of a word, the last one cut short.
-            head = spans[i][0] > 0 and (hi == lo or starts[0] >= start)
-            tail = spans[i][1] < len(source.text) and (hi == lo or starts[-1] < stop)
-            if head or tail:
-                out.append(_Window(source, start, stop, source.window(start, stop)))
-                continue
-            first, last = np.searchsorted(starts, [start, stop])
-            lo, hi = lo + int(first), lo + int(last)
-        tokens = Tokens(
-            hashes=t.hashes[lo:hi],
-            starts=t.starts[lo:hi] + shift,
-            ends=t.ends[lo:hi] + shift,
-            weights=t.weights[lo : hi + 1] - t.weights[lo],
-            source_length=len(pieces[i]),
-        )
-        out.append(_Window(source, start, stop, tokens))
+    for (source, _, _), w0, w1, own, piece in zip(
+        requests,
+        start.tolist(),
+        stop.tolist(),
+        alone.tolist(),
+        zip(first.tolist(), last.tolist(), shift.tolist(), lengths.tolist(), strict=True),
+        strict=True,
+    ):
+        if own:
+            out.append(_Window(source, w0, w1, source.window(w0, w1)))
+        else:
+            out.append(_Window(source, w0, w1, pool=pool, piece=piece))
     return out
 
 
@@ -196,6 +239,7 @@ class CodeWindows:
     def __init__(self, text: str, language: str | None = None, filename: str | None = None):
         self.text, self.language, self.filename = text, language, filename
         self._tokens: Tokens | None = None
+        self._stack: _Stack | None = None  # the whole tokens, for ``verify_chains``
 
     def window(self, start: int, stop: int) -> Tokens:
         return _cut(self.whole(), start, stop)
@@ -259,15 +303,16 @@ def verify_chains(
         return out
     q_spans = np.asarray(q_spans, dtype=np.int64).reshape(k, 2)
     r_spans = np.asarray(r_spans, dtype=np.int64).reshape(k, 2)
-    q_pool, q_first, q_count = _windows([query] * k, q_spans - [VERIFY_MARGIN, -VERIFY_MARGIN])
-    r_pool, r_first, r_count = _windows(references, r_spans - [VERIFY_MARGIN, -VERIFY_MARGIN])
+    margin = [VERIFY_MARGIN, -VERIFY_MARGIN]
+    q_pool, q_first, q_count, q_shift = _windows([query] * k, q_spans - margin)
+    r_pool, r_first, r_count, r_shift = _windows(references, r_spans - margin)
     aq, ar, owner = (np.asarray(a, dtype=np.int64) for a in anchors)
     live = (q_count > 0) & (r_count > 0) & (np.bincount(owner, minlength=k) > 0)
     chains = np.flatnonzero(live)
     if len(chains) == 0:
         return out
-    qt = _stack(q_pool, q_first[chains], q_count[chains])
-    rt = _stack(r_pool, r_first[chains], r_count[chains])
+    qt = _stack(q_pool, q_first[chains], q_count[chains], q_shift[chains])
+    rt = _stack(r_pool, r_first[chains], r_count[chains], r_shift[chains])
     rank = np.cumsum(live) - 1
     mine = live[owner]
     seg, aq, ar = rank[owner[mine]], aq[mine], ar[mine]
@@ -342,56 +387,92 @@ class _Stack:
 
 def _windows(
     sources: Sequence[TokenSource], spans: np.ndarray
-) -> tuple[_Stack, np.ndarray, np.ndarray]:
-    """``source.window(*span)`` for every pair, as ranges (first token, count) of one pool.
+) -> tuple[_Stack, np.ndarray, np.ndarray, np.ndarray]:
+    """``source.window(*span)`` for every pair, as ranges of one pool of tokens: the first
+    token and the count per window, and how far its character offsets move (``_stack``).
 
     A source whose whole tokens are at hand (a short text, a program) is cut for all its
-    windows at once and enters the pool once; any other gives its windows one by one.
+    windows at once, and the windows of one ``tokenize_windows`` call are taken from its joint
+    tokenisation: each enters the pool once. Any other source gives its windows one by one.
     """
     k = len(sources)
-    parts: list[Tokens] = []
     first = np.zeros(k, dtype=np.int64)
     count = np.zeros(k, dtype=np.int64)
-    base = 0
-    groups: dict[int, list[int]] = {}
+    shift = np.zeros(k, dtype=np.int64)
+    parts: list[_Stack] = []
+    bases: dict[int, int] = {}  # id of a part -> where it starts in the pool
+    size = 0
+
+    def base(part: _Stack) -> int:
+        nonlocal size
+        if id(part) not in bases:
+            bases[id(part)] = size
+            parts.append(part)
+            size += len(part.hashes)
+        return bases[id(part)]
+
+    wholes: dict[int, tuple[TextWindows | CodeWindows, list[int]]] = {}
     for i, source in enumerate(sources):
-        groups.setdefault(id(source), []).append(i)
-    for members in groups.values():
-        source = sources[members[0]]
-        whole = source.whole() if isinstance(source, TextWindows | CodeWindows) else None
-        if whole is not None:
-            at = np.array(members, dtype=np.int64)
-            lo = np.searchsorted(whole.starts, np.maximum(spans[at, 0], 0))
-            hi = np.searchsorted(whole.starts, spans[at, 1])
-            first[at], count[at] = base + lo, np.maximum(hi - lo, 0)
-            parts.append(whole)
-            base += len(whole)
+        if isinstance(source, TextWindows | CodeWindows) and source.whole() is not None:
+            wholes.setdefault(id(source), (source, []))[1].append(i)
             continue
-        for i in members:
-            t = source.window(int(spans[i, 0]), int(spans[i, 1]))
-            first[i], count[i] = base, len(t)
-            parts.append(t)
-            base += len(t)
-    # Each part's cumulative weights (one more than its tokens), differenced in one go.
-    steps = np.diff(np.concatenate([t.weights for t in parts]))
-    seams = np.ones(len(steps), dtype=bool)
-    seams[np.cumsum([len(t) + 1 for t in parts[:-1]], dtype=np.int64) - 1] = False
+        start, stop = int(spans[i, 0]), int(spans[i, 1])
+        if (
+            isinstance(source, _Window)
+            and source.pool is not None
+            and (max(0, start), stop) == (source.start, source.stop)
+        ):
+            lo, hi, shift[i], _ = source.piece
+            first[i], count[i] = base(source.pool.stack) + lo, hi - lo
+        else:
+            t = source.window(start, stop)
+            first[i], count[i] = base(_stack_of(t)), len(t)
+    for whole_source, members in wholes.values():
+        whole = _whole_stack(whole_source)
+        at = np.array(members, dtype=np.int64)
+        lo = np.searchsorted(whole.starts, np.maximum(spans[at, 0], 0))
+        hi = np.searchsorted(whole.starts, spans[at, 1])
+        first[at], count[at] = base(whole) + lo, np.maximum(hi - lo, 0)
+    if len(parts) == 1:
+        return parts[0], first, count, shift
     pool = _Stack(
-        hashes=np.concatenate([t.hashes for t in parts]),
-        starts=np.concatenate([t.starts for t in parts]),
-        ends=np.concatenate([t.ends for t in parts]),
-        weight=steps[seams].astype(np.float64),
-        offsets=np.zeros(1, dtype=np.int64),
+        hashes=np.concatenate([p.hashes for p in parts]),
+        starts=np.concatenate([p.starts for p in parts]),
+        ends=np.concatenate([p.ends for p in parts]),
+        weight=np.concatenate([p.weight for p in parts]),
+        offsets=_NO_OFFSETS,
     )
-    return pool, first, count
+    return pool, first, count, shift
 
 
-def _stack(pool: _Stack, first: np.ndarray, count: np.ndarray) -> _Stack:
-    """The ranges ``first[i] .. first[i] + count[i]`` of ``pool``, end to end."""
+#: A pool of tokens is not cut in windows (``_Stack.offsets`` unused).
+_NO_OFFSETS = np.zeros(1, dtype=np.int64)
+
+
+def _stack_of(t: Tokens) -> _Stack:
+    return _Stack(t.hashes, t.starts, t.ends, np.diff(t.weights).astype(np.float64), _NO_OFFSETS)
+
+
+def _whole_stack(source: TextWindows | CodeWindows) -> _Stack:
+    """The whole tokens of ``source`` as a pool, kept with it."""
+    if source._stack is None:
+        whole = source.whole()
+        assert whole is not None
+        source._stack = _stack_of(whole)
+    return source._stack
+
+
+def _stack(pool: _Stack, first: np.ndarray, count: np.ndarray, shift: np.ndarray) -> _Stack:
+    """The ranges ``first[i] .. first[i] + count[i]`` of ``pool`` end to end, character
+    offsets moved by ``shift[i]``."""
     offsets = np.zeros(len(count) + 1, dtype=np.int64)
     np.cumsum(count, out=offsets[1:])
     take = np.arange(offsets[-1]) + np.repeat(first - offsets[:-1], count)
-    return _Stack(pool.hashes[take], pool.starts[take], pool.ends[take], pool.weight[take], offsets)
+    starts, ends = pool.starts[take], pool.ends[take]
+    if shift.any():
+        move = np.repeat(shift, count)
+        starts, ends = starts + move, ends + move
+    return _Stack(pool.hashes[take], starts, ends, pool.weight[take], offsets)
 
 
 def _locate(t: _Stack, offsets: np.ndarray, window: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 The caller supplies decoded source code (``str``) and, if known, the Pygments lexer name
 (``Extracted.language``) or a file name; otherwise the language is guessed from the content.
-Algorithm v1:
+Algorithm v2 (v1's steps 1-5 and step 6 below):
 
 1. **Lex** with Pygments (``get_tokens_unprocessed``, so offsets are exact in the caller's text).
 2. **Normalise** each token to a symbol: comments, docstrings (Pygments' ``String.Doc``:
@@ -38,6 +38,20 @@ Algorithm v1:
    share it by the dozen — while the code around it still aligns when a copy is verified. (The
    index's stop list does the same across works.)
 
+6. **Tables** (v2): step 2 keeps a literal's kind, not its value, which is right for code but
+   loses what a data table, a list of constants or a mapping is made of — a module of
+   ``N = 'n'`` lines or of ``0x0080: 0x00c7,`` pairs has next to no structure to fingerprint,
+   and what structure it has (``ID = STR``) repeats and is dropped. So the literals (string runs
+   by value, numbers by value: ``0x1F``, ``0o37`` and ``31`` alike) form a second stream: runs
+   of literals at most ``TABLE_GAP`` tokens apart are a table, and k-grams of ``K_LITERALS``
+   literal values inside one table are winnowed with windows of ``WINDOW_LITERALS``
+   (guarantee: a shared run of ``K_LITERALS + WINDOW_LITERALS - 1`` literals of a table). Their
+   positions and weights are those of the code tokens they span, so the matcher chains them
+   with the code's fingerprints and verification aligns the code around them. Literals far
+   apart (messages in code) make no table: edited messages do not hide copied code, and shared
+   messages alone do not make a copy.
+
+Algorithm v1 (``gen_code_fingerprints_v1``, frozen vectors) is v2 without step 6.
 Algorithm v0 (``gen_code_fingerprints_v0``, kept for its frozen vectors) kept docstrings as
 ``STR`` symbols, every literal was one ``STR`` whatever its length, a decorator line was a block
 of its own, joined to the block before it, and repeated fingerprints were kept (no step 5).
@@ -59,26 +73,32 @@ from copyguard.fingerprint.normalize import codepoints
 from copyguard.fingerprint.text import Fingerprints, Tokens, fingerprint_tokens
 
 __all__ = [
+    "K_LITERALS",
     "K_TOKENS",
     "LITERAL_CHUNK",
     "LONG_LITERAL",
     "REPEATED",
     "WINDOW_TOKENS",
+    "code_fingerprints",
     "code_tokens",
     "drop_repeated",
     "gen_code_fingerprints",
     "gen_code_fingerprints_v0",
     "gen_code_fingerprints_v1",
+    "gen_code_fingerprints_v2",
     "lexer_for",
 ]
 
-VERSION = 1  # the latest algorithm
+VERSION = 2  # the latest algorithm
 K_TOKENS = 12
 WINDOW_TOKENS = 8
 NAME_REACH = 64
 REPEATED = 3
 LONG_LITERAL = 32
 LITERAL_CHUNK = 16
+K_LITERALS = 6
+WINDOW_LITERALS = 4
+TABLE_GAP = 6
 
 _NAMES = frozenset({"name", "definition", "decorator"})
 _STRINGS = frozenset({"string", "affix"})
@@ -172,7 +192,15 @@ def code_tokens(
     text: str, language: str | None = None, filename: str | None = None, version: int = VERSION
 ) -> Tokens:
     """Normalised code tokens (module docstring) with blocks in ``Tokens.groups``."""
-    if version not in (0, 1):
+    return _code_stream(text, language, filename, version)[0]
+
+
+def _code_stream(
+    text: str, language: str | None, filename: str | None, version: int
+) -> tuple[Tokens, np.ndarray, list[str]]:
+    """``code_tokens``, and the literals among them: the index of each string run's or
+    number's token and its value (``_literal_value``, ``_number_value``), in text order."""
+    if version not in (0, 1, 2):
         raise ValueError(f"unknown code algorithm version {version}")
     lexer = lexer_for(text, language, filename)
     docs = "drop" if version >= 1 else "string"
@@ -182,7 +210,8 @@ def code_tokens(
     n = len(kept)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Tokens(np.zeros(0, np.uint64), empty, empty, np.zeros(1, np.int64), len(text), empty)
+        none = Tokens(np.zeros(0, np.uint64), empty, empty, np.zeros(1, np.int64), len(text), empty)
+        return none, empty, []
     starts = np.fromiter((i for i, _, _ in kept), dtype=np.int64, count=n)
     ends = starts + np.fromiter((len(v) for _, v, _ in kept), dtype=np.int64, count=n)
     kinds = np.array([k for _, _, k in kept])
@@ -205,13 +234,23 @@ def code_tokens(
     depth = np.concatenate([[0], np.cumsum(_nesting(symbols))[:-1]])
     boundary, definition = _block_starts(text, starts, ends, kinds, depth, version)
     values = np.array([v for _, v, _ in kept], dtype=object)[heads]
+    literals: list[str] = []
     if version >= 1 and is_str.any():
         pieces = [(v, k) for _, v, k in kept]
         literals = [
             _literal_value(pieces[h:e]) for h, e in zip(heads, _run_stops(heads, n), strict=True)
         ]
-        starts, ends, symbols, kinds, values, boundary, definition = _expand_literals(
-            literals, starts, ends, symbols, kinds, values, boundary, definition
+    # The literals (string runs and numbers) and their values, before long literals add tokens.
+    lit_at = np.flatnonzero((kinds == "string") | (kinds == "number"))
+    lit_values = []
+    if version >= 2:
+        lit_values = [
+            "S" + literals[j] if kinds[j] == "string" else "N" + _number_value(values[j])
+            for j in lit_at.tolist()
+        ]
+    if literals:
+        starts, ends, symbols, kinds, values, boundary, definition, lit_at = _expand_literals(
+            literals, starts, ends, symbols, kinds, values, boundary, definition, lit_at
         )
     # A block shorter than one k-gram joins the block before it (an import, a constant) or,
     # when it defines something (a class line, a function whose body starts with a nested
@@ -229,7 +268,8 @@ def code_tokens(
     unique, inverse = np.unique(symbols.astype(str), return_inverse=True)
     hashes = np.array([_symbol_hash(s) for s in unique.tolist()], dtype=np.uint64)
     weights = np.arange(len(starts) + 1, dtype=np.int64)
-    return Tokens(hashes[inverse.reshape(-1)], starts, ends, weights, len(text), groups)
+    tokens = Tokens(hashes[inverse.reshape(-1)], starts, ends, weights, len(text), groups)
+    return tokens, lit_at, lit_values
 
 
 def _block_starts(
@@ -304,16 +344,18 @@ def _expand_literals(
     values: np.ndarray,
     boundary: np.ndarray,
     definition: np.ndarray,
+    at_tokens: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     """Step 2's long literals: after its ``STR``, a string run whose value has at least
     ``LONG_LITERAL`` characters gets one token per ``LITERAL_CHUNK`` characters of its value
     (offsets: one character each from the run's start, the last one to the run's end, so the
-    tokens of a literal stay together whatever comments sit between its pieces)."""
+    tokens of a literal stay together whatever comments sit between its pieces).
+    ``at_tokens`` (token indices) are returned moved to where those tokens are then."""
     extra = np.array(
         [-(-len(v) // LITERAL_CHUNK) if len(v) >= LONG_LITERAL else 0 for v in literals]
     )
     if not extra.any():
-        return starts, ends, symbols, kinds, values, boundary, definition
+        return starts, ends, symbols, kinds, values, boundary, definition, at_tokens
     counts = extra + 1
     at = np.repeat(np.arange(len(counts)), counts)
     rank = np.arange(len(at)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -335,6 +377,7 @@ def _expand_literals(
         values[at],
         boundary[at] & head,
         definition[at] & head,
+        (np.cumsum(counts) - counts)[at_tokens],
     )
 
 
@@ -345,11 +388,86 @@ def _nesting(symbols: np.ndarray) -> np.ndarray:
     return table[inverse.reshape(-1)]
 
 
+def _number_value(text: str) -> str:
+    """A number's value written one way (``0x1F``, ``31`` and ``0o37`` alike); the literal's
+    text, lower-cased, where Python cannot read it (another language's suffixes)."""
+    raw = text.replace("_", "")
+    try:
+        return str(int(raw, 0))
+    except ValueError:
+        pass
+    try:
+        return repr(float(raw))
+    except ValueError:
+        return text.lower()
+
+
 def gen_code_fingerprints(
     text: str, language: str | None = None, filename: str | None = None
 ) -> Fingerprints:
     """Fingerprints of source code with the latest algorithm."""
-    return gen_code_fingerprints_v1(text, language, filename)
+    return gen_code_fingerprints_v2(text, language, filename)
+
+
+def gen_code_fingerprints_v2(
+    text: str, language: str | None = None, filename: str | None = None
+) -> Fingerprints:
+    """Fingerprints of source code, algorithm v2: v1's, and those of its tables (step 6 of
+    the module docstring)."""
+    return drop_repeated(code_fingerprints(text, language, filename)[0])
+
+
+def code_fingerprints(
+    text: str, language: str | None = None, filename: str | None = None
+) -> tuple[Fingerprints, Tokens]:
+    """The latest algorithm's fingerprints before step 5 (a query keeps its repeated ones:
+    they can only find what a reference holds), and the tokens they come from."""
+    tokens, lit_at, lit_values = _code_stream(text, language, filename, VERSION)
+    code = fingerprint_tokens(tokens, K_TOKENS, WINDOW_TOKENS)
+    return _with_tables(code, tokens, lit_at, lit_values), tokens
+
+
+def _with_tables(
+    code: Fingerprints, tokens: Tokens, lit_at: np.ndarray, lit_values: list[str]
+) -> Fingerprints:
+    """``code`` with the fingerprints of runs of literals (step 6), in text order."""
+    n = len(lit_at)
+    if n < K_LITERALS:
+        return code
+    unique, inverse = np.unique(np.array(lit_values, dtype=object).astype(str), return_inverse=True)
+    hashes = np.array([_symbol_hash("LIT:" + v) for v in unique.tolist()], dtype=np.uint64)
+    # Literals more than TABLE_GAP tokens apart are not one table: k-grams stay inside runs.
+    far = np.diff(lit_at) > TABLE_GAP
+    runs = np.concatenate([[0], np.cumsum(far)]).astype(np.int64)
+    stream = Tokens(
+        hashes=hashes[inverse.reshape(-1)],
+        starts=tokens.starts[lit_at],
+        ends=tokens.ends[lit_at],
+        weights=np.arange(n + 1, dtype=np.int64),
+        source_length=tokens.source_length,
+        groups=runs,
+    )
+    table = fingerprint_tokens(stream, K_LITERALS, WINDOW_LITERALS)
+    if len(table.hashes) == 0:  # no run of K_LITERALS literals
+        return code
+    first = table.token
+    last = first + K_LITERALS - 1
+    # Positions and weights in the code token stream, so chains see one text.
+    order_key = np.concatenate([code.start, tokens.starts[lit_at[first]]])
+    order = np.argsort(order_key, kind="stable")
+
+    def both(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.concatenate([a, b])[order]
+
+    return replace(
+        code,
+        hashes=both(code.hashes, table.hashes),
+        token=both(code.token, lit_at[first]),
+        start=both(code.start, tokens.starts[lit_at[first]]),
+        end=both(code.end, tokens.ends[lit_at[last]]),
+        wstart=both(code.wstart, tokens.weights[lit_at[first]]),
+        wend=both(code.wend, tokens.weights[lit_at[last] + 1]),
+    )
 
 
 def gen_code_fingerprints_v1(

@@ -21,7 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from copyguard.fingerprint.code import gen_code_fingerprints_v0, gen_code_fingerprints_v1
+from copyguard.fingerprint.code import (
+    gen_code_fingerprints_v0,
+    gen_code_fingerprints_v1,
+    gen_code_fingerprints_v2,
+)
 from copyguard.fingerprint.normalize import normalize_v0
 from copyguard.fingerprint.text import (
     Fingerprints,
@@ -77,11 +81,17 @@ def _code_v1(case: dict[str, Any]) -> dict[str, Any]:
     return {"fingerprints": _fingerprints(fp)}
 
 
+def _code_v2(case: dict[str, Any]) -> dict[str, Any]:
+    fp = gen_code_fingerprints_v2(case["text"], case.get("language"), case.get("filename"))
+    return {"fingerprints": _fingerprints(fp)}
+
+
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "normalize": _normalize,
     "text": _text,
     "code": _code,
     "code_v1": _code_v1,
+    "code_v2": _code_v2,
 }
 
 

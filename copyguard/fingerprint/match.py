@@ -59,7 +59,6 @@ from pathlib import Path
 import numpy as np
 
 from copyguard.fingerprint.chains import Chains, find_chains, union_length
-from copyguard.fingerprint.code import K_TOKENS, WINDOW_TOKENS
 from copyguard.fingerprint.index import Hits, Index
 from copyguard.fingerprint.text import (
     K_WEIGHT,
@@ -513,8 +512,12 @@ class Matcher:
         """
         self._check_media(media)
         if media == "code":
-            source: TokenSource = CodeWindows(text, language, filename)
-            fp = fingerprint_tokens(source.window(0, len(text)), K_TOKENS, WINDOW_TOKENS)
+            from copyguard.fingerprint.code import code_fingerprints
+
+            fp, code = code_fingerprints(text, language, filename)
+            windows = CodeWindows(text, language, filename)
+            windows._tokens = code  # lexed once, for fingerprints and verification
+            source: TokenSource = windows
         else:
             # One tokenisation serves fingerprinting and verification.
             tokens = tokenize(text)

@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 
 from copyguard.fingerprint.code import (
+    TABLE_GAP,
+    code_fingerprints,
     code_tokens,
     gen_code_fingerprints,
     gen_code_fingerprints_v0,
+    gen_code_fingerprints_v1,
     lexer_for,
 )
 from copyguard.fingerprint.match import Matcher
@@ -301,3 +304,95 @@ def test_a_table_copied_without_its_comments_aligns_in_full():
     (same,) = matcher.query(TABLE, media="code", filename="same.py", candidates=True)
     assert copy.coverage.query > 0.95 and copy.coverage.reference > 0.95
     assert copy.evidence == pytest.approx(same.evidence)
+
+
+CONSTANTS = "# Symbolic constants\n" + "".join(
+    f"{word.upper()}{n} = '{word}{n}'\n"
+    for n in ("", "_a", "_b")
+    for word in [
+        "north",
+        "south",
+        "east",
+        "west",
+        "centre",
+        "left",
+        "right",
+        "top",
+        "bottom",
+        "raised",
+        "sunken",
+        "flat",
+        "groove",
+        "ridge",
+        "solid",
+        "horizontal",
+        "vertical",
+        "numeric",
+        "char",
+        "word",
+        "baseline",
+        "inside",
+        "outside",
+        "first",
+        "last",
+    ]
+)
+HEX_MAP = (
+    "decoding_map = {\n"
+    + "".join(f"    0x{0x80 + i:04x}: 0x{0xC7 + 3 * i:04x},  # letter {i}\n" for i in range(40))
+    + "}\n"
+)
+
+
+def test_tables_of_short_literals_are_found_by_their_values():
+    # v1 sees ``ID = STR`` again and again: next to nothing to fingerprint.
+    assert len(gen_code_fingerprints_v1(CONSTANTS, "Python")) == 0
+    renamed = re.sub(
+        r"^([A-Z_AB]+) =", lambda m: m.group(1).lower() + "_x =", CONSTANTS, flags=re.M
+    )
+    copy = renamed.replace("'", '"')
+    assert len(gen_code_fingerprints(CONSTANTS, "Python")) >= 5
+    assert _shared(CONSTANTS, copy) == 1.0
+    matcher = Matcher()
+    matcher.add_reference("constants", CONSTANTS, media="code", language="Python")
+    (found,) = matcher.query(copy, media="code", language="Python", candidates=True)
+    assert found.match and found.coverage.reference > 0.9
+    # Other values in the same layout are another table.
+    other = re.sub(r"'(\w+)'", lambda m: repr(m.group(1)[::-1]), CONSTANTS)
+    assert not any(r.match for r in matcher.query(other, media="code", language="Python"))
+
+
+def test_numbers_count_by_value_whatever_their_notation():
+    decimal = re.sub(r"0x[0-9a-f]+", lambda m: str(int(m.group(0), 16)), HEX_MAP)
+    assert decimal != HEX_MAP
+    assert _shared(HEX_MAP, decimal) == 1.0
+    a = gen_code_fingerprints(HEX_MAP, "Python")
+    b = gen_code_fingerprints(HEX_MAP.replace("0x00c7", "0x00c8"), "Python")
+    assert set(a.hashes.tolist()) != set(b.hashes.tolist())
+
+
+def test_literals_far_apart_make_no_table():
+    # Messages spread through code: v2 adds nothing to v1.
+    body = "".join(
+        f"def check_{i}(value):\n"
+        f"    if value > limit:\n"
+        f"        raise ValueError('value {i} is too large')\n"
+        f"    return value\n\n\n"
+        for i in range(12)
+    )
+    # (each message is over TABLE_GAP tokens from the next one)
+    assert len(code_tokens(body, "Python")) // 12 > TABLE_GAP
+    assert np.array_equal(
+        gen_code_fingerprints(body, "Python").hashes,
+        gen_code_fingerprints_v1(body, "Python").hashes,
+    )
+
+
+def test_table_fingerprints_sit_in_the_code_token_stream():
+    fp, tokens = code_fingerprints(HEX_MAP, "Python")
+    assert np.all(np.diff(fp.start) >= 0)
+    assert np.all(fp.wend > fp.wstart) and fp.wend.max() <= tokens.weights[-1]
+    table = ~np.isin(fp.hashes, gen_code_fingerprints_v1(HEX_MAP, "Python").hashes)
+    assert table.sum() >= 5
+    for start, end in zip(fp.start[table].tolist(), fp.end[table].tolist(), strict=True):
+        assert HEX_MAP[start : start + 2] == "0x" and HEX_MAP[end - 1] in "0123456789abcdef"

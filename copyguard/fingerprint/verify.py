@@ -203,7 +203,7 @@ def tokenize_windows(requests: list[tuple[TextWindows, int, int]]) -> list[_Wind
     last = np.where(short, np.clip(np.searchsorted(t.starts, stop - shift), lo, hi), hi)
     last = np.maximum(last, first)
     weight = np.diff(t.weights).astype(np.float64)
-    pool = _Pool(t, _Stack(t.hashes, t.starts, t.ends, weight, _NO_OFFSETS))
+    pool = _Pool(t, _Stack(t.hashes, t.starts, t.ends, weight, _NO_OFFSETS, _NO_OFFSETS))
     out = []
     for (source, _, _), w0, w1, own, piece in zip(
         requests,
@@ -317,10 +317,10 @@ def verify_chains(
     mine = live[owner]
     seg, aq, ar = rank[owner[mine]], aq[mine], ar[mine]
 
-    n, m = np.diff(qt.offsets), np.diff(rt.offsets)
-    tseg = np.repeat(np.arange(len(chains)), n)  # window of each query token
+    m = rt.offsets[1:] - rt.offsets[:-1]
+    tseg = qt.window  # the window of each query token
     local = np.arange(len(tseg)) - qt.offsets[tseg]
-    expected = local + _token_shifts(qt, rt, aq, ar, seg)
+    expected = local + _token_shifts(qt, rt, aq, ar, seg, local)
     weight = qt.weight
     # All offsets at once, nearest first: rows are the shifts 0, -1, +1, -2, +2, ...; ``at``
     # is the reference token in the stack, inside the window or not.
@@ -338,7 +338,8 @@ def verify_chains(
     shift = np.argmax(pair, axis=0)  # the nearest shift that aligns
     aligned = pair[shift, np.arange(len(tseg))]
     # A token that does not align faces the expected one (the nearest inside the window).
-    ref_at = np.where(aligned, expected + _DELTAS[shift], np.clip(expected, 0, m[tseg] - 1))
+    facing = np.minimum(np.maximum(expected, 0), m[tseg] - 1)
+    ref_at = np.where(aligned, expected + _DELTAS[shift], facing)
     first, last = _best_stretches(aligned, weight, UNALIGNED_COST, qt.offsets, tseg)
     if near_words:
         _align_near_words(query, references, chains, qt, rt, aligned, ref_at, (first, last), tseg)
@@ -383,6 +384,7 @@ class _Stack:
     ends: np.ndarray
     weight: np.ndarray  # float64: each token's own weight
     offsets: np.ndarray
+    window: np.ndarray  # the window of each token
 
 
 def _windows(
@@ -441,16 +443,18 @@ def _windows(
         ends=np.concatenate([p.ends for p in parts]),
         weight=np.concatenate([p.weight for p in parts]),
         offsets=_NO_OFFSETS,
+        window=_NO_OFFSETS,
     )
     return pool, first, count, shift
 
 
-#: A pool of tokens is not cut in windows (``_Stack.offsets`` unused).
+#: A pool of tokens is not cut in windows (``_Stack.offsets`` and ``window`` unused).
 _NO_OFFSETS = np.zeros(1, dtype=np.int64)
 
 
 def _stack_of(t: Tokens) -> _Stack:
-    return _Stack(t.hashes, t.starts, t.ends, np.diff(t.weights).astype(np.float64), _NO_OFFSETS)
+    weight = (t.weights[1:] - t.weights[:-1]).astype(np.float64)
+    return _Stack(t.hashes, t.starts, t.ends, weight, _NO_OFFSETS, _NO_OFFSETS)
 
 
 def _whole_stack(source: TextWindows | CodeWindows) -> _Stack:
@@ -467,26 +471,26 @@ def _stack(pool: _Stack, first: np.ndarray, count: np.ndarray, shift: np.ndarray
     offsets moved by ``shift[i]``."""
     offsets = np.zeros(len(count) + 1, dtype=np.int64)
     np.cumsum(count, out=offsets[1:])
-    take = np.arange(offsets[-1]) + np.repeat(first - offsets[:-1], count)
+    window = np.repeat(np.arange(len(count)), count)
+    take = np.arange(offsets[-1]) + (first - offsets[:-1])[window]
     starts, ends = pool.starts[take], pool.ends[take]
     if shift.any():
-        move = np.repeat(shift, count)
+        move = shift[window]
         starts, ends = starts + move, ends + move
-    return _Stack(pool.hashes[take], starts, ends, pool.weight[take], offsets)
+    return _Stack(pool.hashes[take], starts, ends, pool.weight[take], offsets, window)
 
 
 def _locate(t: _Stack, offsets: np.ndarray, window: np.ndarray) -> np.ndarray:
     """Per character offset, the token of its window it falls in (``searchsorted`` in the
     window, capped at its last token): windows are kept apart by a key of (window, start)."""
     span = int(t.starts.max()) + 2
-    n = np.diff(t.offsets)
-    keys = np.repeat(np.arange(len(n)), n) * span + t.starts
-    at = np.searchsorted(keys, window * span + np.clip(offsets, 0, span - 1))
-    return np.minimum(at - t.offsets[window], n[window] - 1)
+    keys = t.window * span + t.starts
+    at = np.searchsorted(keys, window * span + np.minimum(np.maximum(offsets, 0), span - 1))
+    return np.minimum(at, t.offsets[window + 1] - 1) - t.offsets[window]
 
 
 def _token_shifts(
-    qt: _Stack, rt: _Stack, aq: np.ndarray, ar: np.ndarray, seg: np.ndarray
+    qt: _Stack, rt: _Stack, aq: np.ndarray, ar: np.ndarray, seg: np.ndarray, local: np.ndarray
 ) -> np.ndarray:
     """Expected (reference token - query token) for every query token of every window.
 
@@ -494,7 +498,8 @@ def _token_shifts(
     refrain, a signature line repeated under every entry) hits every copy; of those hits only
     the one nearest the shift of the unambiguous hits around it is kept. A running median over
     the hits in query order then discards the odd stray hit, and the shift is interpolated
-    between hits. ``seg`` is the window of each hit; every window has one at least.
+    between hits. ``seg`` is the window of each hit (every window has one at least),
+    ``local`` the number of each query token in its window.
     """
     k = len(qt.offsets) - 1
     iq, ir = _locate(qt, aq, seg), _locate(rt, ar, seg)
@@ -504,7 +509,7 @@ def _token_shifts(
     single = np.bincount(group)[group] == 1
     bounds = np.searchsorted(seg, np.arange(k + 1))
     singles = np.add.reduceat(single.astype(np.int64), bounds[:-1])
-    mixed = (singles > 0) & (singles < np.diff(bounds))
+    mixed = (singles > 0) & (singles < bounds[1:] - bounds[:-1])
     if mixed.any():
         judged = mixed[seg]
         sure = judged & single
@@ -520,10 +525,7 @@ def _token_shifts(
         bounds = np.searchsorted(seg, np.arange(k + 1))
     shift = _running_median(shift, bounds)
     keep = _run_starts(iq) | _run_starts(seg)
-    n = np.diff(qt.offsets)
-    tseg = np.repeat(np.arange(k), n)
-    at = np.arange(len(tseg)) - qt.offsets[tseg]
-    guess = _interp_windows(at, tseg, iq[keep], shift[keep], seg[keep])
+    guess = _interp_windows(local, qt.window, iq[keep], shift[keep], seg[keep])
     return np.rint(guess).astype(np.int64)
 
 
@@ -532,16 +534,17 @@ def _running_median(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     7 wide, or the widest odd width a shorter run allows (none under 3 values), with the run's
     end values repeated past its ends."""
     out = values.copy()
-    length = np.diff(bounds)
+    length = bounds[1:] - bounds[:-1]
     width = np.where(length >= 3, np.minimum(7, length - (1 - length % 2)), 0)
     run = np.repeat(np.arange(len(length)), length)
     at = np.arange(len(values)) - bounds[run]
     for w in (3, 5, 7):
-        sel = np.flatnonzero(width[run] == w)
-        if len(sel) == 0:
+        if not (width == w).any():
             continue
+        sel = np.flatnonzero(width[run] == w)
         r = run[sel, None]
-        near = np.clip(at[sel, None] + np.arange(-(w // 2), w // 2 + 1), 0, length[r] - 1)
+        near = at[sel, None] + np.arange(-(w // 2), w // 2 + 1)
+        near = np.minimum(np.maximum(near, 0), length[r] - 1)
         # The width is odd: the median is the middle value (sorting is cheaper than np.median).
         out[sel] = np.sort(values[near + bounds[r]], axis=1)[:, w // 2]
     return out
@@ -633,13 +636,18 @@ def _best_stretch(aligned: np.ndarray, weight: np.ndarray, cost: float) -> tuple
     return start + int(hit[0]), start + int(hit[-1])
 
 
-def _stretch_sums(values: np.ndarray, first: np.ndarray, last: np.ndarray) -> list[float]:
-    """``values[first[i] : last[i] + 1].sum()`` per stretch (0 where ``first`` is -1)."""
-    sums = [
-        float(values[a : b + 1].sum()) if a >= 0 else 0.0
+def _stretch_sums(credit: np.ndarray, first: np.ndarray, last: np.ndarray) -> list[float]:
+    """``credit[first[i] : last[i] + 1].sum()`` per stretch (0 where ``first`` is -1). The
+    credit is an integer weight times 1 or ``GAP_CREDIT``: when that is a multiple of 1/1024
+    every sum is exact and prefix sums give it, else each stretch is summed on its own."""
+    sums = np.zeros(len(credit) + 1)
+    np.cumsum(credit, out=sums[1:])
+    if float(GAP_CREDIT * 1024).is_integer() and sums[-1] * 1024 < 2.0**52:
+        return np.where(first >= 0, sums[last + 1] - sums[np.maximum(first, 0)], 0.0).tolist()
+    return [
+        float(credit[a : b + 1].sum()) if a >= 0 else 0.0
         for a, b in zip(first.tolist(), last.tolist(), strict=True)
     ]
-    return sums
 
 
 def _align_near_words(

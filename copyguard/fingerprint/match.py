@@ -317,31 +317,22 @@ def _verify(
     Returns the result per chain index for the chains that could be verified (None: nothing
     aligned); the others keep their fingerprint evidence.
     """
-    out: dict[int, Verified | None] = {}
     if len(todo) == 0:
-        return out
-    sources: dict[int, TokenSource | None] = {}
-    for w in np.unique(chains.work[todo]).tolist():
-        sources[w] = references(index.work(w).id)
-    todo = np.array([c for c in todo.tolist() if sources[int(chains.work[c])] is not None])
+        return {}
+    works = chains.work[todo].tolist()
+    sources = {w: references(index.work(w).id) for w in sorted(set(works))}
+    known = [i for i, w in enumerate(works) if sources[w] is not None]
+    todo = todo[known]
     if len(todo) == 0:
-        return out
+        return {}
+    refs: list[TokenSource] = [s for s in (sources[works[i]] for i in known) if s is not None]
     # The reference windows of texts not tokenised yet, in one call (``tokenize_windows``).
-    refs: list[TokenSource] = []
-    long: list[int] = []
-    requests: list[tuple[TextWindows, int, int]] = []
-    for i, c in enumerate(todo.tolist()):
-        source = sources[int(chains.work[c])]
-        assert source is not None
-        refs.append(source)
-        if isinstance(source, TextWindows) and not source.tokenised:
-            long.append(i)
-            margin = VERIFY_MARGIN
-            requests.append(
-                (source, int(chains.r_start[c]) - margin, int(chains.r_end[c]) + margin)
-            )
-    if requests:
-        for i, window in zip(long, tokenize_windows(requests), strict=True):
+    long = [(i, s) for i, s in enumerate(refs) if isinstance(s, TextWindows) and not s.tokenised]
+    if long:
+        lo = (chains.r_start[todo] - VERIFY_MARGIN).tolist()
+        hi = (chains.r_end[todo] + VERIFY_MARGIN).tolist()
+        requests = [(s, lo[i], hi[i]) for i, s in long]
+        for (i, _), window in zip(long, tokenize_windows(requests), strict=True):
             refs[i] = window
     # A chain's anchors: the hits of its work inside its spans in both texts. Hits sorted by
     # (work, query offset) give each chain a range to look at.
@@ -362,8 +353,8 @@ def _verify(
         query,
         refs,
         (q_sorted[at][inside], rh[inside], owner[inside]),
-        np.stack([chains.q_start[todo], chains.q_end[todo]], axis=1),
-        np.stack([chains.r_start[todo], chains.r_end[todo]], axis=1),
+        np.column_stack([chains.q_start[todo], chains.q_end[todo]]),
+        np.column_stack([chains.r_start[todo], chains.r_end[todo]]),
         params.density_cost,
         params.near_words,
     )

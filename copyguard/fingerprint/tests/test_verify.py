@@ -178,28 +178,65 @@ def _check_batch(query, references, anchors, q_spans, r_spans, cost, near, resul
     return done
 
 
-class _Recorder:
-    """Wraps ``verify_chains`` as the matcher calls it and checks each batch."""
+def _one_chain_at_a_time(fp, hits, chains, todo, index, query, references, params):
+    """``match._verify`` as it was: each chain's anchors picked and verified on its own, from
+    reference sources of its own (a short text tokenised whole, a long one by window)."""
+    out = {}
+    by_work = np.argsort(hits.work, kind="stable")
+    work_sorted = hits.work[by_work]
+    q_hit = fp.start[hits.query]
+    fresh = {}
+    for c in todo.tolist():
+        w = int(chains.work[c])
+        if w not in fresh:
+            source = references(index.work(w).id)
+            fresh[w] = TextWindows(source.text) if isinstance(source, TextWindows) else source
+        if fresh[w] is None:
+            continue
+        a, b = np.searchsorted(work_sorted, [w, w + 1])
+        mine = by_work[a:b]
+        q_span = (int(chains.q_start[c]), int(chains.q_end[c]))
+        r_span = (int(chains.r_start[c]), int(chains.r_end[c]))
+        qh, rh = q_hit[mine], hits.ref_start[mine]
+        inside = (qh >= q_span[0]) & (qh < q_span[1]) & (rh >= r_span[0]) & (rh < r_span[1])
+        out[c] = _one_chain(
+            query,
+            fresh[w],
+            (qh[inside], rh[inside]),
+            q_span,
+            r_span,
+            params.density_cost,
+            params.near_words,
+        )
+    return out
 
-    def __init__(self) -> None:
+
+class _Recorder:
+    """Wraps ``match._verify`` (which verifies its chains with one ``verify_chains`` call) as
+    the matcher calls it, and checks every chain against ``_one_chain_at_a_time``."""
+
+    def __init__(self, verify) -> None:
+        self.verify = verify
         self.batches = 0
         self.chains = 0
         self.verified = 0
 
-    def __call__(self, query, references, anchors, q_spans, r_spans, cost=1.0, near=False):
-        results = verify_chains(query, references, anchors, q_spans, r_spans, cost, near)
-        self.verified += _check_batch(
-            query, references, anchors, q_spans, r_spans, cost, near, results
-        )
+    def __call__(self, *args):
+        results = self.verify(*args)
+        want = _one_chain_at_a_time(*args)
+        assert results.keys() == want.keys()
+        for c, v in want.items():
+            _assert_same(results[c], v, f"chain {c} of {len(want)}")
         self.batches += 1
-        self.chains += len(references)
+        self.chains += len(want)
+        self.verified += sum(v is not None for v in want.values())
         return results
 
 
 @pytest.fixture
 def recorder(monkeypatch):
-    rec = _Recorder()
-    monkeypatch.setattr(match_module, "verify_chains", rec)
+    rec = _Recorder(match_module._verify)
+    monkeypatch.setattr(match_module, "_verify", rec)
     return rec
 
 

@@ -3,7 +3,9 @@
 ``align`` (match.py) finds chains of fingerprint hits along a diagonal; with the reference
 text at hand, ``verify_chain`` tokenises both texts around a chain and aligns them, so a
 noisy copy whose fingerprints mostly did not survive still counts for what is really there.
-``TextWindows`` and ``CodeWindows`` give the tokens of a stretch of a text or a program.
+``verify_chains`` does it for all chains of a query in one pass of array operations, with the
+same result for every chain. ``TextWindows`` and ``CodeWindows`` give the tokens of a stretch
+of a text or a program.
 """
 
 from __future__ import annotations
@@ -293,9 +295,10 @@ def verify_chains(
     Chain i runs over ``q_spans[i]`` of the query and ``r_spans[i]`` of ``references[i]``;
     ``anchors`` are the query offsets, reference offsets and chain numbers of all hits, in any
     order. The windows of all chains are laid end to end and every step works on the whole
-    stack with per-window offsets (a verification costs numpy's per-call overhead once per
-    query, not once per chain); only words one letter off (``near_words``) are looked at
-    chain by chain, for the chains that have any.
+    stack with per-window offsets, so numpy's per-call overhead is paid once per query, not
+    once per chain; a window's sums are exact and taken from its own start, so its result does
+    not depend on the windows beside it. Only the words one letter off (``near_words``) are
+    compared one by one, as strings.
     """
     k = len(references)
     out: list[Verified | None] = [None] * k

@@ -204,7 +204,7 @@ def tokenize_windows(requests: list[tuple[TextWindows, int, int]]) -> list[_Wind
     first = np.where(short, np.clip(np.searchsorted(t.starts, start - shift), lo, hi), lo)
     last = np.where(short, np.clip(np.searchsorted(t.starts, stop - shift), lo, hi), hi)
     last = np.maximum(last, first)
-    weight = np.diff(t.weights).astype(np.float64)
+    weight = np.diff(t.weights)
     pool = _Pool(t, _Stack(t.hashes, t.starts, t.ends, weight, _NO_OFFSETS, _NO_OFFSETS))
     out = []
     for (source, _, _), w0, w1, own, piece in zip(
@@ -350,7 +350,7 @@ def verify_chains(
     # spans the whole stretch, errors at its edges included.
     a, b = _best_stretches(aligned, weight, density_cost, qt.offsets, tseg)
     credit = np.where(aligned, 1.0, GAP_CREDIT) * weight
-    evidence = _stretch_sums(credit, a, b)
+    evidence = _stretch_sums(aligned, weight, credit, (a, b))
     ref_token = ref_at + rt.offsets[tseg]  # in the stack of reference windows
     spans = zip(
         qt.starts[first].tolist(),
@@ -385,7 +385,7 @@ class _Stack:
     hashes: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
-    weight: np.ndarray  # float64: each token's own weight
+    weight: np.ndarray  # int64: each token's own weight
     offsets: np.ndarray
     window: np.ndarray  # the window of each token
 
@@ -456,7 +456,7 @@ _NO_OFFSETS = np.zeros(1, dtype=np.int64)
 
 
 def _stack_of(t: Tokens) -> _Stack:
-    weight = (t.weights[1:] - t.weights[:-1]).astype(np.float64)
+    weight = t.weights[1:] - t.weights[:-1]
     return _Stack(t.hashes, t.starts, t.ends, weight, _NO_OFFSETS, _NO_OFFSETS)
 
 
@@ -533,24 +533,28 @@ def _token_shifts(
 
 
 def _running_median(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Median of every value and its neighbours in its run ``bounds[i] .. bounds[i + 1]``:
-    7 wide, or the widest odd width a shorter run allows (none under 3 values), with the run's
-    end values repeated past its ends."""
-    out = values.copy()
+    """Median of every value and its neighbours in its run ``bounds[i] .. bounds[i + 1]`` (no
+    run is empty): 7 wide, or the widest odd width a shorter run allows (none under 3 values),
+    with the run's end values repeated past its ends."""
     length = bounds[1:] - bounds[:-1]
-    width = np.where(length >= 3, np.minimum(7, length - (1 - length % 2)), 0)
     run = np.repeat(np.arange(len(length)), length)
-    at = np.arange(len(values)) - bounds[run]
-    for w in (3, 5, 7):
-        if not (width == w).any():
-            continue
-        sel = np.flatnonzero(width[run] == w)
-        r = run[sel, None]
-        near = at[sel, None] + np.arange(-(w // 2), w // 2 + 1)
-        near = np.minimum(np.maximum(near, 0), length[r] - 1)
-        # The width is odd: the median is the middle value (sorting is cheaper than np.median).
-        out[sel] = np.sort(values[near + bounds[r]], axis=1)[:, w // 2]
-    return out
+    width = np.where(length >= 3, np.minimum(7, length - 1 + length % 2), 0)[run]
+    # Every run with its end values repeated three times past either end: the 7 values around
+    # one are then a slice of it.
+    copies = np.ones(len(values), dtype=np.int64)
+    copies[bounds[:-1]] += 3
+    copies[bounds[1:] - 1] += 3
+    padded = np.repeat(values, copies)
+    centre = np.arange(len(values)) + 3 + 6 * run  # where each value is in ``padded``
+    near = padded[centre[:, None] + np.arange(-3, 4)]
+    # A narrower median is the middle of 7 whose outer values are pushed to the extremes.
+    lowest, highest = np.iinfo(values.dtype).min, np.iinfo(values.dtype).max
+    for col, w in ((0, 7), (1, 5)):
+        narrow = width < w
+        near[:, col] = np.where(narrow, lowest, near[:, col])
+        near[:, 6 - col] = np.where(narrow, highest, near[:, 6 - col])
+    # Sorting the rows is cheaper than np.median.
+    return np.where(width > 0, np.sort(near, axis=1)[:, 3], values)
 
 
 def _interp_windows(
@@ -584,14 +588,16 @@ def _best_stretches(
     """``_best_stretch`` of every window (``offsets``; ``tseg``: the window of each token), as
     indices into the stack (-1: none).
 
-    Prefix sums run over the whole stack and are taken relative to each window's start: with
-    integer weights and a cost in multiples of 1/1024 every sum is exact, so a window's result
-    never depends on the windows beside it; any other cost is done window by window.
+    With integer weights and a cost in multiples of 1/1024, every step scaled by 1024 (by 1
+    for a whole cost) is an integer, so prefix sums over the whole stack taken relative to a
+    window's start are exact, and so are the float sums of ``_best_stretch``: a window's result
+    is the one it gets alone. Any other cost is done window by window.
     """
     k = len(offsets) - 1
-    step = np.where(aligned, weight, -cost * weight)
-    total = float(weight.sum()) * max(1.0, cost) + 1.0  # more than any sum of steps
-    if not float(cost * 1024).is_integer() or (k + 1) * 2 * total * 1024 >= 2.0**52:
+    scale = 1 if float(cost).is_integer() else 1024
+    unit = cost * scale
+    total = int(weight.sum()) * max(scale, int(unit)) + 1  # more than any sum of steps
+    if not float(unit).is_integer() or (k + 1) * 2 * total >= 2**53:
         found = np.array(
             [_best_stretch(aligned[a:b], weight[a:b], cost) for a, b in pairwise(offsets.tolist())],
             dtype=np.int64,
@@ -599,11 +605,12 @@ def _best_stretches(
         hit = found[:, 0] >= 0
         found[hit] += offsets[:-1, None][hit]
         return found[:, 0].copy(), found[:, 1].copy()
-    sums = np.zeros(len(step) + 1)
+    step = np.where(aligned, weight * scale, weight * -int(unit))
+    sums = np.zeros(len(step) + 1, dtype=np.int64)
     np.cumsum(step, out=sums[1:])
     # The sums before each token relative to its window's start, window i lowered by i x 2 x
     # total: a running minimum then starts afresh in every window.
-    lift = (sums[offsets[:-1]] + np.arange(k) * (2.0 * total))[tseg]
+    lift = (sums[offsets[:-1]] + np.arange(k) * (2 * total))[tseg]
     low = np.minimum.accumulate(sums[:-1] - lift)
     gain = sums[1:] - lift - low  # of the best stretch ending at each token
     top = np.maximum.reduceat(gain, offsets[:-1])
@@ -639,14 +646,23 @@ def _best_stretch(aligned: np.ndarray, weight: np.ndarray, cost: float) -> tuple
     return start + int(hit[0]), start + int(hit[-1])
 
 
-def _stretch_sums(credit: np.ndarray, first: np.ndarray, last: np.ndarray) -> list[float]:
-    """``credit[first[i] : last[i] + 1].sum()`` per stretch (0 where ``first`` is -1). The
-    credit is an integer weight times 1 or ``GAP_CREDIT``: when that is a multiple of 1/1024
-    every sum is exact and prefix sums give it, else each stretch is summed on its own."""
-    sums = np.zeros(len(credit) + 1)
-    np.cumsum(credit, out=sums[1:])
-    if float(GAP_CREDIT * 1024).is_integer() and sums[-1] * 1024 < 2.0**52:
-        return np.where(first >= 0, sums[last + 1] - sums[np.maximum(first, 0)], 0.0).tolist()
+def _stretch_sums(
+    aligned: np.ndarray,
+    weight: np.ndarray,
+    credit: np.ndarray,
+    stretches: tuple[np.ndarray, np.ndarray],
+) -> list[float]:
+    """``credit[first : last + 1].sum()`` per stretch (0 where ``first`` is -1). The credit is
+    an integer weight times 1 or ``GAP_CREDIT``: with that a multiple of 1/1024, prefix sums of
+    the credit x 1024 in integers give every sum exactly, else each is summed on its own."""
+    first, last = stretches
+    scale = 1024
+    gap = GAP_CREDIT * scale
+    if float(gap).is_integer() and int(weight.sum()) * scale < 2**53:
+        sums = np.zeros(len(weight) + 1, dtype=np.int64)
+        np.cumsum(np.where(aligned, scale, int(gap)) * weight, out=sums[1:])
+        total = np.where(first >= 0, sums[last + 1] - sums[np.maximum(first, 0)], 0)
+        return (total / scale).tolist()
     return [
         float(credit[a : b + 1].sum()) if a >= 0 else 0.0
         for a, b in zip(first.tolist(), last.tolist(), strict=True)

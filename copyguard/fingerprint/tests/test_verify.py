@@ -385,11 +385,12 @@ def _random_batch(rng: random.Random, query: str, references: list[TokenSource],
     return refs, anchors, np.array(q_spans), np.array(r_spans)
 
 
-@pytest.mark.parametrize("cost", [1.0, 2.0, 0.7])
+@pytest.mark.parametrize("cost", [1.0, 2.0, 1.5, 0.7])
 def test_batched_verification_equals_one_chain_at_a_time_at_random_places(material, cost):
     """Chains anywhere — before the text, past its end, empty, with one hit or none, hits on
     several copies of a k-gram — in one batch against short, long and code sources; a cost
-    that is no multiple of 1/1024 takes the window-by-window path."""
+    in halves is summed in units of 1/1024, one that is no multiple of 1/1024 window by
+    window."""
     registered, unregistered = material
     rng = random.Random(int(cost * 10))
     query_text = unregistered["en"][:6000] + "\n" + next(iter(registered.values()))[:5000]

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "copyguard.accounts",
     "copyguard.jobs",
     "copyguard.front",
+    "copyguard.ledger",
 ]
 
 MIDDLEWARE = [

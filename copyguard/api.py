@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from copyguard.accounts.api import router as accounts_router
 from copyguard.apiutil import CopyguardAPI, LocalSwagger, SessionAuth, TokenAuth
+from copyguard.ledger.api import router as ledger_router
 
 api = CopyguardAPI(
     title="copyguard API",
@@ -24,3 +25,4 @@ api = CopyguardAPI(
 )
 
 api.add_router("", accounts_router)
+api.add_router("", ledger_router)

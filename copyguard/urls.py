@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("copyguard.front.urls")),
     path("", include("copyguard.jobs.urls")),
     path("accounts/", include("copyguard.accounts.urls")),
+    path("", include("copyguard.ledger.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -86,7 +86,11 @@ def verify_inclusion_rfc(
 
 
 def verify_consistency_rfc(
-    first: int, second: int, consistency_path: Sequence[bytes], first_hash: bytes, second_hash: bytes
+    first: int,
+    second: int,
+    consistency_path: Sequence[bytes],
+    first_hash: bytes,
+    second_hash: bytes,
 ) -> bool:
     """§2.1.4.2, step by step (sizes 1 ≤ first ≤ second)."""
     if first == second:

@@ -125,9 +125,7 @@ def test_consistency_proofs_between_every_two_sizes_verify(log: list[bytes]) -> 
             proof = [bytes.fromhex(h) for h in body["proof"]]
             assert body["first_head"]["root_hash"] == mth(log[:first]).hex()
             assert body["second_head"]["root_hash"] == mth(log[:second]).hex()
-            assert verify_consistency_rfc(
-                first, second, proof, mth(log[:first]), mth(log[:second])
-            )
+            assert verify_consistency_rfc(first, second, proof, mth(log[:first]), mth(log[:second]))
     assert _get(Client(), "/consistency?first=4").json()["second"] == 9
 
 

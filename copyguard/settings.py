@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "copyguard.jobs",
     "copyguard.front",
     "copyguard.ledger",
+    "copyguard.works",
 ]
 
 MIDDLEWARE = [

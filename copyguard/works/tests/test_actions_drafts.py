@@ -60,7 +60,9 @@ def test_it_refuses_shares_that_do_not_add_up_to_100(people):
     work = text_work(people.org)
     with pytest.raises(ActionError) as error:
         actions.update_work(
-            ACTOR, work, shares=[{"holder_name": "A", "share": 60}, {"holder_name": "B", "share": 30}]
+            ACTOR,
+            work,
+            shares=[{"holder_name": "A", "share": 60}, {"holder_name": "B", "share": 30}],
         )
     assert error.value.code == WorkErrorCode.SHARES
     assert work.shares_total() == 100  # unchanged
@@ -178,7 +180,9 @@ def _software(people, lines: int) -> Work:
     )
     source = "\n".join(f"def f{i}(x):\n    return x + {i}" for i in range(lines // 2))
     actions.add_file(ACTOR, work, source.encode(), "app.py")
-    actions.set_software_details(ACTOR, work, name="App", version="1.0", programming_language="Python")
+    actions.set_software_details(
+        ACTOR, work, name="App", version="1.0", programming_language="Python"
+    )
     return work
 
 

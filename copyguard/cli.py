@@ -62,6 +62,9 @@ COMMANDS: dict[str, Promise | str] = {
     "loaddemo": gettext_lazy("Load the demo organisations and log-ins (safe to run again)."),
     # Not marked for translation: `match` runs without Django set up, so always in English.
     "match": "Find passages of query files copied from reference files (no database needed).",
+    # English too: `ledger verify` runs without Django set up.
+    "ledger": "Transparency ledger: check the log, verify an evidence bundle offline, print "
+    "the latest signed tree head.",
 }
 
 
@@ -564,6 +567,21 @@ def cmd_match(argv: Sequence[str]) -> int:
     return cmd_match(argv)
 
 
+# ---------------------------------------------------------------- ledger (copyguard/ledger/cli.py)
+
+
+def ledger_parser() -> ArgumentParser:
+    from copyguard.ledger.cli import ledger_parser
+
+    return ledger_parser()
+
+
+def cmd_ledger(argv: Sequence[str]) -> int:
+    from copyguard.ledger.cli import cmd_ledger
+
+    return cmd_ledger(argv)
+
+
 # ---------------------------------------------------------------- dispatch
 
 CLI_PARSERS: dict[str, Callable[[], ArgumentParser]] = {
@@ -572,6 +590,7 @@ CLI_PARSERS: dict[str, Callable[[], ArgumentParser]] = {
     "check": check_parser,
     "loaddemo": loaddemo_parser,
     "match": match_parser,
+    "ledger": ledger_parser,
 }
 _CLI_COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "serve": cmd_serve,
@@ -579,6 +598,7 @@ _CLI_COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "check": cmd_check,
     "loaddemo": cmd_loaddemo,
     "match": cmd_match,
+    "ledger": cmd_ledger,
 }
 
 
@@ -626,8 +646,9 @@ def _django(argv: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `copyguard` console script; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["match"]:
-        return _run(args)  # the engine's command: no settings, no database, quick to start
+    if args[:1] == ["match"] or args[:2] == ["ledger", "verify"]:
+        # The engine's command and the offline bundle check: no settings, no database.
+        return _run(args)
     try:
         _setup()
     except UsageError as exc:

@@ -32,6 +32,7 @@ __all__ = [
     "ProofDocument",
     "SignedHead",
     "head_message",
+    "inspect_bundle",
     "manifest_message",
     "pack_bundle",
     "verify_bundle",
@@ -247,10 +248,17 @@ def _check_manifest(files: Mapping[str, bytes], public_raw: bytes, entry: Any) -
     return []
 
 
-def verify_bundle(source: str | Path | bytes, *, max_bytes: int = MAX_BUNDLE_BYTES) -> list[str]:
-    """Problems with an evidence bundle (a path or the zip's bytes), first failure first.
+def inspect_bundle(
+    source: str | Path | bytes,
+    *,
+    key_id: str | None = None,
+    max_bytes: int = MAX_BUNDLE_BYTES,
+) -> tuple[list[str], dict[str, Any]]:
+    """Problems with an evidence bundle (first failure first) and what it holds.
 
-    An empty list means every check held.
+    ``key_id``, when given, is the key the verifier trusts (published by the platform);
+    a bundle signed by any other key fails. The summary has ``leaf_index``, ``tree_size``,
+    ``kind``, ``key_id``, ``timestamp`` and ``files`` (name → SHA-256) once readable.
     """
     if isinstance(source, bytes):
         data = source
@@ -258,16 +266,43 @@ def verify_bundle(source: str | Path | bytes, *, max_bytes: int = MAX_BUNDLE_BYT
         try:
             data = Path(source).read_bytes()
         except OSError as exc:
-            return [f"cannot read {source!s}: {exc.strerror or exc}"]
+            return [f"cannot read {source!s}: {exc.strerror or exc}"], {}
+    summary: dict[str, Any] = {}
     try:
         files = _read_zip(data, max_bytes)
         proof = _json_file(files, PROOF)
         problems, public_raw = _check_proof(proof)
         if problems or public_raw is None:
-            return problems
-        return _check_manifest(files, public_raw, proof["entry"])
+            return problems, summary
+        head = proof["signed_tree_head"]
+        summary = {
+            "leaf_index": proof["leaf_index"],
+            "tree_size": proof["tree_size"],
+            "kind": proof["entry"].get("kind") if isinstance(proof["entry"], dict) else None,
+            "key_id": head["key_id"],
+            "timestamp": head["timestamp"],
+            "files": {name: hashlib.sha256(content).hexdigest() for name, content in files.items()},
+        }
+        if key_id is not None and key_id.lower() != head["key_id"]:
+            return [
+                f"signed by key {head['key_id']}, not by the trusted key {key_id.lower()}"
+            ], summary
+        return _check_manifest(files, public_raw, proof["entry"]), summary
     except BundleError as exc:
-        return [str(exc)]
+        return [str(exc)], summary
+
+
+def verify_bundle(
+    source: str | Path | bytes,
+    *,
+    key_id: str | None = None,
+    max_bytes: int = MAX_BUNDLE_BYTES,
+) -> list[str]:
+    """Problems with an evidence bundle (a path or the zip's bytes), first failure first.
+
+    An empty list means every check held.
+    """
+    return inspect_bundle(source, key_id=key_id, max_bytes=max_bytes)[0]
 
 
 def pack_bundle(

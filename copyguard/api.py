@@ -10,6 +10,7 @@ from __future__ import annotations
 from copyguard.accounts.api import router as accounts_router
 from copyguard.apiutil import CopyguardAPI, LocalSwagger, SessionAuth, TokenAuth
 from copyguard.ledger.api import router as ledger_router
+from copyguard.works.api import router as works_router
 
 api = CopyguardAPI(
     title="copyguard API",
@@ -26,3 +27,4 @@ api = CopyguardAPI(
 
 api.add_router("", accounts_router)
 api.add_router("", ledger_router)
+api.add_router("", works_router)

@@ -56,6 +56,10 @@ COMMANDS: dict[str, Promise | str] = {
     "createuser": gettext_lazy(
         "Create a user, optionally as a member of an organisation, or a superuser."
     ),
+    "works": gettext_lazy(
+        "Works registry: register works from files (optionally approved at once); rebuild "
+        "the index of registered texts."
+    ),
     "check": gettext_lazy(
         "Check the installation: system checks, database, migrations, data directory, workers."
     ),

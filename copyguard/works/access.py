@@ -23,6 +23,7 @@ from copyguard.works.models import BulkRegistration, Conflict, Registration, Wor
 
 __all__ = [
     "WRITER_ROLES",
+    "administration_examining_as",
     "examining_administration",
     "get_bulk_for_user",
     "get_conflict_for_user",
@@ -160,29 +161,32 @@ def get_registration_for_user(
     may_write = (
         user.is_superuser
         or role in WRITER_ROLES
-        or examining_administration(user, registration, strict=False) is not None
+        or administration_examining_as(user, registration) is not None
     )
     if write and not may_write:
         raise PermissionDenied(_("You may see this registration but not act on it"))
     return registration, may_write
 
 
-def examining_administration(
-    user: User, registration: Registration, *, strict: bool = True
-) -> Organisation | None:
-    """The administration in whose name ``user`` examines ``registration``.
+def administration_examining_as(user: User, registration: Registration) -> Organisation | None:
+    """The administration in whose name ``user`` may examine ``registration``, if any.
 
     The one that took it; for one not taken yet, the user's (first) registrar
-    administration. With ``strict`` a user who is no such registrar gets 403.
+    administration.
     """
     administrations = registrar_administrations(user)
     if registration.administration_id is not None:
         chosen = next((a for a in administrations if a.pk == registration.administration_id), None)
         if chosen is None and user.is_superuser:
             chosen = registration.administration
-    else:
-        chosen = administrations[0] if administrations else None
-    if chosen is None and strict:
+        return chosen
+    return administrations[0] if administrations else None
+
+
+def examining_administration(user: User, registration: Registration) -> Organisation:
+    """Like ``administration_examining_as``, but 403 for a user who may not examine it."""
+    chosen = administration_examining_as(user, registration)
+    if chosen is None:
         raise PermissionDenied(_("Only a registrar of a copyright administration may do this"))
     return chosen
 
@@ -195,7 +199,7 @@ def get_conflict_for_user(
     except (Conflict.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such conflict")) from None
     registration, _may = get_registration_for_user(user, conflict.registration_id)
-    may_write = examining_administration(user, registration, strict=False) is not None
+    may_write = administration_examining_as(user, registration) is not None
     if write and not may_write:
         raise PermissionDenied(_("Only the examining registrar may resolve a conflict"))
     return conflict, may_write

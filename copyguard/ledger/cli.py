@@ -145,9 +145,20 @@ def cmd_ledger(argv: Sequence[str]) -> int:
     args = ledger_parser().parse_args(argv)
     if args.action == "verify":
         return _verify(args)
-    if args.action == "check":
-        return _check(args)
-    return _sth()
+    from django.db import DatabaseError
+
+    try:
+        if args.action == "check":
+            return _check(args)
+        return _sth()
+    except DatabaseError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        err.print(
+            f"copyguard ledger {args.action}: error: cannot read the ledger ({reason}); "
+            "run copyguard migrate first",
+            markup=False,
+        )
+        return 2
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ def load_or_create_key(data_dir: Path | str) -> SigningKey:
     with _lock:
         if path in _cache:
             return _cache[path]
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not path.exists():
             private = Ed25519PrivateKey.generate()
             raw = private.private_bytes(

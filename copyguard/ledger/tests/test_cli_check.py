@@ -127,3 +127,31 @@ def test_a_bad_action_is_a_one_line_error(copyguard) -> None:  # type: ignore[no
 
     assert run.status == 2
     assert len(run.err.strip().splitlines()) == 1
+
+
+def test_an_unreadable_database_is_a_one_line_error(copyguard, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db import OperationalError
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OperationalError("no such table: ledger_ledgerentry")
+
+    monkeypatch.setattr("copyguard.ledger.check.check_ledger", broken)
+    monkeypatch.setattr("copyguard.ledger.models.LedgerEntry.objects.count", broken)
+
+    run = copyguard("ledger", "check")
+
+    assert run.status == 2
+    assert run.err.strip().splitlines() == [
+        "copyguard ledger check: error: cannot read the ledger (no such table: "
+        "ledger_ledgerentry); run copyguard migrate first"
+    ]
+
+
+def test_check_reports_progress_in_chunks(log) -> None:  # type: ignore[no-untyped-def]
+    from copyguard.ledger.check import check_ledger
+
+    seen: list[int] = []
+    result = check_ledger(seen.append)
+
+    assert result.problem is None
+    assert sum(seen) == 21

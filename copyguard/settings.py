@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "copyguard.front",
     "copyguard.ledger",
     "copyguard.works",
+    "copyguard.works.certificates",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -9,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from copyguard.front import dashboard as dashboard_content
 from copyguard.front.current import active_memberships, current_membership, set_current_organisation
@@ -26,12 +28,59 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "front/about.html")
 
 
-@require_safe
+def _verify_upload(request: HttpRequest) -> tuple[Any, Any, int]:
+    """(form, result, HTTP status) of a file sent to the public verification."""
+    from copyguard.works.certificates.forms import VerifyFileForm
+    from copyguard.works.certificates.verification import MAX_VERIFY_UPLOAD_BYTES, verify_file
+
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_VERIFY_UPLOAD_BYTES + 64 * 1024:
+        # Refused before Django reads the body into a temporary file.
+        form = VerifyFileForm()
+        form.add_error(
+            None,
+            _("The file is larger than %(mb)d MB.")
+            % {"mb": MAX_VERIFY_UPLOAD_BYTES // (1024 * 1024)},
+        )
+        return form, None, 413
+    form = VerifyFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, None, 413 if form.has_error("file", "too_large") else 400
+    upload = form.cleaned_data["file"]
+    return form, verify_file(upload.read(), upload.name or "file"), 200
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Look up a certificate by registration number (the registry comes in a later release)."""
+    """Public verification: by registration number (GET) or by uploading a file (POST)."""
+    from copyguard.works.certificates.forms import VerifyFileForm
+
+    if request.method == "POST":
+        file_form, result, status = _verify_upload(request)
+        context = {"form": VerifyCertificateForm(), "file_form": file_form, "file_result": result}
+        return render(request, "front/verify.html", context, status=status)
     form = VerifyCertificateForm(request.GET if "number" in request.GET else None)
-    number = form.cleaned_data["number"] if form.is_bound and form.is_valid() else None
-    return render(request, "front/verify.html", {"form": form, "number": number})
+    if form.is_bound and form.is_valid():
+        return redirect("front:verify_number", number=form.cleaned_data["number"])
+    return render(request, "front/verify.html", {"form": form, "file_form": VerifyFileForm()})
+
+
+@require_safe
+def verify_number(request: HttpRequest, number: str) -> HttpResponse:
+    """The public result for one registration number (also what the QR code opens)."""
+    from copyguard.works.certificates.verification import verify_number as check
+    from copyguard.works.enums import WorkCategory
+
+    result = check(number)
+    context: dict[str, Any] = {"result": result}
+    registration = result["registration"]
+    if registration is not None and registration["category"] in WorkCategory.values:
+        context["category_label"] = WorkCategory(registration["category"]).label
+    status = 200 if result["found"] else 404
+    return render(request, "certificates/verify_result.html", context, status=status)
 
 
 @login_required

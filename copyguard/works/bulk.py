@@ -27,6 +27,9 @@ __all__ = ["MAX_BULK_WORKS", "BulkFile", "BulkItem", "run_bulk", "start_bulk"]
 
 MAX_BULK_WORKS = 1000
 MAX_FILES_PER_WORK = 100
+# Results are saved this often: the progress a client sees, and where a job run again after
+# its worker died goes on from (works made since are found again by their files' hashes).
+PROGRESS_EVERY = 20
 
 
 class BulkFile(TypedDict):
@@ -158,8 +161,9 @@ def run_bulk(bulk_id: str) -> dict[str, int]:
                     "error": {"code": exc.code, "message": str(exc.message), "fields": exc.fields},
                 }
             )
-        BulkRegistration.objects.filter(pk=bulk.pk).update(results=results, done=len(results))
+        if len(results) % PROGRESS_EVERY == 0:
+            BulkRegistration.objects.filter(pk=bulk.pk).update(results=results, done=len(results))
     BulkRegistration.objects.filter(pk=bulk.pk).update(
-        status=BulkStatus.DONE, finished_at=timezone.now()
+        results=results, done=len(results), status=BulkStatus.DONE, finished_at=timezone.now()
     )
     return {"total": bulk.total, "done": len(results)}

@@ -5,7 +5,9 @@ by SHA-256 (the identical file) and, for texts and code, with the engine against
 registry's index (``registry_index``): a match at or above the engine's decision threshold
 — a Traditional-script copy of a Simplified text included — is substantially similar
 content. Each finding becomes a ``Conflict`` with the matched passages of both texts.
-The check may run more than once (a job whose worker died runs again): it replaces the
+The registration keeps the check's status, progress (for pages to poll) and, when it
+failed, why (in English, shown translated by ``Registration.check_notice()``). The check
+may run more than once (a job whose worker died runs again): it replaces the
 unresolved conflicts it found before and keeps the ones a registrar resolved.
 """
 
@@ -16,7 +18,6 @@ from typing import Any, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from copyguard.fingerprint import Match
 from copyguard.works import blobs, registry_index
@@ -37,6 +38,10 @@ class MatchedPassage(TypedDict):
     reference: list[int]  # character span in the registered file
     query_text: str
     reference_text: str
+
+
+class CheckError(Exception):
+    """A file could not be checked; the message (English, no paths) is kept on the registration."""
 
 
 def _progress(registration_id: int, **fields: Any) -> None:
@@ -86,7 +91,12 @@ def _findings(registration: Registration) -> list[Conflict]:
                 segments=[],
             )
         if file.media in (FileMedia.TEXT, FileMedia.CODE) and file.text_storage_name:
-            text = blobs.read_text(file.text_storage_name)
+            try:
+                text = blobs.read_text(file.text_storage_name)
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CheckError(
+                    f"{file.original_name}: the stored text of the file is missing"
+                ) from exc
             matches = [
                 m
                 for m in matcher.query(
@@ -133,13 +143,15 @@ def run_check(registration_id: int) -> str:
     _progress(registration_id, check_status=CheckStatus.RUNNING, check_progress=0, check_message="")
     try:
         findings = _findings(registration)
-    except Exception as exc:
+    except CheckError as exc:
+        _progress(registration_id, check_status=CheckStatus.FAILED, check_message=str(exc)[:500])
+        return CheckStatus.FAILED
+    except Exception:  # any other failure is shown on the registration too, and logged
         logger.exception("Conflict check of registration %s failed", registration_id)
         _progress(
             registration_id,
             check_status=CheckStatus.FAILED,
-            check_message=gettext("The conflict check failed: %(error)s")
-            % {"error": str(exc)[:300]},
+            check_message="internal error (see the server log)",
         )
         return CheckStatus.FAILED
     with transaction.atomic():
@@ -153,15 +165,7 @@ def run_check(registration_id: int) -> str:
         locked.has_conflicts = locked.conflicts.filter(resolved=False).exists()
         locked.check_status = CheckStatus.DONE
         locked.check_progress = 100
-        locked.check_message = (
-            gettext(
-                "Content of this work was found in %(count)d work(s) registered by another "
-                "rights holder; the registrar will examine it."
-            )
-            % {"count": len({c.other_work_id for c in new})}
-            if locked.has_conflicts
-            else ""
-        )
+        locked.check_message = ""
         locked.save(
             update_fields=["has_conflicts", "check_status", "check_progress", "check_message"]
         )

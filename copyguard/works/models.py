@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.models import Organisation
@@ -278,7 +279,12 @@ class Registration(models.Model):
         default=CheckStatus.NOT_STARTED,
     )
     check_progress = models.PositiveSmallIntegerField(_("conflict check progress (%)"), default=0)
-    check_message = models.CharField(_("conflict check message"), max_length=500, blank=True)
+    check_message = models.CharField(
+        _("conflict check failure"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why the check failed, in English; check_notice() tells people."),
+    )
     has_conflicts = models.BooleanField(_("conflicts found"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -307,6 +313,21 @@ class Registration(models.Model):
 
     def unresolved_conflicts(self) -> models.QuerySet[Conflict]:
         return self.conflicts.filter(resolved=False)
+
+    def check_notice(self) -> str:
+        """What the applicant and the registrar are told about the conflict check."""
+        if self.check_status == CheckStatus.FAILED:
+            return gettext("The conflict check failed: %(error)s") % {"error": self.check_message}
+        if self.check_status == CheckStatus.DONE and self.has_conflicts:
+            count = self.unresolved_conflicts().values("other_work").distinct().count()
+            return ngettext(
+                "Content of this work was found in %(count)d work registered by another "
+                "rights holder; the registrar will examine it.",
+                "Content of this work was found in %(count)d works registered by another "
+                "rights holder; the registrar will examine them.",
+                count,
+            ) % {"count": count}
+        return ""
 
     def check_finished(self) -> bool:
         return self.check_status in (CheckStatus.DONE, CheckStatus.FAILED)

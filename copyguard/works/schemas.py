@@ -215,9 +215,15 @@ class RegistrationOut(Schema):
     approval_reason: str
     check_status: CheckStatus
     check_progress: int = Field(description="0-100; poll while check_status is queued/running.")
-    check_message: str
+    check_message: str = Field(
+        description="What the applicant is told: conflicts found, or why the check failed."
+    )
     has_conflicts: bool
     created_at: datetime
+
+    @staticmethod
+    def resolve_check_message(obj: Registration) -> str:
+        return obj.check_notice()
 
     @staticmethod
     def resolve_work_title(obj: Registration) -> str:

@@ -22,7 +22,7 @@ def examine(registration, registry):  # type: ignore[no-untyped-def]
 def test_the_same_text_under_another_rights_holder_raises_a_conflict(people, registry):
     first = registered_work(people.org, registry)
     copy = submitted_work(people.other_org, SAMPLE_TEXT, name="copy.txt")
-    assert copy.has_conflicts and copy.check_message
+    assert copy.has_conflicts and "1 work registered by another" in copy.check_notice()
     conflict = copy.conflicts.get()
     assert conflict.kind == ConflictKind.IDENTICAL and conflict.score == 1.0
     assert conflict.other_work == first.work

@@ -9,10 +9,12 @@ again after its worker died goes on where it stopped.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.audit import Actor, record
@@ -24,6 +26,8 @@ from copyguard.works.enums import BulkStatus, WorkErrorCode
 from copyguard.works.models import BulkRegistration, Registration, Work, WorkFile
 
 __all__ = ["MAX_BULK_WORKS", "BulkFile", "BulkItem", "run_bulk", "start_bulk"]
+
+logger = logging.getLogger(__name__)
 
 MAX_BULK_WORKS = 1000
 MAX_FILES_PER_WORK = 100
@@ -159,6 +163,18 @@ def run_bulk(bulk_id: str) -> dict[str, int]:
                 {
                     "index": index,
                     "error": {"code": exc.code, "message": str(exc.message), "fields": exc.fields},
+                }
+            )
+        except Exception:  # one broken work must not stop the others; logged for operators
+            logger.exception("Bulk registration %s: work %d failed", bulk.pk, index)
+            results.append(
+                {
+                    "index": index,
+                    "error": {
+                        "code": "server_error",
+                        "message": gettext("Server error"),
+                        "fields": {},
+                    },
                 }
             )
         if len(results) % PROGRESS_EVERY == 0:

@@ -92,3 +92,22 @@ def test_a_job_is_visible_to_its_holders_members_only(people):
     assert with_token(people.viewer).get(url).status_code == 200
     error_of(with_token(people.outsider).get(url), 404)
     error_of(with_token(people.owner).get("/works/jobs/not-a-uuid"), 404)
+
+
+def test_one_broken_work_does_not_stop_the_others(people, monkeypatch):
+    from copyguard.works import bulk
+
+    real = bulk._one
+
+    def flaky(actor, job, index, item):  # type: ignore[no-untyped-def]
+        if index == 0:
+            raise RuntimeError("disk on fire")
+        return real(actor, job, index, item)
+
+    monkeypatch.setattr(bulk, "_one", flaky)
+    api = with_token(people.owner)
+    with after_commit():
+        job = api.post("/works", {"owner": people.org.pk, "works": [item(1), item(2)]}).json()
+    results = api.get(f"/works/jobs/{job['id']}").json()["results"]
+    assert results[0]["error"]["code"] == "server_error"
+    assert results[1]["created"] is True

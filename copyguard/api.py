@@ -11,6 +11,8 @@ from copyguard.accounts.api import router as accounts_router
 from copyguard.apiutil import CopyguardAPI, LocalSwagger, SessionAuth, TokenAuth
 from copyguard.ledger.api import router as ledger_router
 from copyguard.works.api import router as works_router
+from copyguard.works.certificates.api import public_router as certificates_public_router
+from copyguard.works.certificates.api import router as certificates_router
 
 api = CopyguardAPI(
     title="copyguard API",
@@ -28,3 +30,5 @@ api = CopyguardAPI(
 api.add_router("", accounts_router)
 api.add_router("", ledger_router)
 api.add_router("", works_router)
+api.add_router("", certificates_public_router)
+api.add_router("", certificates_router)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("copyguard.jobs.urls")),
     path("accounts/", include("copyguard.accounts.urls")),
     path("", include("copyguard.ledger.urls")),
+    path("certificates/", include("copyguard.works.certificates.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -39,11 +39,13 @@ def _verify_upload(request: HttpRequest) -> tuple[Any, Any, int]:
         declared = 0
     if declared > MAX_VERIFY_UPLOAD_BYTES + 64 * 1024:
         # Refused before Django reads the body into a temporary file.
-        form = VerifyFileForm()
-        form.add_error(
-            None,
-            _("The file is larger than %(mb)d MB.")
-            % {"mb": MAX_VERIFY_UPLOAD_BYTES // (1024 * 1024)},
+        form = VerifyFileForm(data={})
+        form.full_clean()
+        form.errors["file"] = form.error_class(
+            [
+                _("The file is larger than %(mb)d MB.")
+                % {"mb": MAX_VERIFY_UPLOAD_BYTES // (1024 * 1024)}
+            ]
         )
         return form, None, 413
     form = VerifyFileForm(request.POST, request.FILES)

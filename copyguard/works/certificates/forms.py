@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from copyguard.accounts.forms import ActionErrorMixin
 from copyguard.works.certificates.verification import MAX_VERIFY_UPLOAD_BYTES
 
 
@@ -30,7 +31,7 @@ class VerifyFileForm(forms.Form):
         return upload
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionErrorMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=2000,

@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import logging
+from datetime import datetime
 from typing import Any, TypedDict
 
 from django.core.cache import cache
@@ -95,7 +96,11 @@ class NumberVerification(TypedDict):
 
 
 def _iso(value: Any) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return str(value.isoformat())
 
 
 def _ledger_check(certificate: Certificate) -> LedgerCheck | None:

@@ -7,8 +7,9 @@ registry's index (``registry_index``): a match at or above the engine's decision
 content. Each finding becomes a ``Conflict`` with the matched passages of both texts.
 The registration keeps the check's status, progress (for pages to poll) and, when it
 failed, why (in English, shown translated by ``Registration.check_notice()``). The check
-may run more than once (a job whose worker died runs again): it replaces the
-unresolved conflicts it found before and keeps the ones a registrar resolved.
+runs more than once (resubmission, a job whose worker died, approval): it updates the
+conflicts it found before (same rows and ids), drops those no longer found, and keeps the
+ones a registrar resolved.
 """
 
 from __future__ import annotations
@@ -156,12 +157,20 @@ def run_check(registration_id: int) -> str:
         return CheckStatus.FAILED
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=registration_id)
-        resolved = set(
-            locked.conflicts.filter(resolved=True).values_list("file_id", "other_file_id")
-        )
-        locked.conflicts.filter(resolved=False).delete()
-        new = [c for c in findings if (c.file_id, c.other_file_id) not in resolved]
-        Conflict.objects.bulk_create(new)
+        # Conflicts keep their rows (and ids, which a registrar may hold) across runs.
+        existing = {(c.file_id, c.other_file_id): c for c in locked.conflicts.all()}
+        found = {(c.file_id, c.other_file_id): c for c in findings}
+        gone = [c.pk for key, c in existing.items() if key not in found and not c.resolved]
+        locked.conflicts.filter(pk__in=gone).delete()
+        for key, finding in found.items():
+            known = existing.get(key)
+            if known is None:
+                continue
+            if not known.resolved:
+                known.kind, known.score = finding.kind, finding.score
+                known.segments = finding.segments
+                known.save(update_fields=["kind", "score", "segments"])
+        Conflict.objects.bulk_create([c for key, c in found.items() if key not in existing])
         locked.has_conflicts = locked.conflicts.filter(resolved=False).exists()
         locked.check_status = CheckStatus.DONE
         locked.check_progress = 100

@@ -288,7 +288,6 @@ def ledger_body(registration: Registration) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def approve(
     actor: Actor, registration: Registration, administration: Organisation, reason: str = ""
 ) -> Registration:
@@ -297,7 +296,29 @@ def approve(
     Refused until the conflict check has finished, and while a conflict is unresolved (or
     the check could not read every file) unless the registrar gives ``reason``, which then
     resolves the open conflicts.
+
+    The check is run once more first (in its own transaction, so what it finds stays to
+    be seen): a work another holder had registered after this one's check ran — the same
+    text submitted twice at once — is caught here rather than registered twice.
     """
+    require_registrar(actor, administration)
+    current = Registration.objects.filter(pk=registration.pk).first()
+    if (
+        current is not None
+        and current.can_decide()
+        and current.administration_id == administration.pk
+        and current.check_finished()
+    ):
+        from copyguard.works.checks import run_check
+
+        run_check(current.pk)
+    return _approve(actor, registration, administration, reason)
+
+
+@transaction.atomic
+def _approve(
+    actor: Actor, registration: Registration, administration: Organisation, reason: str
+) -> Registration:
     from copyguard.ledger.actions import append_entry
 
     registration = _examining(actor, registration, administration)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import opencc
 import pytest
+from django.utils import translation
 
 from copyguard.accounts.audit import Actor
 from copyguard.accounts.errors import ActionError
@@ -22,7 +23,8 @@ def examine(registration, registry):  # type: ignore[no-untyped-def]
 def test_the_same_text_under_another_rights_holder_raises_a_conflict(people, registry):
     first = registered_work(people.org, registry)
     copy = submitted_work(people.other_org, SAMPLE_TEXT, name="copy.txt")
-    assert copy.has_conflicts and "1 work registered by another" in copy.check_notice()
+    with translation.override("en"):
+        assert copy.has_conflicts and "1 work registered by another" in copy.check_notice()
     conflict = copy.conflicts.get()
     assert conflict.kind == ConflictKind.IDENTICAL and conflict.score == 1.0
     assert conflict.other_work == first.work
@@ -111,3 +113,19 @@ def test_the_applicants_viewer_cannot_resolve_a_conflict(people, registry):
         actions.resolve_conflict(
             Actor(user=people.outsider), copy.conflicts.get(), registry.administration, "mine"
         )
+
+
+def test_two_holders_submitting_the_same_text_at_once_cannot_both_be_registered(people, registry):
+    first = examine(submitted_work(people.org), registry)
+    second = examine(submitted_work(people.other_org, SAMPLE_TEXT, name="same.txt"), registry)
+    assert not first.conflicts.exists() and not second.conflicts.exists()  # nothing registered yet
+    registrar = Actor(user=registry.registrar)
+    from copyguard.works.testing import after_commit
+
+    with after_commit():
+        actions.approve(registrar, first, registry.administration)
+    # The second's check ran before the first was registered; approval checks again.
+    with pytest.raises(ActionError) as error:
+        actions.approve(registrar, second, registry.administration)
+    assert error.value.code == WorkErrorCode.CONFLICT_UNRESOLVED
+    assert second.conflicts.get().other_work == first.work

@@ -126,3 +126,48 @@ def test_a_conflict_of_another_registration_is_404_for_outsiders(people, registr
     )
     error_of(with_token(people.viewer).get(f"/registrations/{copy.pk}/conflicts"), 404)
     assert copy.status == RegistrationStatus.SUBMITTED
+
+
+EXAMINATION_CALLS = [
+    ("GET", "/registrations/{r}", None),
+    ("GET", "/registrations/{r}/conflicts", None),
+    ("POST", "/registrations/{r}/take", None),
+    ("POST", "/registrations/{r}/return", {"reasons": "x"}),
+    ("POST", "/registrations/{r}/reject", {"reason": "x"}),
+    ("POST", "/registrations/{r}/approve", {}),
+    ("POST", "/conflicts/{c}/resolve", {"reason": "x"}),
+]
+
+
+@pytest.fixture
+def conflicted(people, registry):  # type: ignore[no-untyped-def]
+    """A registration of the other holder in conflict with one of Alpha Press's works."""
+    registered_work(people.other_org, registry)
+    return submitted_work(people.org, SAMPLE_TEXT, name="copy.txt")
+
+
+def _call(user, method, path, body, registration):  # type: ignore[no-untyped-def]
+    url = path.format(r=registration.pk, c=registration.conflicts.get().pk)
+    caller = with_token(user)
+    return caller.call(method, url, body) if body is not None else caller.call(method, url)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), EXAMINATION_CALLS)
+def test_every_examination_route_is_404_for_an_outsider(people, conflicted, method, path, body):
+    error_of(_call(people.outsider, method, path, body, conflicted), 404)
+    conflicted.refresh_from_db()
+    assert conflicted.status == RegistrationStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(("method", "path", "body"), EXAMINATION_CALLS)
+def test_the_applicants_read_only_member_reads_but_cannot_act(
+    people, conflicted, method, path, body
+):
+    response = _call(people.viewer, method, path, body, conflicted)
+    if method == "GET":
+        assert response.status_code == 200
+    else:
+        error_of(response, 403)
+    conflicted.refresh_from_db()
+    assert conflicted.status == RegistrationStatus.SUBMITTED
+    assert not conflicted.conflicts.get().resolved

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any, TypedDict
 
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copyguard.works.certificates import signing
@@ -99,7 +100,7 @@ def _iso(value: Any) -> str | None:
     if not value:
         return None
     if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
+        return timezone.localtime(value).isoformat(timespec="seconds")
     return str(value.isoformat())
 
 

@@ -169,3 +169,18 @@ def test_the_api_refuses_the_owner_a_revocation(client, certificate, people):
         f"/api/v1/certificates/{certificate.pk}/pdf", HTTP_AUTHORIZATION=f"Bearer {key}"
     )
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", ["证书版本", "撤销证书", "签发更正版本"]),
+        ("en", ["Certificate versions", "Revoke the certificate"]),
+    ],
+)
+def test_the_page_renders_in_both_languages(client, certificate, registry, language, expected):
+    client.force_login(registry.registrar)
+    client.cookies["django_language"] = language
+    body = client.get(_reads(certificate)[0]).content.decode()
+    for text in expected:
+        assert text in body

@@ -161,11 +161,20 @@ def test_the_bundle_verifies_offline_and_a_changed_byte_is_detected(certificate)
 
 
 def test_the_pdf_is_rendered_by_a_job_after_commit(
-    registration, registry, django_capture_on_commit_callbacks
+    certificate, registry, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        issued = actions.issue(_registrar(registry), registration)
+        issued = actions.reissue(_registrar(registry), certificate.registration, "fix")
         issued.refresh_from_db()
         assert not issued.has_pdf
     issued.refresh_from_db()
     assert issued.has_pdf and len(issued.pdf_sha256) == 64
+
+
+def test_the_approval_hook_issues_once(registration, registry):
+    Certificate.objects.filter(registration=registration).delete()
+    actor = _registrar(registry)
+    first = actions.issue_on_approval(actor, registration)
+    assert first is not None and first.version == 1
+    assert actions.issue_on_approval(actor, registration) is None
+    assert Certificate.objects.filter(registration=registration).count() == 1

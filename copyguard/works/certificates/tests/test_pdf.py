@@ -93,7 +93,7 @@ def test_its_glyphs_render_around_the_title(certificate, tmp_path):
     title = image.crop(
         (int(width * 0.25), int(height * 0.09), int(width * 0.75), int(height * 0.16))
     )
-    dark = sum(1 for value in title.getdata() if value < 160)
+    dark = sum(1 for value in title.tobytes() if value < 160)
     assert dark > title.size[0] * title.size[1] * 0.05, "the title area is blank: glyphs missing"
 
 

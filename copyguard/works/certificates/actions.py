@@ -108,8 +108,10 @@ def _reason(reason: str) -> str:
 
 
 def _locked_registration(registration: Registration) -> Registration:
+    # Only the registration's row is locked: PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the outer join to the administration.
     locked = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("work", "work__owner", "administration")
         .get(pk=registration.pk)
     )
@@ -254,7 +256,7 @@ def revoke(actor: Actor, certificate: Certificate, reason: str) -> Certificate:
     reason = _reason(reason)
     _require_administration(actor, certificate.registration)
     certificate = (
-        Certificate.objects.select_for_update()
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("registration", "registration__administration")
         .get(pk=certificate.pk)
     )

@@ -5,7 +5,11 @@ approved (a background job); searches open the index memory-mapped and reuse it 
 writer changes it. Writers take an exclusive file lock, add the new texts, write the new
 index segments (``compact=False``: existing segments stay as they are) and append the
 texts to ``texts.jsonl``; the manifest is replaced last, so a reader sees either the old or
-the new index. ``copyguard works reindex`` rebuilds it from the database.
+the new index. A writer in a process that has the index open already adds to that copy
+and keeps it as the process's current one, so a worker approving one work after another
+does not read the whole index again each time; this relies on a process running one job at
+a time (``copyguard worker`` does), since readers in the same process share the copy.
+``copyguard works reindex`` rebuilds it from the database.
 """
 
 from __future__ import annotations
@@ -79,7 +83,15 @@ def add_files(files: Iterable[WorkFile]) -> int:
     """Add the texts of ``files`` not indexed yet; returns how many were added."""
     path = index_dir()
     with _writing(path):
-        matcher = Matcher.open(path, mmap=True) if any(_stamp(path)) else Matcher()
+        stamp = _stamp(path)
+        with _cache_lock:
+            cached = _cache.get(str(path))
+        if cached is not None and cached[0] == stamp:
+            # Nobody wrote since this process opened it: add to it instead of reading the
+            # whole index and its texts again.
+            matcher = cached[1]
+        else:
+            matcher = Matcher.open(path, mmap=True) if any(stamp) else Matcher()
         added: dict[str, list[str]] = {media: [] for media in Matcher.MEDIA}
         for file, text in _texts(files):
             if file.pk in matcher.indexes[file.media]:
@@ -101,6 +113,8 @@ def add_files(files: Iterable[WorkFile]) -> int:
             with (where / "texts.jsonl").open("a", encoding="utf-8") as texts:
                 texts.write("".join(line + "\n" for line in lines))
             matcher.indexes[media].save(where, compact=False)
+        with _cache_lock:
+            _cache[str(path)] = (_stamp(path), matcher)
         return sum(len(lines) for lines in added.values())
 
 

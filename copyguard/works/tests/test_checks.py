@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import textwrap
 
@@ -67,17 +68,23 @@ def test_approval_adds_the_texts_to_the_index_once(people, registry, settings):
     assert registry_index.open_matcher() is matcher  # unchanged: the same mapping is reused
 
 
-def test_the_index_reopens_when_it_changes_and_rebuild_starts_afresh(people, registry):
+def test_the_index_reopens_when_another_process_changes_it_and_rebuild_starts_afresh(
+    people, registry, settings
+):
     first = registered_work(people.org, registry)
     before = registry_index.open_matcher()
     second = registered_work(
         people.org, registry, "山中何所有，岭上多白云。只可自怡悦，不堪持赠君。" * 20
     )
-    after = registry_index.open_matcher()
-    assert after is not before
-    assert {first.work.files.get().pk, second.work.files.get().pk} <= set(
-        after.indexes["text"]._numbers
-    )
+    # This process wrote it: its copy was added to, not read again.
+    assert registry_index.open_matcher() is before
+    ids = {first.work.files.get().pk, second.work.files.get().pk}
+    assert ids <= set(before.indexes["text"]._numbers)
+    # Another process writing changes the files on disk: the index is opened again.
+    manifest = settings.DATA_DIR / "works-index" / "text" / "manifest.json"
+    os.utime(manifest, ns=(manifest.stat().st_atime_ns, manifest.stat().st_mtime_ns + 10**9))
+    reopened = registry_index.open_matcher()
+    assert reopened is not before and ids <= set(reopened.indexes["text"]._numbers)
     registered = WorkFile.objects.filter(work__registrations__status=RegistrationStatus.REGISTERED)
     assert registry_index.rebuild(registered) == 2
 

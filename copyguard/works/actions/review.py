@@ -353,6 +353,9 @@ def _approve(
     registration.decided_at = now
     registration.save()
     append_entry("registration", ledger_body(registration), actor=actor)
+    from copyguard.works.certificates.actions import issue_on_approval
+
+    issue_on_approval(actor, registration)
     record(
         actor,
         "works.registration.approve",

@@ -180,10 +180,9 @@ def issue(actor: Actor, registration: Registration) -> Certificate:
 
 
 def issue_on_approval(actor: Actor, registration: Registration) -> Certificate | None:
-    """The hook for the approving action: issue the first certificate if there is none.
-
-    Meant to be called inside ``works.actions.approve`` right after the registration is
-    saved as registered, so the certificate commits (or rolls back) with the approval.
+    """Issue the first certificate if there is none: called by ``works.actions.approve``
+    right after the registration is saved as registered, so the certificate commits (or
+    rolls back) with the approval.
     """
     if Certificate.objects.filter(registration=registration).exists():
         return None

@@ -25,7 +25,9 @@ from copyguard.apiutil import (
     api_user,
 )
 from copyguard.works.certificates import access, actions
+from copyguard.works.certificates.enums import CertificateErrorCode
 from copyguard.works.certificates.models import Certificate
+from copyguard.works.certificates.pdf import PdfUnavailable
 from copyguard.works.certificates.verification import verify_number
 
 
@@ -237,7 +239,14 @@ def pdf(request: HttpRequest, certificate_id: ObjectId) -> HttpResponse:
     from django.core.files.storage import default_storage
 
     certificate, _may = access.get_certificate_for_user(api_user(request), certificate_id)
-    certificate = actions.ensure_pdf(certificate)
+    try:
+        certificate = actions.ensure_pdf(certificate)
+    except PdfUnavailable:
+        raise ApiError(
+            503,
+            CertificateErrorCode.PDF_UNAVAILABLE,
+            gettext("The certificate's PDF cannot be produced at the moment. Try again later."),
+        ) from None
     with default_storage.open(certificate.pdf_storage_name, "rb") as handle:
         data = handle.read()
     response = HttpResponse(data, content_type="application/pdf")

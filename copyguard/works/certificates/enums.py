@@ -22,3 +22,4 @@ class CertificateErrorCode(models.TextChoices):
         _("Only the registering copyright administration may do this"),
     )
     REASON_REQUIRED = "reason_required", _("A reason is required")
+    PDF_UNAVAILABLE = "pdf_unavailable", _("The PDF cannot be produced at the moment")

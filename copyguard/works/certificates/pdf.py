@@ -19,13 +19,17 @@ from django.utils import translation
 from copyguard.ledger.merkle import canonical_json
 from copyguard.works.enums import AuthorKind, PublicationStatus, RightsObtained, WorkCategory
 
-__all__ = ["ATTACHMENT_NAME", "labels", "qr_svg_data_uri", "render_pdf"]
+__all__ = ["ATTACHMENT_NAME", "PdfUnavailable", "labels", "qr_svg_data_uri", "render_pdf"]
 
 ATTACHMENT_NAME = "certificate.json"
 
 # WeasyPrint reports every layout step at INFO; only its warnings are of interest.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot run here: its system libraries (Pango) are missing."""
 
 
 def qr_svg_data_uri(url: str) -> str:
@@ -69,7 +73,13 @@ def render_html(content: dict[str, Any], key_id: str = "") -> str:
 
 def render_pdf(signed_document: dict[str, Any]) -> bytes:
     """The PDF of a signed document ``{"content", "signature", "key_id", …}``."""
-    from weasyprint import HTML, Attachment
+    try:
+        from weasyprint import HTML, Attachment
+    except OSError as exc:  # WeasyPrint loads Pango with ctypes when imported
+        raise PdfUnavailable(
+            "WeasyPrint cannot load its system libraries (install the Debian packages "
+            f"libpango-1.0-0 and libpangoft2-1.0-0): {exc}"
+        ) from exc
 
     content = signed_document["content"]
     attachment = Attachment(

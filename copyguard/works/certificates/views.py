@@ -7,6 +7,8 @@ correct and revoke. Everything goes through ``access`` (outsiders get 404).
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -22,6 +24,9 @@ from copyguard.works.certificates import access, actions
 from copyguard.works.certificates.export import certificate_bundle
 from copyguard.works.certificates.forms import ReasonForm
 from copyguard.works.certificates.models import Certificate
+from copyguard.works.certificates.pdf import PdfUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 def _user(request: HttpRequest) -> User:
@@ -117,9 +122,14 @@ def revoke(request: HttpRequest, certificate_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def download_pdf(request: HttpRequest, certificate_id: int) -> FileResponse:
+def download_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse | FileResponse:
     certificate, _may = access.get_certificate_for_user(_user(request), certificate_id)
-    certificate = actions.ensure_pdf(certificate)
+    try:
+        certificate = actions.ensure_pdf(certificate)
+    except PdfUnavailable:
+        logger.exception("Certificate %s cannot be rendered", certificate.pk)
+        message = _("The certificate's PDF cannot be produced at the moment. Try again later.")
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
     name = f"certificate-{certificate.registration.number}-v{certificate.version}.pdf"
     return FileResponse(
         default_storage.open(certificate.pdf_storage_name, "rb"),

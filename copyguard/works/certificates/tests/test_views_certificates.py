@@ -184,3 +184,18 @@ def test_the_page_renders_in_both_languages(client, certificate, registry, langu
     body = client.get(_reads(certificate)[0]).content.decode()
     for text in expected:
         assert text in body
+
+
+def test_a_pdf_that_cannot_be_rendered_gives_503_not_500(client, certificate, people, monkeypatch):
+    from copyguard.works.certificates import pdf
+
+    def broken(document):  # type: ignore[no-untyped-def]
+        raise pdf.PdfUnavailable("no Pango")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf_storage_name="")
+    _login(client, people.owner)
+    assert client.get(reverse("certificates:pdf", args=[certificate.pk])).status_code == 503
+    response = client.get(f"/api/v1/certificates/{certificate.pk}/pdf")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "pdf_unavailable"

@@ -211,3 +211,12 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(client, db, monkeypa
     response = _upload(client, "big.txt", b"x" * 100_000)
     assert response.status_code == 413
     assert "larger than" in response.content.decode()
+
+
+def test_an_uploaded_certificate_that_was_since_revoked_says_so(client, certificate, registry):
+    with default_storage.open(certificate.pdf_storage_name, "rb") as handle:
+        pdf = handle.read()
+    actions.revoke(Actor(user=registry.registrar), certificate, "材料虚假")
+    body = _upload(client, "certificate.pdf", pdf).content.decode()
+    assert "Signature verified" in body
+    assert "has since revoked this certificate" in body

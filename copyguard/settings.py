@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "copyguard.ledger",
     "copyguard.works",
     "copyguard.works.certificates",
+    "copyguard.works.ownership",
 ]
 
 MIDDLEWARE = [

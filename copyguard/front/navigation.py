@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from copyguard.accounts.enums import AccountPermission
+from copyguard.accounts.enums import AccountPermission, OrganisationKind, Role
 from copyguard.accounts.models import Membership, User
 
 __all__ = [
@@ -112,6 +112,25 @@ def reads_audit(ctx: NavContext) -> bool:
     return ctx.signed_in and ctx.may(AccountPermission.VIEW_AUDIT)
 
 
+def rights_holder_member(ctx: NavContext) -> bool:
+    """Members of a rights holder see its works (read-only members too)."""
+    return (
+        ctx.signed_in
+        and ctx.membership is not None
+        and ctx.membership.organisation.kind == OrganisationKind.RIGHTS_HOLDER
+    )
+
+
+def examines_works(ctx: NavContext) -> bool:
+    """Registrars examine applications; supervisors of the administration follow them."""
+    return (
+        ctx.signed_in
+        and ctx.membership is not None
+        and ctx.membership.organisation.kind == OrganisationKind.ADMINISTRATION
+        and ctx.membership.role in (Role.REGISTRAR, Role.SUPERVISOR)
+    )
+
+
 def platform_staff(ctx: NavContext) -> bool:
     return ctx.signed_in and bool(ctx.user.is_staff)
 
@@ -138,6 +157,8 @@ NAV_ENTRIES: list[NavEntry] = [
         args=current_org_id,
         order=20,
     ),
+    NavEntry("works", "works:list", _("Works"), rights_holder_member, order=25),
+    NavEntry("examination", "works:queue", _("Examination"), examines_works, order=26),
     NavEntry(
         "members", "accounts:members", _("Members"), manages_members, args=current_org_id, order=30
     ),

@@ -36,7 +36,8 @@ def test_visitors_see_the_public_entries(client):
 def test_a_read_only_member_sees_no_members_or_audit_links(client, people):
     client.force_login(people.viewer)
     nav = nav_of(client)
-    assert list(nav) == ["dashboard", "organisation", "tokens", "api_docs"]
+    assert list(nav) == ["dashboard", "organisation", "works", "tokens", "api_docs"]
+    assert nav["works"][0] == reverse("works:list")
     assert nav["organisation"][0] == reverse("accounts:organisation", args=[people.org.pk])
     body = client.get("/about/").content.decode()
     assert reverse("accounts:members", args=[people.org.pk]) not in body
@@ -45,13 +46,21 @@ def test_a_read_only_member_sees_no_members_or_audit_links(client, people):
 
 def test_staff_of_a_rights_holder_sees_no_members_or_audit_links(client, people):
     client.force_login(people.staff)
-    assert list(nav_of(client)) == ["dashboard", "organisation", "tokens", "api_docs"]
+    assert list(nav_of(client)) == ["dashboard", "organisation", "works", "tokens", "api_docs"]
 
 
 def test_a_manager_sees_members_and_audit(client, people):
     client.force_login(people.owner)
     nav = nav_of(client)
-    assert list(nav) == ["dashboard", "organisation", "members", "audit", "tokens", "api_docs"]
+    assert list(nav) == [
+        "dashboard",
+        "organisation",
+        "works",
+        "members",
+        "audit",
+        "tokens",
+        "api_docs",
+    ]
     assert nav["members"][0] == reverse("accounts:members", args=[people.org.pk])
     assert nav["audit"][0] == reverse("accounts:audit")
 
@@ -68,10 +77,15 @@ def test_a_supervisor_of_an_administration_sees_members_and_audit(client):
     bureau = make_organisation(OrganisationKind.ADMINISTRATION)
     supervisor = make_member(bureau, Role.SUPERVISOR)
     registrar = make_member(bureau, Role.REGISTRAR)
+    viewer = make_member(bureau, Role.VIEWER)
     client.force_login(supervisor)
-    assert {"members", "audit"} <= set(nav_of(client))
+    assert {"members", "audit", "examination"} <= set(nav_of(client))
     client.force_login(registrar)
-    assert not {"members", "audit"} & set(nav_of(client))
+    nav = nav_of(client)
+    assert list(nav) == ["dashboard", "organisation", "examination", "tokens", "api_docs"]
+    assert nav["examination"][0] == reverse("works:queue")
+    client.force_login(viewer)
+    assert "examination" not in nav_of(client)
 
 
 def test_platform_staff_see_the_back_office(client, people):
@@ -120,10 +134,17 @@ def test_home_is_current_only_on_the_home_page(client):
 
 def test_later_capabilities_can_register_entries(client, people, restore_nav):
     navigation.register(
-        NavEntry("works", "front:verify", "Works", navigation.has_membership, order=25)
+        NavEntry("reports", "front:verify", "Reports", navigation.has_membership, order=27)
     )
     client.force_login(people.viewer)
-    assert list(nav_of(client)) == ["dashboard", "organisation", "works", "tokens", "api_docs"]
+    assert list(nav_of(client)) == [
+        "dashboard",
+        "organisation",
+        "works",
+        "reports",
+        "tokens",
+        "api_docs",
+    ]
 
 
 def test_an_entry_whose_url_is_not_there_yet_is_left_out(client, people, restore_nav):

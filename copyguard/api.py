@@ -13,6 +13,7 @@ from copyguard.ledger.api import router as ledger_router
 from copyguard.works.api import router as works_router
 from copyguard.works.certificates.api import public_router as certificates_public_router
 from copyguard.works.certificates.api import router as certificates_router
+from copyguard.works.ownership.api import router as ownership_router
 
 api = CopyguardAPI(
     title="copyguard API",
@@ -32,3 +33,4 @@ api.add_router("", ledger_router)
 api.add_router("", works_router)
 api.add_router("", certificates_public_router)
 api.add_router("", certificates_router)
+api.add_router("", ownership_router)

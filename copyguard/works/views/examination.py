@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -104,7 +104,13 @@ def _get(request: HttpRequest, registration_id: int, *, write: bool = False) -> 
         registration, _may = access.get_registration_for_user(user, registration_id)
         raise PermissionDenied(_("Only a copyright administration examines registrations."))
     if write:
-        access.get_registration_for_user(user, registration_id, write=True)
+        # Members of the administration who are not registrars read but do not decide.
+        try:
+            _same, may_write = access.get_registration_for_user(user, registration_id)
+        except Http404:
+            may_write = False
+        if not may_write:
+            raise PermissionDenied(_("Only a registrar of a copyright administration may do this."))
     return registration
 
 
@@ -214,10 +220,19 @@ def _text(file: WorkFile) -> str:
 @login_required
 @require_safe
 def conflict(request: HttpRequest, conflict_id: int) -> HttpResponse:
-    item, may_resolve = access.get_conflict_for_user(signed_in(request), conflict_id)
-    item = Conflict.objects.select_related(
-        "registration__work", "file", "other_work", "other_file"
-    ).get(pk=item.pk)
+    user = signed_in(request)
+    # The registered work's text is shown to the examining administration only (its
+    # supervisors and viewers read too), not to the applicant.
+    item = (
+        Conflict.objects.select_related("registration__work", "file", "other_work", "other_file")
+        .filter(pk=conflict_id, registration__in=examination_registrations(user))
+        .first()
+    )
+    if item is None:
+        access.get_conflict_for_user(user, conflict_id)  # 404 for whoever may not see it
+        raise PermissionDenied(_("Only the examining administration compares the texts."))
+    examining = access.administration_examining_as(user, item.registration)
+    may_resolve = examining is not None and item.registration.administration_id == examining.pk
     show_all = request.GET.get("all") == "1"
     ours = [tuple(s["query"]) for s in item.segments]
     theirs = [tuple(s["reference"]) for s in item.segments]

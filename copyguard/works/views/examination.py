@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import User
 from copyguard.works import access, actions, blobs
-from copyguard.works.enums import RegistrationStatus
+from copyguard.works.enums import CheckStatus, RegistrationStatus
 from copyguard.works.forms import ApproveForm, QueueFilterForm, ReasonForm, ReturnForm
 from copyguard.works.models import Conflict, Registration, WorkFile
 from copyguard.works.views import highlight
@@ -137,6 +137,7 @@ def _page(
         and registration.can_decide()
         and registration.administration_id == examining.pk,
         "needs_reason": registration.approval_needs_reason(),
+        "running": registration.check_status in (CheckStatus.QUEUED, CheckStatus.RUNNING),
         "return_form": ReturnForm(prefix="return"),
         "reject_form": ReasonForm(prefix="reject"),
         "approve_form": ApproveForm(prefix="approve"),

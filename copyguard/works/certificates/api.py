@@ -29,6 +29,7 @@ from copyguard.works.certificates.enums import CertificateErrorCode
 from copyguard.works.certificates.models import Certificate
 from copyguard.works.certificates.pdf import PdfUnavailable
 from copyguard.works.certificates.verification import verify_number
+from copyguard.works.ownership.schemas import PublicRecordOut
 
 
 def anyone(request: HttpRequest) -> bool:
@@ -96,6 +97,9 @@ class VerificationOut(Schema):
     registration: ParticularsOut | None
     current: CertificateCheckOut | None
     certificates: list[CertificateCheckOut]
+    ownership: list[PublicRecordOut] = Field(
+        default_factory=list, description="Recorded assignments, licences and pledges."
+    )
 
 
 class PublicKeyOut(Schema):

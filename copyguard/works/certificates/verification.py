@@ -20,7 +20,7 @@ import io
 import json
 import logging
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -94,6 +94,8 @@ class NumberVerification(TypedDict):
     registration: PublicParticulars | None
     current: CertificateCheck | None
     certificates: list[CertificateCheck]
+    # Recorded assignments, licences and pledges (copyguard.works.ownership), when found.
+    ownership: NotRequired[list[dict[str, Any]]]
 
 
 def _iso(value: Any) -> str | None:
@@ -230,6 +232,8 @@ def _compute(number: str) -> NumberVerification:
     latest = certificates[0] if certificates else None
     # Only the latest version's ledger proof is worked out; older ones are listed.
     checks = [check_certificate(c, with_ledger=c is latest) for c in certificates]
+    from copyguard.works.ownership.verification import public_ownership
+
     return {
         "number": number,
         "well_formed": True,
@@ -237,6 +241,7 @@ def _compute(number: str) -> NumberVerification:
         "registration": _particulars(registration, latest),
         "current": checks[0] if checks else None,
         "certificates": checks,
+        "ownership": public_ownership(registration),
     }
 
 

@@ -526,7 +526,7 @@ def ledger_body(record_: OwnershipRecord) -> dict[str, Any]:
     from copyguard.ledger.merkle import canonical_json
 
     data = particulars(record_)
-    body = {k: v for k, v in data.items() if k not in ("from", "to")}
+    body = {k: v for k, v in data.items() if k not in ("grantor", "grantee")}
     body["record_id"] = body.pop("id")
     body["particulars_sha256"] = hashlib.sha256(canonical_json(data)).hexdigest()
     return body

@@ -170,8 +170,8 @@ class OwnershipRecord(models.Model):
             "id": self.pk,
             "kind": self.kind,
             "recorded_on": self.decided_at.date().isoformat() if self.decided_at else None,
-            "from": self.applicant_name,
-            "to": self.counterparty_name,
+            "grantor": self.applicant_name,
+            "grantee": self.counterparty_name,
             "rights": list(self.rights),
             "ledger_index": self.ledger_entry.leaf_index if self.ledger_entry else None,
         }

@@ -20,6 +20,7 @@ __all__ = [
     "DecisionIn",
     "LicenceIn",
     "PledgeIn",
+    "PublicRecordOut",
     "RecordOut",
     "ReleaseIn",
 ]
@@ -127,3 +128,26 @@ class RecordOut(Schema):
     @staticmethod
     def resolve_ledger_index(record: Any) -> int | None:
         return record.ledger_entry.leaf_index if record.ledger_entry else None
+
+
+class PublicRecordOut(Schema):
+    """A recorded ownership record as public verification shows it; the fields after
+    ``ledger_index`` appear for the kinds they belong to."""
+
+    id: int
+    kind: str = Field(description="assignment, licence, pledge or pledge_release")
+    recorded_on: str | None
+    grantor: str = Field(description="Assignor, licensor or pledgor.")
+    grantee: str = Field(description="Assignee, licensee or pledgee.")
+    rights: list[str]
+    ledger_index: int | None
+    scope: str | None = None
+    share: str | None = None
+    licence_type: str | None = None
+    territory: list[str] | None = None
+    starts_on: str | None = None
+    ends_on: str | None = None
+    secured_amount: str | None = None
+    currency: str | None = None
+    released: bool | None = None
+    pledge_id: int | None = None

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("copyguard.accounts.urls")),
     path("", include("copyguard.ledger.urls")),
     path("certificates/", include("copyguard.works.certificates.urls")),
+    path("ownership/", include("copyguard.works.ownership.urls")),
     path("works/", include("copyguard.works.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

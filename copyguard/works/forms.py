@@ -59,7 +59,7 @@ class WorkForm(ActionErrorMixin, forms.ModelForm):
 
 
 class AuthorForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=AuthorKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AuthorKind.choices, initial=AuthorKind.PERSON)
     real_name = forms.CharField(label=_("Real name"), max_length=200)
     pen_name = forms.CharField(label=_("Pen name"), max_length=200, required=False)
 

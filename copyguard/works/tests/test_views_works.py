@@ -145,6 +145,20 @@ def test_editing_replaces_authors_and_shares(client, people):
     assert RightsHolderShare.objects.filter(work=work).count() == 2
 
 
+def test_an_empty_extra_author_row_is_left_out(client, people):
+    client.force_login(people.owner)
+    data = _form_data(
+        **{
+            "authors-TOTAL_FORMS": "2",
+            "authors-1-kind": "person",
+            "authors-1-real_name": "",
+            "authors-1-pen_name": "",
+        }
+    )
+    assert client.post(reverse("works:create"), data).status_code == 302
+    assert [a.real_name for a in Work.objects.get().authors.all()] == ["张三"]
+
+
 def test_a_submitted_work_cannot_be_edited(client, people):
     registration = submitted_work(people.org)
     client.force_login(people.owner)

@@ -103,7 +103,10 @@ def _work_form_page(
     request: HttpRequest, work: Work | None, holder_name: str, owner_id: int
 ) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    form = WorkForm(data, instance=Work.objects.get(pk=work.pk) if work else None)
+    if work is None:
+        form = WorkForm(data, initial={"category": WorkCategory.WRITTEN})
+    else:
+        form = WorkForm(data, instance=Work.objects.get(pk=work.pk))
     authors = AuthorFormSet(data, initial=_authors_initial(work), prefix="authors")
     shares = ShareFormSet(data, initial=_shares_initial(work, holder_name), prefix="shares")
     status = 200

@@ -154,3 +154,33 @@ def test_the_registrar_compares_a_conflicting_text(session_factory, people, tmp_
         applicant.screenshot(f"works-registration-conflict-{language}")
         applicant.page.goto("/works/new/")
         applicant.screenshot(f"works-form-{language}")
+
+
+def test_software_deposit_and_a_returned_application(session_factory, people, tmp_path, settings):  # noqa: F811
+    settings.DATA_DIR = tmp_path / "data"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    registry = make_registry()
+    system = Actor.system(via="test")
+    work = actions.create_work(system, people.org, title="排版引擎", category="software")
+    code = "\n".join(f"def step_{i}(x):\n    return x * {i}\n" for i in range(200))
+    actions.add_file(system, work, code.encode(), "engine.py")
+    returned = submitted_work(people.org, title="江南")
+    actions.take_for_examination(Actor(user=registry.registrar), returned, registry.administration)
+    actions.return_for_correction(
+        Actor(user=registry.registrar), returned, registry.administration, "请补充作者身份证明。"
+    )
+    for language in ("zh-hans", "en"):
+        applicant = _signed_in(session_factory, people.owner, language)
+        page = applicant.page
+        page.goto(f"/works/{work.pk}/software/")
+        if language == "zh-hans":
+            page.fill("input[name=name]", "排版引擎")
+            page.fill("input[name=version]", "1.0")
+            page.locator("button[name=save_details]").click()
+            page.locator("input[name=redact_pages][value='2']").check()
+            page.locator("button[name=make_deposit]").click()
+        expect(page.locator(".deposit-page").first).to_be_visible()
+        applicant.screenshot(f"works-software-{language}")
+        page.goto(f"/works/{returned.work_id}/")
+        expect(page.locator("#return-reasons")).to_contain_text("请补充作者身份证明。")
+        applicant.screenshot(f"works-returned-{language}")

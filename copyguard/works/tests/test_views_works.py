@@ -195,6 +195,33 @@ def test_an_empty_upload_is_a_form_error(client, people):
     assert work.files.count() == 1
 
 
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, people, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    work = text_work(people.org)
+    settings.MAX_UPLOAD_BYTES = 10
+    client.force_login(people.owner)
+    data = SimpleUploadedFile("big.txt", b"x" * 11)
+    response = client.post(reverse("works:upload", args=[work.pk]), {"file": data})
+    assert response.status_code == 413
+    assert "big.txt is larger than 0 MB" in response.content.decode()
+    assert work.files.count() == 1
+
+
+def test_a_registrar_cannot_submit_for_the_applicant(client, people, registry):
+    registration = submitted_work(people.org)
+    actions.take_for_examination(
+        Actor(user=registry.registrar), registration, registry.administration
+    )
+    actions.return_for_correction(
+        Actor(user=registry.registrar), registration, registry.administration, "Fix it."
+    )
+    client.force_login(registry.registrar)
+    assert client.post(reverse("works:submit", args=[registration.pk])).status_code == 403
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.RETURNED
+
+
 def test_a_duplicate_upload_says_so(client, people):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -232,6 +234,14 @@ def file_upload(request: HttpRequest, work_id: int) -> HttpResponse:
     status = 400
     if form.is_valid():
         upload = form.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            # Refused before the file is read into memory; the action checks again.
+            form.add_error(
+                "file",
+                _("%(name)s is larger than %(mb)d MB.")
+                % {"name": upload.name, "mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
+            )
+            return _work_page(request, work.pk, upload_form=form, status=413)
         try:
             file = actions.add_file(
                 actor(request), work, upload.read(), upload.name, upload.content_type or ""
@@ -265,7 +275,8 @@ def submit(request: HttpRequest, registration_id: int) -> HttpResponse:
         signed_in(request), registration_id, write=True
     )
     if registration.work.owner_id not in _holder_ids(request) and not request.user.is_superuser:
-        return redirect("works:work", work_id=registration.work_id)
+        # A registrar may act on the registration, but only the applicant submits it.
+        raise PermissionDenied(_("Only the rights holder's owner and staff submit a work."))
     try:
         if registration.status == RegistrationStatus.RETURNED:
             actions.resubmit(actor(request), registration)

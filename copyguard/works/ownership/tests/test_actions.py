@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from copyguard.accounts.audit import Actor
 from copyguard.accounts.errors import ActionError
@@ -66,7 +67,7 @@ def test_approval_appends_the_ledger_entry_of_its_kind(holder, registrar, regist
 def test_an_overlapping_exclusive_licence_is_refused(holder, registrar, registration):  # type: ignore[no-untyped-def]
     actions.approve(registrar, _licence(holder, registration))
 
-    with pytest.raises(ActionError) as refused:
+    with pytest.raises(ActionError) as refused, translation.override("en"):
         _licence(
             holder,
             registration,

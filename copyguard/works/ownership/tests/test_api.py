@@ -66,7 +66,9 @@ def test_an_overlapping_exclusive_licence_is_a_409(people, registration):  # typ
     holder.post(f"/registrations/{registration.pk}/ownership/licences", LICENCE)
 
     response = holder.post(
-        f"/registrations/{registration.pk}/ownership/licences", {**LICENCE, "licensee_name": "B"}
+        f"/registrations/{registration.pk}/ownership/licences",
+        {**LICENCE, "licensee_name": "B"},
+        headers={"Accept-Language": "en"},
     )
 
     error = error_of(response, 409, "licence_conflict")

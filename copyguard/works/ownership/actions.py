@@ -511,13 +511,14 @@ def _locked_record(record_: OwnershipRecord) -> OwnershipRecord:
 
 
 def particulars(record_: OwnershipRecord) -> dict[str, Any]:
-    """The record's public particulars, without when and where it was recorded."""
+    """The record's public particulars without when and where it was recorded, and
+    without empty fields (the verification API shows those as null)."""
     data = record_.public()
     data.pop("recorded_on", None)
     data.pop("ledger_index", None)
     data.pop("released", None)
     data["registration_number"] = record_.registration.number
-    return data
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def ledger_body(record_: OwnershipRecord) -> dict[str, Any]:

@@ -83,3 +83,28 @@ def test_the_page_shows_the_records_in_both_languages(  # type: ignore[no-untype
     assert "权属" in chinese and "改编权" in chinese and "专有" in chinese
     # The certificate was corrected: the page names the new holder.
     assert "Beta Books" in chinese
+
+
+def test_the_ledger_hash_can_be_recomputed_from_what_verification_shows(  # type: ignore[no-untyped-def]
+    holder, registrar, registration
+):
+    """docs/ownership.md: drop recorded_on, ledger_index, released and nulls; add the number."""
+    import hashlib
+
+    from copyguard.ledger.merkle import canonical_json
+    from copyguard.ledger.models import LedgerEntry
+
+    actions.approve(registrar, actions.apply_pledge(holder, registration, **PLEDGE))
+    shown = dict(
+        Client().get(f"/api/v1/registrations/{registration.number}/verify").json()["ownership"][0]
+    )
+
+    entry = LedgerEntry.objects.get(leaf_index=shown["ledger_index"])
+    for key in ("recorded_on", "ledger_index", "released"):
+        shown.pop(key)
+    shown["registration_number"] = registration.number
+    shown = {k: v for k, v in shown.items() if v is not None}
+    assert (
+        hashlib.sha256(canonical_json(shown)).hexdigest()
+        == (entry.content["body"]["particulars_sha256"])
+    )

@@ -36,7 +36,7 @@ def test_visitors_see_the_public_entries(client):
 def test_a_read_only_member_sees_no_members_or_audit_links(client, people):
     client.force_login(people.viewer)
     nav = nav_of(client)
-    assert list(nav) == ["dashboard", "organisation", "works", "tokens", "api_docs"]
+    assert list(nav) == ["dashboard", "organisation", "works", "ownership", "tokens", "api_docs"]
     assert nav["works"][0] == reverse("works:list")
     assert nav["organisation"][0] == reverse("accounts:organisation", args=[people.org.pk])
     body = client.get("/about/").content.decode()
@@ -46,7 +46,14 @@ def test_a_read_only_member_sees_no_members_or_audit_links(client, people):
 
 def test_staff_of_a_rights_holder_sees_no_members_or_audit_links(client, people):
     client.force_login(people.staff)
-    assert list(nav_of(client)) == ["dashboard", "organisation", "works", "tokens", "api_docs"]
+    assert list(nav_of(client)) == [
+        "dashboard",
+        "organisation",
+        "works",
+        "ownership",
+        "tokens",
+        "api_docs",
+    ]
 
 
 def test_a_manager_sees_members_and_audit(client, people):
@@ -56,6 +63,7 @@ def test_a_manager_sees_members_and_audit(client, people):
         "dashboard",
         "organisation",
         "works",
+        "ownership",
         "members",
         "audit",
         "tokens",
@@ -82,7 +90,14 @@ def test_a_supervisor_of_an_administration_sees_members_and_audit(client):
     assert {"members", "audit", "examination"} <= set(nav_of(client))
     client.force_login(registrar)
     nav = nav_of(client)
-    assert list(nav) == ["dashboard", "organisation", "examination", "tokens", "api_docs"]
+    assert list(nav) == [
+        "dashboard",
+        "organisation",
+        "examination",
+        "ownership",
+        "tokens",
+        "api_docs",
+    ]
     assert nav["examination"][0] == reverse("works:queue")
     client.force_login(viewer)
     assert "examination" not in nav_of(client)
@@ -141,6 +156,7 @@ def test_later_capabilities_can_register_entries(client, people, restore_nav):
         "dashboard",
         "organisation",
         "works",
+        "ownership",
         "reports",
         "tokens",
         "api_docs",

@@ -14,7 +14,13 @@ from playwright.sync_api import expect
 
 from copyguard.accounts.audit import Actor
 from copyguard.works import actions
-from copyguard.works.testing import SAMPLE_TEXT, make_registry, registered_work, submitted_work
+from copyguard.works.testing import (
+    SAMPLE_TEXT,
+    make_registry,
+    registered_work,
+    submitted_work,
+    text_work,
+)
 from tests.browser.conftest import session_factory, web  # noqa: F401 - fixtures
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, BrowserSession
 from tests.conftest import artifacts_dir  # noqa: F401 - fixture
@@ -184,3 +190,39 @@ def test_software_deposit_and_a_returned_application(session_factory, people, tm
         page.goto(f"/works/{returned.work_id}/")
         expect(page.locator("#return-reasons")).to_contain_text("请补充作者身份证明。")
         applicant.screenshot(f"works-returned-{language}")
+
+
+def test_the_check_is_polled_and_a_refused_upload_shows_its_error(
+    session_factory,  # noqa: F811
+    people,
+    tmp_path,
+    settings,
+):
+    from copyguard.works.enums import CheckStatus
+    from copyguard.works.models import Registration
+
+    settings.DATA_DIR = tmp_path / "data"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    registration = submitted_work(people.org)
+    Registration.objects.filter(pk=registration.pk).update(
+        check_status=CheckStatus.RUNNING, check_progress=40
+    )
+    applicant = _signed_in(session_factory, people.owner, "en")
+    page = applicant.page
+    page.goto(f"/works/{registration.work_id}/")
+    expect(page.locator(".check progress")).to_have_attribute("value", "40")
+    Registration.objects.filter(pk=registration.pk).update(
+        check_status=CheckStatus.DONE, check_progress=100
+    )
+    # htmx asks again every 2 s and stops once the check has finished.
+    expect(page.locator(".check-status")).to_have_text("Done", timeout=10_000)
+    expect(page.locator(".check progress")).to_have_count(0)
+
+    draft = text_work(people.org, title="第二部")
+    page.goto(f"/works/{draft.pk}/")
+    again = tmp_path / "again.txt"
+    again.write_text(SAMPLE_TEXT, encoding="utf-8")
+    page.set_input_files("input[name=file]", str(again))
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.locator("#upload .errorlist")).to_contain_text("already has this file")
+    expect(page.locator("#file-list tbody tr")).to_have_count(1)

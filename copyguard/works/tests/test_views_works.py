@@ -71,6 +71,18 @@ def test_the_list_shows_the_holders_works_with_filters(client, people):
     assert "江南" in body and "塞北" not in body
 
 
+def test_the_status_filter_looks_at_the_current_registration(client, people, registry):
+    registration = submitted_work(people.org)
+    examiner = Actor(user=registry.registrar)
+    actions.take_for_examination(examiner, registration, registry.administration)
+    actions.reject(examiner, registration, registry.administration, "Not a work.")
+    actions.start_new_registration(Actor.system(), registration.work)
+    client.force_login(people.viewer)
+    url = reverse("works:list")
+    assert "江南" in client.get(url, {"status": "draft"}).content.decode()
+    assert "江南" not in client.get(url, {"status": "rejected"}).content.decode()
+
+
 def test_a_member_of_no_rights_holder_has_no_works_list(client, registry):
     client.force_login(registry.registrar)
     assert client.get(reverse("works:list")).status_code == 404

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -49,7 +49,13 @@ def work_list(request: HttpRequest) -> HttpResponse:
         status = form.cleaned_data["status"]
         q = form.cleaned_data["q"].strip()
         if status:
-            works = works.filter(registrations__status=status)
+            # The status of the work's current registration cycle, not of an earlier one.
+            current = Registration.objects.filter(work=OuterRef("pk")).order_by(
+                "-created_at", "-id"
+            )
+            works = works.annotate(current_status=Subquery(current.values("status")[:1])).filter(
+                current_status=status
+            )
         if q:
             works = works.filter(
                 Q(title__icontains=q)

@@ -186,6 +186,14 @@ def test_the_applicants_members_and_outsiders_cannot_examine(client, people, reg
     assert registration.status == RegistrationStatus.UNDER_EXAMINATION
 
 
+def test_an_unknown_decision_is_404(client, people, registry):
+    registration = _taken(submitted_work(people.org), registry)
+    client.force_login(registry.registrar)
+    assert client.post(reverse("works:decide", args=[registration.pk, "pass"])).status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.UNDER_EXAMINATION
+
+
 def test_an_outsider_cannot_see_the_examination_page(client, people, registry):
     registration = submitted_work(people.org)
     client.force_login(people.outsider)

@@ -23,6 +23,7 @@ from copyguard.works.models import Conflict, Registration, WorkFile
 from copyguard.works.views import highlight
 from copyguard.works.views._common import actor, page_of, query_without_page, signed_in
 
+DECISIONS = ("return", "reject", "approve")
 EXAMINED = (RegistrationStatus.SUBMITTED, RegistrationStatus.UNDER_EXAMINATION)
 
 
@@ -170,6 +171,8 @@ def take(request: HttpRequest, registration_id: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, registration_id: int, decision: str) -> HttpResponse:
     """Return, reject or approve; a refused decision shows its form again with the error."""
+    if decision not in DECISIONS:
+        raise Http404("No such decision")
     registration = _get(request, registration_id, write=True)
     administration = access.examining_administration(signed_in(request), registration)
     form: ReturnForm | ReasonForm | ApproveForm

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.models import Organisation
@@ -169,7 +170,9 @@ class OwnershipRecord(models.Model):
         data: dict[str, Any] = {
             "id": self.pk,
             "kind": self.kind,
-            "recorded_on": self.decided_at.date().isoformat() if self.decided_at else None,
+            "recorded_on": (
+                timezone.localdate(self.decided_at).isoformat() if self.decided_at else None
+            ),
             "grantor": self.applicant_name,
             "grantee": self.counterparty_name,
             "rights": list(self.rights),

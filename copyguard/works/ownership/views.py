@@ -96,7 +96,6 @@ def _registration_page(
         "records": records,
         "may_write": may_write,
         "forms": forms_by_kind,
-        "open_form": next((k for k, (c, _a) in APPLICATIONS.items() if isinstance(bound, c)), ""),
     }
     return render(request, "ownership/registration.html", context, status=status)
 

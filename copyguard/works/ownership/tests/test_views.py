@@ -190,5 +190,6 @@ def test_the_pages_render_in_chinese(client, people, registration, pending):  # 
     index = client.get(reverse("ownership:index")).content.decode()
 
     assert "申请登记许可" in listing and "信息网络传播权" in listing
+    assert "出让方" in listing and "起始日期" not in listing  # parties, not a date range
     assert "担保金额" in record and "待审核" in record
     assert "权属登记" in index

@@ -13,8 +13,8 @@ from copyguard.cli import COMMANDS
 from tests.cli.conftest import one_line_error
 
 PROJECT_COMMANDS = [
-    "serve", "demo", "worker", "migrate", "createorg", "createuser", "check", "loaddemo",
-    "match", "ledger",
+    "serve", "demo", "worker", "migrate", "createorg", "createuser", "works", "check",
+    "loaddemo", "match", "ledger",
 ]  # fmt: skip
 
 

@@ -42,8 +42,10 @@ __all__ = [
 
 
 def _locked(registration: Registration) -> Registration:
+    # Only the registration's row is locked: PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the outer join to the administration.
     return (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("work", "work__owner", "administration")
         .get(pk=registration.pk)
     )

@@ -37,6 +37,7 @@ from copyguard.accounts.enums import (
     Role,
 )
 from copyguard.accounts.models import Membership, Organisation, User
+from copyguard.works.demo import load_demo_works
 
 __all__ = [
     "ADMIN_EMAIL",
@@ -163,6 +164,7 @@ class DemoLoad:
     organisations_created: int = 0
     users_created: int = 0
     passwords_reset: int = 0
+    works_created: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -306,4 +308,6 @@ def load_demo(actor: Actor | None = None) -> DemoLoad:
     result.logins.append(
         DemoLogin(ADMIN_EMAIL, "copyguard", "copyguard", "superuser", "Platform superuser")
     )
+    # The works registry: registered works with certificates, the examination queue.
+    result.works_created = load_demo_works(organisations, via=actor.via)
     return result

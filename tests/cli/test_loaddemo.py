@@ -29,6 +29,7 @@ PEARL_RIVER_DELTA = {
 @pytest.fixture(autouse=True)
 def data_dir(settings: Settings, tmp_path: Path) -> Path:
     settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo works' files
     return tmp_path
 
 

@@ -389,6 +389,9 @@ def cmd_loaddemo(argv: Sequence[str]) -> int:
             "file": load.password_file,
         }
     )
+    console.print(
+        _("Created %(works)d demo works in the registry.") % {"works": load.works_created}
+    )
     return 0
 
 

@@ -251,6 +251,25 @@ WORKER_STALE_SECONDS = envint(
     "jobs are queued again.",
 )
 
+# Each process keeps its own in-memory cache. Nothing cached may be trusted across
+# processes by invalidation: entries are keyed on a version read from the database (see
+# copyguard.works.certificates.verification), so a change made by another process misses.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "copyguard",
+        "OPTIONS": {
+            "MAX_ENTRIES": envint(
+                "COPYGUARD_CACHE_ENTRIES",
+                20000,
+                "Entries each process keeps in its in-memory cache (public verification "
+                "answers and pages).",
+            ),
+            "CULL_FREQUENCY": 4,
+        },
+    }
+}
+
 API_TOKEN_PREFIX = "cg_"  # noqa: S105 - a marker, not a secret
 
 LOGGING = {

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -70,19 +75,57 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "front/verify.html", {"form": form, "file_form": VerifyFileForm()})
 
 
+# Stands in for the CSRF token in a cached page; each response gets its own token.
+_TOKEN_PLACEHOLDER = "csrftokenplaceholder0f3c2a9e7b"  # noqa: S105 - not a secret
+_MAX_CACHED_PATH = 100
+
+
+def _cacheable_page(request: HttpRequest) -> bool:
+    """Whether the verification page may come from the shared cache: a plain GET by a
+    visitor with no session (so not signed in, and no messages waiting), which shows only
+    the public navigation. Decided from the cookies alone, without loading a session."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+        and len(request.path) <= _MAX_CACHED_PATH
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
 @require_safe
 def verify_number(request: HttpRequest, number: str) -> HttpResponse:
-    """The public result for one registration number (also what the QR code opens)."""
-    from copyguard.works.certificates.verification import verify_number as check
+    """The public result for one registration number (also what the QR code opens).
+
+    For visitors without a session the whole page is cached per path, language and
+    ledger size (see copyguard.works.certificates.verification), with a placeholder for
+    the CSRF token of the language switcher, so a repeated request renders nothing."""
+    from copyguard.works.certificates import verification
     from copyguard.works.enums import WorkCategory
 
-    result = check(number)
+    cacheable = _cacheable_page(request)
+    version = verification.answer_version()
+    key = ""
+    if cacheable:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+        key = verification.answer_key(f"{path}:{language}", version, "page")
+        cached: tuple[int, str] | None = cache.get(key)
+        if cached is not None:
+            status, page = cached
+            return HttpResponse(page.replace(_TOKEN_PLACEHOLDER, get_token(request)), status=status)
+    result = verification.verify_number(number, version=version)
     context: dict[str, Any] = {"result": result}
     registration = result["registration"]
     if registration is not None and registration["category"] in WorkCategory.values:
         context["category_label"] = WorkCategory(registration["category"]).label
     status = 200 if result["found"] else 404
-    return render(request, "certificates/verify_result.html", context, status=status)
+    if not cacheable:
+        return render(request, "certificates/verify_result.html", context, status=status)
+    context["csrf_token"] = _TOKEN_PLACEHOLDER
+    page = loader.render_to_string("certificates/verify_result.html", context, request)
+    cache.set(key, (status, page), verification.CACHE_SECONDS)
+    return HttpResponse(page.replace(_TOKEN_PLACEHOLDER, get_token(request)), status=status)
 
 
 @login_required

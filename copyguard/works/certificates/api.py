@@ -10,6 +10,7 @@ the administration's registrars issue, correct and revoke.
 
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
@@ -24,7 +25,7 @@ from copyguard.apiutil import (
     api_actor,
     api_user,
 )
-from copyguard.works.certificates import access, actions
+from copyguard.works.certificates import access, actions, verification
 from copyguard.works.certificates.enums import CertificateErrorCode
 from copyguard.works.certificates.models import Certificate
 from copyguard.works.certificates.pdf import PdfUnavailable
@@ -139,13 +140,25 @@ def verify(request: HttpRequest, number: str) -> Any:
     """The registration's public particulars and every certificate version with its
     signature check; the latest with its ledger inclusion proof. 404 for a number nobody
     registered, 400 for a malformed one."""
-    result = verify_number(number)
-    if not result["well_formed"]:
-        message = gettext("A registration number looks like 440700-2026-A-00000123.")
-        raise ApiError(400, ApiErrorCode.INVALID, message, fields={"number": [message]})
-    if not result["found"]:
-        raise ApiError(404, ApiErrorCode.NOT_FOUND, gettext("No registration has this number."))
-    return result
+    # The JSON of a found answer is cached as bytes on the answer's version, so a repeated
+    # request neither validates nor serialises it again.
+    from copyguard.api import api
+
+    normalised = verification.normalise(number)
+    version = verification.answer_version() if verification.well_formed(normalised) else 0
+    key = verification.answer_key(normalised, version, "json")
+    content: bytes | None = cache.get(key) if version else None
+    if content is None:
+        result = verify_number(number, version=version or None)
+        if not result["well_formed"]:
+            message = gettext("A registration number looks like 440700-2026-A-00000123.")
+            raise ApiError(400, ApiErrorCode.INVALID, message, fields={"number": [message]})
+        if not result["found"]:
+            raise ApiError(404, ApiErrorCode.NOT_FOUND, gettext("No registration has this number."))
+        data = VerificationOut.model_validate(result).model_dump()
+        content = api.create_response(request, data, status=200).content
+        cache.set(key, content, verification.CACHE_SECONDS)
+    return HttpResponse(content, content_type=api.get_content_type())
 
 
 @public_router.get(

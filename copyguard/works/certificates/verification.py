@@ -4,8 +4,17 @@
 registration's status and public particulars, every certificate version with its status,
 its signature checked against the public key, and the inclusion of its issue in the
 ledger checked against the latest signed tree head. It renders nothing and runs no
-engine work, and its answer is cached for a short while (dropped on every certificate
-change), so the page can serve many requests per second.
+engine work, and its answer is cached, so the page can serve many requests per second.
+
+The cache is each process's own (the web server's and the worker's are apart), so it is
+not invalidated: it is keyed on ``answer_version``, the ledger's tree size, one indexed read.
+Everything that changes an answer appends a ledger entry in the same transaction:
+registration approval (the number and its entry), certificate issue, reissue (the
+superseding entry) and revocation, and the approval of ownership records (assignments,
+licences, pledges and their releases). Pending or refused ownership applications are not
+public. The one change without an entry is the certificate PDF rendered after issue (its
+hash is part of the answer); entries also expire after ``CACHE_SECONDS``, which bounds how
+long an answer can lack it.
 
 ``verify_file`` compares an uploaded file with the registry: the same bytes (SHA-256) as a
 registered file, a certificate PDF whose attached signed content verifies, or text the
@@ -40,6 +49,8 @@ __all__ = [
     "FileVerification",
     "LedgerCheck",
     "NumberVerification",
+    "answer_key",
+    "answer_version",
     "verify_file",
     "verify_number",
 ]
@@ -245,10 +256,35 @@ def _compute(number: str) -> NumberVerification:
     }
 
 
-def verify_number(number: str) -> NumberVerification:
-    """What the public may know about ``number`` (malformed numbers touch no database)."""
-    number = (number or "").strip().upper()
-    if not is_registration_number(number) or len(number) > 24:
+def answer_version() -> int:
+    """The version of every verification answer: the ledger's tree size, shared by all
+    processes (see the module's docstring for why it changes with every answer)."""
+    from copyguard.ledger.models import LedgerState
+
+    size = LedgerState.objects.filter(pk=1).values_list("tree_size", flat=True).first()
+    return int(size or 0)
+
+
+def normalise(number: str) -> str:
+    return (number or "").strip().upper()
+
+
+def well_formed(number: str) -> bool:
+    """``number`` (normalised) looks like a registration number."""
+    return len(number) <= 24 and is_registration_number(number)
+
+
+def answer_key(number: str, version: int, kind: str = "answer") -> str:
+    """A cache key for something derived from the answer for ``number`` at ``version``."""
+    return f"{cache_key(number)}:{kind}:{version}"
+
+
+def verify_number(number: str, *, version: int | None = None) -> NumberVerification:
+    """What the public may know about ``number`` (malformed numbers touch no database).
+
+    ``version`` is ``answer_version()`` when the caller has read it already."""
+    number = normalise(number)
+    if not well_formed(number):
         return {
             "number": number[:40],
             "well_formed": False,
@@ -257,7 +293,9 @@ def verify_number(number: str) -> NumberVerification:
             "current": None,
             "certificates": [],
         }
-    key = cache_key(number)
+    if version is None:
+        version = answer_version()
+    key = answer_key(number, version)
     cached: NumberVerification | None = cache.get(key)
     if cached is not None:
         return cached

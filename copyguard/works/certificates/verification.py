@@ -13,8 +13,8 @@ registration approval (the number and its entry), certificate issue, reissue (th
 superseding entry) and revocation, and the approval of ownership records (assignments,
 licences, pledges and their releases). Pending or refused ownership applications are not
 public. The one change without an entry is the certificate PDF rendered after issue (its
-hash is part of the answer); entries also expire after ``CACHE_SECONDS``, which bounds how
-long an answer can lack it.
+hash is part of the answer): an answer that shows a certificate without one is checked on
+each use (``pdf_pending``/``still_current``, one indexed count) until all are rendered.
 
 ``verify_file`` compares an uploaded file with the registry: the same bytes (SHA-256) as a
 registered file, a certificate PDF whose attached signed content verifies, or text the
@@ -57,7 +57,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-CACHE_SECONDS = 30
+# Entries are keyed on the answer's version, so they need not expire to stay right; this
+# only lets memory go.
+CACHE_SECONDS = 3600
 # Anyone may upload here: keep it well below what signed-in applicants may upload.
 MAX_VERIFY_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_SIMILAR = 10
@@ -279,6 +281,21 @@ def answer_key(number: str, version: int, kind: str = "answer") -> str:
     return f"{cache_key(number)}:{kind}:{version}"
 
 
+def pdf_pending(result: NumberVerification) -> int:
+    """How many certificate versions the answer shows without a rendered PDF."""
+    return sum(1 for c in result["certificates"] if not c["pdf_sha256"])
+
+
+def still_current(number: str, pending: int) -> bool:
+    """Whether a cached answer that showed ``pending`` PDFs unrendered still holds (the PDF
+    is rendered after issue without a ledger entry)."""
+    if not pending:
+        return True
+    return Certificate.objects.filter(registration__number=number, pdf_sha256="").count() == (
+        pending
+    )
+
+
 def verify_number(number: str, *, version: int | None = None) -> NumberVerification:
     """What the public may know about ``number`` (malformed numbers touch no database).
 
@@ -297,7 +314,7 @@ def verify_number(number: str, *, version: int | None = None) -> NumberVerificat
         version = answer_version()
     key = answer_key(number, version)
     cached: NumberVerification | None = cache.get(key)
-    if cached is not None:
+    if cached is not None and still_current(number, pdf_pending(cached)):
         return cached
     result = _compute(number)
     cache.set(key, result, CACHE_SECONDS)

@@ -176,3 +176,17 @@ def test_a_query_string_is_not_cached_into_the_page(registration):
     marked = Client().get(url + "?from=qr").content.decode()
     assert "from=qr" in marked
     assert "from=qr" not in Client().get(url).content.decode()
+
+
+def test_a_pdf_rendered_elsewhere_shows_its_hash(registry, registration):
+    number = registration.number
+    # Issued without running what is queued after commit: its PDF is not rendered yet.
+    second = actions.reissue(Actor(user=registry.registrar), registration, "New holder")
+    english, chinese, data = _everything(number)  # cached, without the hash
+    assert data["current"]["pdf_sha256"] == ""
+
+    rendered = actions.ensure_pdf(second)
+
+    english, chinese, data = _everything(number)
+    assert data["current"]["pdf_sha256"] == rendered.pdf_sha256 != ""
+    assert rendered.pdf_sha256 in english and rendered.pdf_sha256 in chinese

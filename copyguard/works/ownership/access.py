@@ -16,10 +16,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.models import Membership, User
 from copyguard.works.access import WRITER_ROLES
-from copyguard.works.certificates.access import ADMINISTRATION_WRITER_ROLES
+from copyguard.works.certificates.access import ADMINISTRATION_WRITER_ROLES, may_administer
 from copyguard.works.enums import RegistrationStatus
 from copyguard.works.models import Registration
 from copyguard.works.ownership.models import OwnershipRecord
@@ -51,21 +50,9 @@ def may_apply(user: User, registration: Registration) -> bool:
 
 
 def may_review(user: User, registration: Registration) -> bool:
-    """Registrar or supervisor of the administration that registered the work."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if registration.administration_id is None:
-        return False
-    return Membership.objects.filter(
-        user=user,
-        organisation_id=registration.administration_id,
-        organisation__kind=OrganisationKind.ADMINISTRATION,
-        organisation__is_active=True,
-        is_active=True,
-        role__in=ADMINISTRATION_WRITER_ROLES,
-    ).exists()
+    """Registrar or supervisor of the administration that registered the work: the same
+    people who issue, correct and revoke its certificates."""
+    return may_administer(user, registration)
 
 
 def records_visible_to(user: User) -> QuerySet[OwnershipRecord]:

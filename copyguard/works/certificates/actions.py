@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -47,7 +46,8 @@ MAX_REASON = 2000
 
 
 def cache_key(number: str) -> str:
-    """The cache entry of the public verification of ``number`` (dropped on every change)."""
+    """The prefix of the cache entries of the public verification of ``number`` (the entries
+    are keyed on the ledger size as well, so a change needs no invalidation: verification.py)."""
     return f"certificates:verify:{number}"
 
 
@@ -67,10 +67,6 @@ def _store_pdf(sha256: str, data: bytes) -> str:
 def document_bytes(certificate: Certificate) -> bytes:
     """The signed document as the PDF attaches it and the ledger records its hash."""
     return canonical_json(certificate.signed_document())
-
-
-def _forget_after_commit(number: str) -> None:
-    transaction.on_commit(lambda: cache.delete(cache_key(number)))
 
 
 def _render_after_commit(certificate: Certificate) -> None:
@@ -175,7 +171,6 @@ def issue(actor: Actor, registration: Registration) -> Certificate:
         organisation=registration.administration,
         params={"number": registration.number, "version": 1},
     )
-    _forget_after_commit(registration.number or "")
     return certificate
 
 
@@ -243,7 +238,6 @@ def reissue(actor: Actor, registration: Registration, reason: str) -> Certificat
             "reason": reason,
         },
     )
-    _forget_after_commit(registration.number or "")
     return successor
 
 
@@ -290,7 +284,6 @@ def revoke(actor: Actor, certificate: Certificate, reason: str) -> Certificate:
         organisation=certificate.registration.administration,
         params={"number": number, "version": certificate.version, "reason": reason},
     )
-    _forget_after_commit(number)
     return certificate
 
 
@@ -312,6 +305,4 @@ def ensure_pdf(certificate: Certificate) -> Certificate:
         pdf_storage_name=name, pdf_sha256=sha256, pdf_size=len(data)
     )
     certificate.refresh_from_db(fields=["pdf_storage_name", "pdf_sha256", "pdf_size"])
-    if certificate.registration.number:
-        cache.delete(cache_key(certificate.registration.number))
     return certificate

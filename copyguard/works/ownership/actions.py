@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -593,12 +592,6 @@ def _reissue_certificate(actor: Actor, record_: OwnershipRecord) -> int | None:
     return certificates.reissue(actor, registration, reason).version
 
 
-def _forget_verification(number: str) -> None:
-    from copyguard.works.certificates.actions import cache_key
-
-    transaction.on_commit(lambda: cache.delete(cache_key(number)))
-
-
 @transaction.atomic
 def approve(actor: Actor, record_: OwnershipRecord, reason: str = "") -> OwnershipRecord:
     """The registrar records it: the rules are checked again, the ledger entry appended."""
@@ -652,7 +645,6 @@ def approve(actor: Actor, record_: OwnershipRecord, reason: str = "") -> Ownersh
         organisation=registration.administration,
         params=params,
     )
-    _forget_verification(registration.number or "")
     return record_
 
 

@@ -1,5 +1,5 @@
 """Public verification shows recorded ownership records, and a new record shows at once
-(the cached answer is dropped when a record is approved)."""
+(the approval appends a ledger entry, and cached answers are keyed on the ledger size)."""
 
 from __future__ import annotations
 

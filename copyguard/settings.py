@@ -143,6 +143,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "copyguard.sqlite3"),
+            # Each server thread keeps its connection (opening one costs more than most
+            # requests); CONN_HEALTH_CHECKS replaces one that broke.
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
             # WAL lets the worker and the web process use the file at once.
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -110,11 +110,9 @@ def verify_number(request: HttpRequest, number: str) -> HttpResponse:
         language = translation.get_language() or settings.LANGUAGE_CODE
         path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
         key = verification.answer_key(f"{path}:{language}", version, "page")
-        cached: tuple[int, str, int] | None = cache.get(key)
-        if cached is not None and verification.still_current(
-            verification.normalise(number), cached[2]
-        ):
-            status, page, _pending = cached
+        cached: tuple[int, str] | None = cache.get(key)
+        if cached is not None:
+            status, page = cached
             return HttpResponse(page.replace(_TOKEN_PLACEHOLDER, get_token(request)), status=status)
     result = verification.verify_number(number, version=version)
     context: dict[str, Any] = {"result": result}
@@ -126,8 +124,7 @@ def verify_number(request: HttpRequest, number: str) -> HttpResponse:
         return render(request, "certificates/verify_result.html", context, status=status)
     context["csrf_token"] = _TOKEN_PLACEHOLDER
     page = loader.render_to_string("certificates/verify_result.html", context, request)
-    entry = (status, page, verification.pdf_pending(result))
-    cache.set(key, entry, verification.CACHE_SECONDS)
+    cache.set(key, (status, page), verification.CACHE_SECONDS)
     return HttpResponse(page.replace(_TOKEN_PLACEHOLDER, get_token(request)), status=status)
 
 

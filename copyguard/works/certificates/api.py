@@ -145,12 +145,10 @@ def verify(request: HttpRequest, number: str) -> Any:
     from copyguard.api import api
 
     normalised = verification.normalise(number)
-    version = verification.answer_version() if verification.well_formed(normalised) else 0
+    version = verification.answer_version() if verification.well_formed(normalised) else ""
     key = verification.answer_key(normalised, version, "json")
-    cached: tuple[bytes, int] | None = cache.get(key) if version else None
-    if cached is not None and verification.still_current(normalised, cached[1]):
-        content = cached[0]
-    else:
+    content: bytes | None = cache.get(key) if version else None
+    if content is None:
         result = verify_number(number, version=version or None)
         if not result["well_formed"]:
             message = gettext("A registration number looks like 440700-2026-A-00000123.")
@@ -159,7 +157,7 @@ def verify(request: HttpRequest, number: str) -> Any:
             raise ApiError(404, ApiErrorCode.NOT_FOUND, gettext("No registration has this number."))
         data = VerificationOut.model_validate(result).model_dump()
         content = api.create_response(request, data, status=200).content
-        cache.set(key, (content, verification.pdf_pending(result)), verification.CACHE_SECONDS)
+        cache.set(key, content, verification.CACHE_SECONDS)
     return HttpResponse(content, content_type=api.get_content_type())
 
 

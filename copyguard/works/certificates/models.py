@@ -102,6 +102,15 @@ class Certificate(models.Model):
                 name="one_valid_certificate_per_registration",
             ),
         ]
+        indexes = [
+            # Public verification counts the certificates still without a rendered PDF on
+            # every request (copyguard.works.certificates.verification.answer_version).
+            models.Index(
+                fields=["pdf_sha256"],
+                condition=models.Q(pdf_sha256=""),
+                name="certificate_pdf_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.registration.number} v{self.version}"

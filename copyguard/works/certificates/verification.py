@@ -7,14 +7,15 @@ ledger checked against the latest signed tree head. It renders nothing and runs 
 engine work, and its answer is cached, so the page can serve many requests per second.
 
 The cache is each process's own (the web server's and the worker's are apart), so it is
-not invalidated: it is keyed on ``answer_version``, the ledger's tree size, one indexed read.
-Everything that changes an answer appends a ledger entry in the same transaction:
+not invalidated: it is keyed on ``answer_version``, read in one query on every request.
+Nearly everything that changes an answer appends a ledger entry in the same transaction:
 registration approval (the number and its entry), certificate issue, reissue (the
 superseding entry) and revocation, and the approval of ownership records (assignments,
 licences, pledges and their releases). Pending or refused ownership applications are not
 public. The one change without an entry is the certificate PDF rendered after issue (its
-hash is part of the answer): an answer that shows a certificate without one is checked on
-each use (``pdf_pending``/``still_current``, one indexed count) until all are rendered.
+hash is part of the answer), so the version is the ledger's tree size together with the
+number of certificates whose PDF is not rendered yet (a count over a partial index that
+holds only those).
 
 ``verify_file`` compares an uploaded file with the registry: the same bytes (SHA-256) as a
 registered file, a certificate PDF whose attached signed content verifies, or text the
@@ -259,18 +260,26 @@ def _compute(number: str) -> NumberVerification:
     }
 
 
-def answer_version() -> int:
-    """The version of every verification answer: the ledger's tree size, shared by all
-    processes (see the module's docstring for why it changes with every answer)."""
+def answer_version() -> str:
+    """The version of every verification answer, shared by all processes: the ledger's tree
+    size and the number of certificates without a rendered PDF (see the module's docstring
+    for why they change with every answer)."""
     from copyguard.ledger.models import LedgerState
 
     # Read on every request: a plain query, since building it through the ORM costs more
     # than running it.
-    table = connection.ops.quote_name(LedgerState._meta.db_table)
+    state = connection.ops.quote_name(LedgerState._meta.db_table)
+    certificates = connection.ops.quote_name(Certificate._meta.db_table)
+    pdf = connection.ops.quote_name("pdf_sha256")
+    # The empty string is written out, not bound, so both databases see that the partial
+    # index answers the count.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT tree_size FROM {table} WHERE id = %s", [1])  # noqa: S608
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+        cursor.execute(
+            f"SELECT (SELECT tree_size FROM {state} WHERE id = 1), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM {certificates} WHERE {pdf} = '')"
+        )
+        size, pending = cursor.fetchone()
+    return f"{int(size or 0)}.{int(pending)}"
 
 
 def normalise(number: str) -> str:
@@ -282,27 +291,12 @@ def well_formed(number: str) -> bool:
     return len(number) <= 24 and is_registration_number(number)
 
 
-def answer_key(number: str, version: int, kind: str = "answer") -> str:
+def answer_key(number: str, version: str, kind: str = "answer") -> str:
     """A cache key for something derived from the answer for ``number`` at ``version``."""
     return f"{cache_key(number)}:{kind}:{version}"
 
 
-def pdf_pending(result: NumberVerification) -> int:
-    """How many certificate versions the answer shows without a rendered PDF."""
-    return sum(1 for c in result["certificates"] if not c["pdf_sha256"])
-
-
-def still_current(number: str, pending: int) -> bool:
-    """Whether a cached answer that showed ``pending`` PDFs unrendered still holds (the PDF
-    is rendered after issue without a ledger entry)."""
-    if not pending:
-        return True
-    return Certificate.objects.filter(registration__number=number, pdf_sha256="").count() == (
-        pending
-    )
-
-
-def verify_number(number: str, *, version: int | None = None) -> NumberVerification:
+def verify_number(number: str, *, version: str | None = None) -> NumberVerification:
     """What the public may know about ``number`` (malformed numbers touch no database).
 
     ``version`` is ``answer_version()`` when the caller has read it already."""
@@ -320,7 +314,7 @@ def verify_number(number: str, *, version: int | None = None) -> NumberVerificat
         version = answer_version()
     key = answer_key(number, version)
     cached: NumberVerification | None = cache.get(key)
-    if cached is not None and still_current(number, pdf_pending(cached)):
+    if cached is not None:
         return cached
     result = _compute(number)
     cache.set(key, result, CACHE_SECONDS)

@@ -12,9 +12,9 @@ of the signed certificate (with its own ledger entry). The jobs approval queues 
 the text, rendering the certificate PDF) are left out: verification by number reads
 neither. That path costs 0.2-0.4 s a work on this machine (the conflict check runs twice,
 the ledger signs two tree heads), so the default is 1,000 works rather than 10,000. The
-answer is cached for an hour (``CACHE_SECONDS``) per ledger size, so fewer numbers mean
-more cache hits: at
-500 requests/s over 1,000 numbers most requests are answered from the cache.
+answer is cached for an hour (``CACHE_SECONDS``) per answer version (the ledger's size and the
+count of unrendered PDFs, which this bench leaves as they are), so fewer numbers mean more
+cache hits: at 500 requests/s over 1,000 numbers most requests are answered from the cache.
 
 Then ``copyguard serve`` (waitress, WhiteNoise, production settings) runs as a subprocess
 pinned to one core, with its default thread count and with ``--threads 1``, and ``wrk``

@@ -167,7 +167,7 @@ def _pixels(path: Path) -> np.ndarray:
     return np.asarray(imagegen.load(path, max_side=1 << 20))
 
 
-def run_pdq(refs: dict[str, Path], queries: Sequence[Query]) -> Answers:
+def run_pdq(refs: dict[str, Path], queries: Sequence[Query], errors: list[str]) -> Answers:
     import pdqhash
 
     names = list(refs)
@@ -183,7 +183,7 @@ def run_pdq(refs: dict[str, Path], queries: Sequence[Query]) -> Answers:
     return answers
 
 
-def run_phash(refs: dict[str, Path], queries: Sequence[Query]) -> Answers:
+def run_phash(refs: dict[str, Path], queries: Sequence[Query], errors: list[str]) -> Answers:
     import imagehash
     from PIL import Image
 
@@ -214,14 +214,24 @@ def engine_available() -> bool:
     return _image_matcher() is not None
 
 
-def run_copyguard(refs: dict[str, Path], queries: Sequence[Query]) -> Answers:
+def run_copyguard(refs: dict[str, Path], queries: Sequence[Query], errors: list[str]) -> Answers:
+    """The engine's answers; a file it refuses (too flat to identify ...) is listed in ``errors``
+    and the run goes on (a refused reference is never found, a refused query finds nothing)."""
     matcher = _image_matcher()()
     for name, path in refs.items():
-        matcher.add_reference(name, str(path))
+        try:
+            matcher.add_reference(name, str(path))
+        except Exception as exc:  # a benchmark reports what the engine refused and goes on
+            errors.append(f"reference {name}: {type(exc).__name__}: {exc}")
     answers: Answers = {}
     for q in queries:
         best: dict[str, Hit] = {}
-        for m in matcher.query(str(q.path), candidates=True):
+        try:
+            found = matcher.query(str(q.path), candidates=True)
+        except Exception as exc:
+            errors.append(f"query {q.name} ({q.cls} of {q.artwork}): {type(exc).__name__}: {exc}")
+            found = []
+        for m in found:
             ref = str(m.reference_id)
             box = tuple(round(v) for v in m.box) if m.box is not None else None
             hit = Hit(ref, float(m.score), bool(m.match), box)  # type: ignore[arg-type]
@@ -231,7 +241,7 @@ def run_copyguard(refs: dict[str, Path], queries: Sequence[Query]) -> Answers:
     return answers
 
 
-RUNNERS: dict[str, Callable[[dict[str, Path], Sequence[Query]], Answers]] = {
+RUNNERS: dict[str, Callable[[dict[str, Path], Sequence[Query], list[str]], Answers]] = {
     "pdq": run_pdq,
     "phash": run_phash,
     "copyguard": run_copyguard,
@@ -281,7 +291,7 @@ def _fmt(value: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = parser("image accuracy: copies of registered images among distractors")
-    p.add_argument("--per-class", type=int, default=3, help="variants per (artwork, class)")
+    p.add_argument("--per-class", type=int, default=4, help="variants per (artwork, class)")
     p.add_argument("--seed", type=int, default=0, help="changes every draw (split, variants)")
     p.add_argument(
         "--systems",
@@ -319,10 +329,12 @@ def main(argv: list[str] | None = None) -> int:
         queries = make_queries(refs, held, classes, per_class, args.seed, root / "queries")
         generated = time.perf_counter() - started
         answers: dict[str, Answers] = {}
+        errors: dict[str, list[str]] = {}
         times: dict[str, float] = {}
         for system in systems:
             t0 = time.perf_counter()
-            answers[system] = RUNNERS[system](ref_files, queries)
+            errors[system] = []
+            answers[system] = RUNNERS[system](ref_files, queries, errors[system])
             times[system] = time.perf_counter() - t0
 
     distractors = [q for q in queries if q.truth is None]
@@ -360,7 +372,9 @@ def main(argv: list[str] | None = None) -> int:
         + f"). Queries: {per_class} per (artwork, class), {len(queries)} in all — per class "
         f"{per_cls[classes[0]]} of references and {len(held) * per_class} of distractor "
         f"artworks; each class's figures pool its own queries of references with all "
-        f"{len(distractors)} distractor queries.",
+        f"{len(distractors)} distractor queries. Originals: long side at most "
+        f"{imagegen.MAX_SIDE} px, written as PNG; one file kept per design."
+        + _left_out(args.quick),
         "",
         "µAP (pooled (query, reference) pairs, ties pessimistic):",
         "",
@@ -370,6 +384,11 @@ def main(argv: list[str] | None = None) -> int:
         "",
         rp_table,
     ]
+    for system in systems:
+        if errors[system]:
+            shown = "; ".join(errors[system][:5])
+            more = f" and {len(errors[system]) - 5} more" if len(errors[system]) > 5 else ""
+            lines += ["", f"{system} refused {len(errors[system])} files: {shown}{more}."]
     if "copyguard" in systems:
         lines += ["", *_engine_report(queries, subsets, answers["copyguard"])]
         lines += ["", _targets(classes, systems, maps, rps)]
@@ -392,6 +411,22 @@ def main(argv: list[str] | None = None) -> int:
     ]
     record("Image accuracy", "\n".join(lines) + "\n", args)
     return 0
+
+
+def _left_out(quick: bool) -> str:
+    """The designs the exclusion rule left out (not worked out on a quick run)."""
+    if quick:
+        return ""
+    out = [
+        name
+        for name, _source, files in imagegen.designs()
+        if all(imagegen.examine(p) is None for p in files)
+    ]
+    listed = ", ".join(out) if out else "none"
+    return (
+        f" Left out (short side under {imagegen.MIN_SIDE} px or at most "
+        f"{imagegen.MAX_FLAT_COLOURS} colours): {listed}."
+    )
 
 
 def _engine_report(

@@ -151,16 +151,22 @@ def _gnome_files() -> list[tuple[str, Path]]:
     svgs = sorted(GNOME.glob("*.svg"))
     rsvg = shutil.which("rsvg-convert")
     if rsvg and svgs:
-        out = Path(tempfile.mkdtemp(prefix="copyguard-gnome-svg-"))
+        # Rasterised once per machine and kept: the result depends only on the file and size.
+        out = Path(tempfile.gettempdir()) / f"copyguard-bench-gnome-svg-{MAX_SIDE}"
+        out.mkdir(exist_ok=True)
         for svg in svgs:
             png = out / f"{svg.stem}.png"
-            done = subprocess.run(
-                [rsvg, "-w", str(MAX_SIDE), "-o", str(png), str(svg)],
-                capture_output=True,
-                check=False,
-            )
-            if done.returncode == 0 and png.exists():
-                files.append((svg.stem, png))
+            if not png.exists() or png.stat().st_mtime < svg.stat().st_mtime:
+                partial = png.with_suffix(".part.png")
+                done = subprocess.run(
+                    [rsvg, "-w", str(MAX_SIDE), "-o", str(partial), str(svg)],
+                    capture_output=True,
+                    check=False,
+                )
+                if done.returncode != 0 or not partial.exists():
+                    continue
+                partial.replace(png)
+            files.append((svg.stem, png))
     return sorted(files)
 
 

@@ -85,6 +85,16 @@ def test_pooled_pairs_are_true_only_for_the_copied_reference() -> None:
     assert B.pooled(queries, answers) == ([0.9, 0.8, 0.7], [True, False, False], 1)
 
 
+def test_the_targets_allow_a_tie_with_pdq_only_at_a_perfect_score() -> None:
+    maps = {("all", "copyguard"): 0.97, ("a", "copyguard"): 1.0, ("a", "pdq"): 1.0}
+    maps |= {("b", "copyguard"): 0.9, ("b", "pdq"): 0.9}
+    rps = {("a", "copyguard"): 0.95, ("b", "copyguard"): 0.92}
+    line = B._targets(["a", "b"], ["pdq", "copyguard"], maps, rps)
+    assert "overall — met" in line
+    assert "not met (b)" in line  # a tie below 1.0 is not above PDQ
+    assert "every class — met." in line  # recall at precision 0.99
+
+
 # -- material ----------------------------------------------------------------------------------
 @needs_packages
 def test_one_design_is_one_artwork() -> None:

@@ -299,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated, of {', '.join(SYSTEMS)} (default: all)",
     )
     args = p.parse_args(argv)
+    if args.per_class < 1:
+        p.error("--per-class must be at least 1")
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = sorted(set(systems) - set(SYSTEMS))
     if unknown:
@@ -410,7 +412,26 @@ def main(argv: list[str] | None = None) -> int:
         + f"; total {time.perf_counter() - started:.1f} s.",
     ]
     record("Image accuracy", "\n".join(lines) + "\n", args)
+    if "copyguard" in systems and not args.quick:
+        _list_misses(queries, answers["copyguard"])
     return 0
+
+
+def _list_misses(queries: Sequence[Query], answers: Answers, limit: int = 80) -> None:
+    """The engine's misses and false matches at its decision, for whoever works on it."""
+    lines = []
+    for q in queries:
+        hits = answers.get(q.name, [])
+        true = [h for h in hits if h.reference == q.truth]
+        false = [h for h in hits if h.match and h.reference != q.truth]
+        if q.truth is not None and not any(h.match for h in true):
+            best = f"{true[0].score:.3f}" if true else "not returned"
+            lines.append(f"  miss  {q.cls:<12} {q.artwork:<32} score {best}  {q.params}")
+        for h in false:
+            lines.append(f"  false {q.cls:<12} {q.artwork:<32} → {h.reference} {h.score:.3f}")
+    if lines:
+        print(f"\ncopyguard's misses and false matches ({len(lines)}):", file=sys.stderr)
+        print("\n".join(lines[:limit]), file=sys.stderr)
 
 
 def _left_out(quick: bool) -> str:

@@ -26,6 +26,15 @@ from .detect import detect_format, detect_media
 from .docx import extract_docx
 from .epub import extract_epub
 from .html import extract_html
+from .image import (
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    DecodedImage,
+    gen_iscc_image_code,
+    gen_iscc_image_code_from_pixels,
+    iscc_image_pixels,
+    load_image,
+)
 from .limits import DEFAULT_LIMITS, Extracted, ExtractionError, Limits, human_size
 from .pdf import extract_pdf
 from .text import decode_text
@@ -33,11 +42,18 @@ from .zipsafe import open_zip
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MAX_IMAGE_BYTES",
+    "MAX_IMAGE_PIXELS",
+    "DecodedImage",
     "Extracted",
     "ExtractionError",
     "Limits",
     "detect_media",
     "extract",
+    "gen_iscc_image_code",
+    "gen_iscc_image_code_from_pixels",
+    "iscc_image_pixels",
+    "load_image",
 ]
 
 MEDIA = ("auto", "text", "code", "image", "audio", "video")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import struct
@@ -692,3 +693,12 @@ def test_a_code_has_the_requested_length():
 def test_bad_pixels_or_lengths_are_programming_errors(pixels, bits):
     with pytest.raises(ValueError):
         gen_iscc_image_code_from_pixels(pixels, bits)
+
+
+def test_the_image_api_is_exported_by_the_extract_package():
+    extract = importlib.import_module("copyguard.fingerprint.extract")
+
+    for name in ("load_image", "DecodedImage", "iscc_image_pixels", "gen_iscc_image_code"):
+        assert name in extract.__all__
+    assert extract.load_image is load_image
+    assert extract.gen_iscc_image_code_from_pixels is gen_iscc_image_code_from_pixels

@@ -698,9 +698,10 @@ def _screenshot(
 def _t_embed(im: Image.Image, r: np.random.Generator, pool: Sequence[Image.Image]) -> Variant:
     share = _uniform(r, 0.30, 0.70)
     work_aspect = im.width / im.height
-    # The canvas's aspect must leave room for the work at this share: a_c / a_w in [s, 1/s].
-    low = max(work_aspect * share, 9 / 16 / 1.0)
-    high = min(work_aspect / share, 16 / 9 * 1.2)
+    # The canvas's aspect must leave room for the work at this share (a_c / a_w in [s, 1/s]),
+    # between a phone held upright (9:16) and an ultra-wide screen (21:9).
+    low = max(work_aspect * share, 9 / 16)
+    high = min(work_aspect / share, 21 / 9)
     canvas_aspect = _log_uniform(r, low, high) if high > low else work_aspect
     long_side = int(r.integers(640, 1601))
     if canvas_aspect >= 1:

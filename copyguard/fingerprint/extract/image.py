@@ -73,8 +73,10 @@ __all__ = [
 
 #: Pixel-count limit checked against the header before decoding. 16384x8192 (134 million)
 #: admits every camera people register work from, 102-megapixel medium format (11648x8736)
-#: included, and a 16K panorama; decoded to RGB that is at most 384 MiB (a JPEG read with
-#: ``max_side`` is decoded at 1/8 of that). A 200-megapixel phone shot needs a higher limit.
+#: included, and a 16K panorama. It bounds memory: Pillow holds RGB in 4 bytes a pixel, so
+#: a full decode at the limit takes 512 MiB, plus 384 MiB for the returned pixels (a JPEG
+#: read with ``max_side`` is decoded at down to 1/64 of the pixels). A 200-megapixel phone
+#: shot needs a higher limit.
 MAX_IMAGE_PIXELS = 16384 * 8192
 #: File-size limit. Camera JPEG and HEIF files stay under about 40 MB even at 100 megapixels;
 #: uncompressed TIFF and 16-bit PNG masters can be larger and need a higher limit.

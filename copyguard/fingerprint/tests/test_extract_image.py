@@ -349,6 +349,23 @@ def test_every_orientation_matches_pillows_exif_transpose(orientation):
     assert np.array_equal(load_image(data).pixels, expected)
 
 
+def test_a_heif_is_turned_once_by_libheif_not_again_by_its_exif():
+    if not can_write("HEIF"):
+        pytest.skip("pillow-heif cannot encode HEIF here")
+    stored = Image.new("RGB", (64, 32), (0, 0, 255))
+    stored.paste((255, 0, 0), (0, 0, 32, 16))
+    tags = Image.Exif()
+    tags[0x0112] = 6
+    data = encode(stored, "HEIF", exif=tags, quality=90)
+    with Image.open(io.BytesIO(data)) as image:
+        expected = np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
+
+    decoded = load_image(data)
+
+    assert decoded.pixels.shape == expected.shape
+    assert mean_difference(decoded.pixels, expected) < 1
+
+
 @pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
 def test_a_broken_exif_block_is_ignored():
     decoded = load_image(oriented_jpeg(6, exif=b"Exif\x00\x00MM\x00*garbage"))

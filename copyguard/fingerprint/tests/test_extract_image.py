@@ -25,6 +25,7 @@ from copyguard.fingerprint.extract import ExtractionError
 from copyguard.fingerprint.extract.image import (
     MAX_IMAGE_BYTES,
     MAX_IMAGE_PIXELS,
+    MAX_SEGMENTS,
     DecodedImage,
     gen_iscc_image_code,
     gen_iscc_image_code_from_pixels,
@@ -476,6 +477,47 @@ def test_a_bomb_is_refused_from_its_header_before_any_pixel_is_decoded(monkeypat
     with pytest.raises(ExtractionError, match=r"^image too large: 20000x20000 pixels"):
         load_image(declared)
     assert loads == []
+
+
+def png_chunk(kind: bytes, body: bytes = b"") -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def floods() -> dict[str, bytes]:
+    """Each format with MAX_SEGMENTS + 1 empty pieces where Pillow reads them in Python."""
+    n = MAX_SEGMENTS + 1
+    png = encode(Image.new("RGB", (8, 8)), "PNG")
+    jpeg = encode(Image.new("RGB", (8, 8)), "JPEG")
+    gif = encode(Image.new("RGB", (8, 8)), "GIF")
+    at, end = png.index(b"IDAT") - 4, png.index(b"IEND") - 4
+    frame = gif.index(b"\x2c")
+    return {
+        "PNG chunks before the pixels": png[:at] + png_chunk(b"zzZz") * n + png[at:],
+        "PNG chunks after the pixels": png[:end] + png_chunk(b"zzZz") * n + png[end:],
+        "empty IDAT chunks": png[:end] + png_chunk(b"IDAT") * n + png[end:],
+        "JPEG comments": jpeg[:2] + b"\xff\xfe\x00\x02" * n + jpeg[2:],
+        "GIF comment sub-blocks": gif[:frame] + b"\x21\xfe" + b"\x01a" * n + b"\x00" + gif[frame:],
+    }
+
+
+@pytest.mark.parametrize("case", sorted(floods()))
+def test_a_file_of_countless_tiny_pieces_is_refused_before_pillow_walks_them(case):
+    with pytest.raises(
+        ExtractionError, match=r"^corrupt (PNG|JPEG|GIF) image \(more than 10,000 small"
+    ):
+        load_image(floods()[case])
+
+
+def test_real_files_with_many_pieces_are_read():
+    long_comment = encode(
+        Image.new("P", (8, 8), 3), "GIF", comment=b"c" * 1_000_000
+    )  # 3,922 blocks
+    noise = np.random.default_rng(1).integers(0, 256, (1500, 1500, 3), dtype=np.uint8)
+    libpng = cv2.imencode(".png", noise)[1].tobytes()  # libpng writes 8 KiB IDAT chunks
+    xmp = encode(Image.new("RGB", (8, 8)), "JPEG", xmp=b"<x:xmpmeta/>" * 5000)
+
+    for data in (long_comment, libpng, xmp):
+        assert_well_formed(load_image(data))
 
 
 def test_the_pixel_limit_is_the_callers():

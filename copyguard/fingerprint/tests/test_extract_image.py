@@ -508,6 +508,25 @@ def test_a_file_of_countless_tiny_pieces_is_refused_before_pillow_walks_them(cas
         load_image(floods()[case])
 
 
+@pytest.mark.parametrize("bigtiff", [False, True])
+def test_a_tiff_of_countless_strips_is_refused_before_pillow_lists_them(bigtiff):
+    tifffile = pytest.importorskip("tifffile")
+    tall, fine = io.BytesIO(), io.BytesIO()
+    tifffile.imwrite(tall, np.zeros((70_000, 1), np.uint8), rowsperstrip=1, bigtiff=bigtiff)
+    tifffile.imwrite(fine, np.zeros((5_000, 2), np.uint8), rowsperstrip=1, bigtiff=bigtiff)
+
+    with pytest.raises(ExtractionError, match=r"^unsupported TIFF image: 70,000 strips or tiles"):
+        load_image(tall.getvalue())
+    assert load_image(fine.getvalue()).pixels.shape == (5_000, 2, 3)
+
+
+def test_a_bigtiff_directory_of_countless_entries_is_refused():
+    header = b"II+\x00" + struct.pack("<HHQ", 8, 0, 16) + struct.pack("<Q", 3_000_000)
+
+    with pytest.raises(ExtractionError, match=r"^corrupt TIFF image \(3,000,000 entries"):
+        load_image(header + bytes(64))
+
+
 def test_real_files_with_many_pieces_are_read():
     long_comment = encode(
         Image.new("P", (8, 8), 3), "GIF", comment=b"c" * 1_000_000

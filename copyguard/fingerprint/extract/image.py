@@ -333,16 +333,13 @@ def _check_tiff_directory(data: bytes) -> None:
     order = "<" if data[:2] == b"II" else ">"
     big = data[2:4] in (b"+\x00", b"\x00+")  # BigTIFF: 8-byte offsets and counts
     try:
-        if big:
-            (directory,) = struct.unpack_from(order + "Q", data, 8)
-            (entries,) = struct.unpack_from(order + "Q", data, directory)
-            entry, first = order + "HHQ", directory + 8
-        else:
-            (directory,) = struct.unpack_from(order + "I", data, 4)
-            (entries,) = struct.unpack_from(order + "H", data, directory)
-            entry, first = order + "HHI", directory + 2
+        (directory,) = struct.unpack_from(order + ("Q" if big else "I"), data, 8 if big else 4)
+        if directory >= len(data):
+            return  # Pillow reports the damage
+        (entries,) = struct.unpack_from(order + ("Q" if big else "H"), data, directory)
     except struct.error:
-        return  # Pillow reports the damage
+        return
+    entry, first = (order + "HHQ", directory + 8) if big else (order + "HHI", directory + 2)
     if entries > _MAX_TIFF_ENTRIES:
         raise ExtractionError(f"corrupt TIFF image ({entries:,} entries in one directory)")
     step = struct.calcsize(entry)

@@ -644,6 +644,8 @@ MAGIC = [
     b"BM",
     b"II*\x00",
     b"MM\x00*",
+    b"II+\x00",  # BigTIFF
+    b"MM\x00+",
     b"RIFF\x00\x00\x00\x00WEBPVP8 ",
     b"\x00\x00\x00\x18ftypheic",
     b"\x00\x00\x00\x18ftypavif",

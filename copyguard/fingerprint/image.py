@@ -72,9 +72,9 @@ VERSION = 0
 #: Long side of the working image, in pixels: a reference's, and a query's (larger, since the
 #: work may fill only part of it: placed inside a screenshot or collage).
 WORK_SIDE = 512
-QUERY_SIDE = 512
+QUERY_SIDE = 768
 REF_KEYPOINTS = 300
-QUERY_KEYPOINTS = 600
+QUERY_KEYPOINTS = 1000
 #: FAST corner threshold (grey levels): lower than OpenCV's default 20, so that photographs
 #: with soft detail and artwork with gentle edges keep enough corners; noise corners are weak
 #: and lose to real ones (ORB keeps the strongest by Harris response).
@@ -94,7 +94,7 @@ MIN_CORRESPONDENCES = 6
 #: RANSAC: a correspondence fits the transform within this share of the query's long side.
 RANSAC_TOLERANCE = 0.02
 #: Keypoint evidence: inliers at which the score is 0.5, and the steepness.
-N0 = 12.0
+N0 = 15.0
 N_GAMMA = 3.0
 #: Global evidence: PDQ distance at which the score is 0.5, and the softness.
 D0 = 44.0

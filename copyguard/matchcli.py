@@ -4,8 +4,9 @@ The engine's command line (DESIGN.md, "Engine CLI"): no Django settings and no d
 benchmarks and people comparing files can run it anywhere the package is installed. References
 are read and indexed first (``Matcher.add_reference``); queries are then read one at a time and
 each one's results are printed as soon as it is done, so memory does not grow with the number
-of queries. Text and code are separate media: a query is compared with references of its own
-media only.
+of queries. Text, code and images are separate media: a query is compared with references
+of its own media only. Images go to the image engine (``ImageMatcher``); their lines carry
+``"box"``, where the reference lies in the query image, and no segments.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from copyguard.cli import ArgumentParser, UsageError
 
 if TYPE_CHECKING:
     from copyguard.fingerprint import Match, Matcher
+    from copyguard.fingerprint.extract.image import DecodedImage
+    from copyguard.fingerprint.image import ImageMatch, ImageMatcher
 
 __all__ = ["FORMATS", "MEDIA", "cmd_match", "match_parser", "walk"]
 
@@ -50,7 +53,7 @@ class SegmentLine(TypedDict):
     reference: list[int]
 
 
-class PairLine(TypedDict):
+class PairLine(TypedDict, total=False):
     """One jsonl line: a (query, reference) pair scoring at least the threshold."""
 
     query: str
@@ -59,6 +62,7 @@ class PairLine(TypedDict):
     score: float
     match: bool
     segments: list[SegmentLine]
+    box: list[int] | None  # images: [x0, y0, x1, y1] of the reference in the query
 
 
 # ---------------------------------------------------------------- command line
@@ -182,12 +186,45 @@ class Document:
     language: str | None
 
 
-def read(file: InputFile, media: str) -> Document | str:
-    """The file's text, or why it cannot be read (one line)."""
+@dataclass(frozen=True)
+class Picture:
+    image: DecodedImage
+
+
+def _is_image(file: InputFile, media: str) -> bool:
+    if media != "auto":
+        return media == "image"
+    from copyguard.fingerprint.extract import detect_media
+
+    try:
+        with open(file.path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False  # extract() reports it
+    return detect_media(os.path.basename(file.path), head) == "image"
+
+
+def _read_image(file: InputFile) -> Picture | str:
+    from copyguard.fingerprint.extract import ExtractionError
+    from copyguard.fingerprint.extract.image import load_image
+    from copyguard.fingerprint.image import QUERY_SIDE, WORK_SIDE
+
+    try:
+        return Picture(load_image(file.path, max_side=max(WORK_SIDE, QUERY_SIDE)))
+    except ExtractionError as exc:
+        return str(exc)
+    except Exception as exc:  # hostile input must not end a run over thousands of files
+        return f"unexpected {type(exc).__name__} while reading the image: {exc}"
+
+
+def read(file: InputFile, media: str) -> Document | Picture | str:
+    """The file's text or image, or why it cannot be read (one line)."""
     from copyguard.fingerprint import ExtractionError, extract
 
     if file.problem:
         return file.problem
+    if _is_image(file, media):
+        return _read_image(file)
     try:
         extracted = extract(file.path, media=media)
     except ExtractionError as exc:
@@ -278,6 +315,37 @@ class Report:
             return
         self.console.print(_pair_block(query, reference, media, found, texts))
 
+    def image_pair(self, query: str, reference: str, found: ImageMatch) -> None:
+        self.pairs += 1
+        box = list(found.box) if found.box is not None else None
+        if self.fmt == "jsonl":
+            line: PairLine = {
+                "query": query,
+                "reference": reference,
+                "media": "image",
+                "score": round(found.score, 6),
+                "match": found.match,
+                "segments": [],
+                "box": box,
+            }
+            self._line(line)
+            return
+        verdict = "[bold green]match[/]" if found.match else "[dim]no match[/]"
+        where = (
+            "" if box is None else f" · in the query at x {box[0]}-{box[2]}, y {box[1]}-{box[3]}"
+        )
+        evidence = f"{found.inliers} matching places"
+        if found.pdq_distance < 256:
+            evidence += f", PDQ distance {found.pdq_distance}"
+        if found.mirrored:
+            evidence += ", mirrored"
+        self.console.print(
+            Text.from_markup(
+                f"[bold]query[/]      {escape(query)}\n[bold]reference[/]  {escape(reference)}\n"
+                f"score [bold]{found.score:.3f}[/] {verdict} · image · {evidence}{escape(where)}\n"
+            )
+        )
+
     def flush(self) -> None:
         self.console.file.flush()
 
@@ -312,10 +380,35 @@ def _pair_block(
 # ---------------------------------------------------------------- running
 
 
+class Images:
+    """The image engine, loaded (OpenCV, faiss) when the first image reference comes."""
+
+    def __init__(self) -> None:
+        self._matcher: ImageMatcher | None = None
+
+    @property
+    def matcher(self) -> ImageMatcher:
+        if self._matcher is None:
+            from copyguard.fingerprint.image import ImageMatcher
+
+            self._matcher = ImageMatcher()
+        return self._matcher
+
+    @property
+    def empty(self) -> bool:
+        return self._matcher is None or not self._matcher.index.works
+
+
 def _index_references(
-    files: list[InputFile], media: str, matcher: Matcher, report: Report, progress: Progress
+    files: list[InputFile],
+    media: str,
+    matcher: Matcher,
+    images: Images,
+    report: Report,
+    progress: Progress,
 ) -> int:
-    """Add every readable reference to ``matcher`` (which keeps its text); how many were read."""
+    """Add every readable reference to ``matcher`` (which keeps its text) or, for images, to
+    ``images``; how many were read."""
     indexed = 0
     task = progress.add_task("Indexing references", total=len(files), current="")
     for file in files:
@@ -323,6 +416,14 @@ def _index_references(
         document = read(file, media)
         if isinstance(document, str):
             report.error("reference", file, document)
+        elif isinstance(document, Picture):
+            from copyguard.fingerprint.image import FlatImageError
+
+            try:
+                images.matcher.add_reference(file.shown, document.image)
+                indexed += 1
+            except FlatImageError as exc:
+                report.error("reference", file, str(exc))
         else:
             filename = os.path.basename(file.path)
             matcher.add_reference(
@@ -332,6 +433,16 @@ def _index_references(
         progress.advance(task)
     report.flush()
     return indexed
+
+
+def _image_query(images: ImageMatcher, picture: Picture, threshold: float) -> list[ImageMatch]:
+    from copyguard.fingerprint import DEFAULT_THRESHOLD
+    from copyguard.fingerprint.image import FlatImageError
+
+    try:
+        return images.query(picture.image, candidates=threshold < DEFAULT_THRESHOLD)
+    except FlatImageError:
+        return []  # nothing in it to identify: it matches no reference
 
 
 def _on_terminal(stream: TextIO) -> bool:
@@ -372,9 +483,10 @@ def cmd_match(argv: Sequence[str]) -> int:
         with progress:
             refs = list(walk(args.refs))
             matcher = Matcher(threshold=DEFAULT_THRESHOLD)
-            references = _index_references(refs, args.media, matcher, report, progress)
+            images = Images()
+            references = _index_references(refs, args.media, matcher, images, report, progress)
             # Without references the queries are still read: each unreadable one is reported.
-            queries = _scan_queries(args, threshold, matcher, report, progress)
+            queries = _scan_queries(args, threshold, matcher, images, report, progress)
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, like other command-line tools.
         # Point standard output at /dev/null so that flushing it at exit does not fail again.
@@ -399,6 +511,7 @@ def _scan_queries(
     args: argparse.Namespace,
     threshold: float,
     matcher: Matcher,
+    images: Images,
     report: Report,
     progress: Progress,
 ) -> int:
@@ -413,6 +526,12 @@ def _scan_queries(
         document = read(file, args.media)
         if isinstance(document, str):
             report.error("query", file, document)
+        elif isinstance(document, Picture):
+            scanned += 1
+            pictured = [] if images.empty else _image_query(images.matcher, document, threshold)
+            for hit in pictured:
+                if hit.score >= threshold:
+                    report.image_pair(file.shown, str(hit.reference_id), hit)
         else:
             scanned += 1
             found = matcher.query(

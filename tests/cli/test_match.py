@@ -351,7 +351,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    Image.new("RGB", (32, 32), (200, 80, 40)).save(root / "queries/bad/photo.png")
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 80, 40)).save(photo, "PNG")
+    (root / "queries/bad/photo.png").write_bytes(photo.getvalue()[:100])  # cut short
     copies = {
         "queries/web/port-stories.html": Copy("refs/en/harbour.txt", HARBOUR[1], HARBOUR[1]),
         "queries/zh/摘抄-gb18030.txt": Copy("refs/zh/茶馆.txt", TEAHOUSE[1], TEAHOUSE[1]),
@@ -371,7 +373,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
         "queries/bad/junk.bin": "binary data",
         "queries/bad/empty.txt": "empty file",
         "queries/bad/blank.txt": "no text",
-        "queries/bad/photo.png": "image files are not supported yet",
+        "queries/bad/photo.png": "truncated PNG image",
     }
     return Corpus(root, copies, bad)
 

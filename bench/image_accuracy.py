@@ -18,8 +18,9 @@ registered: the *distractor artworks*. The others are the *references*.
 0.2×–3×; ``jpeg`` quality 15–40 after a 0.5–1× resize; ``crop`` of 40–90 % of the area at a
 random place and aspect; ``flip`` (mirror, 0.6–1.2×); ``rotate`` by 90, 180 or 270°;
 ``colour`` (greyscale, brightness, contrast, saturation, hue, mixed); ``blur_sharpen``
-(Gaussian blur 1–3 px or an unsharp mask); ``overlay`` (text in a CJK font and/or a logo over
-10–25 % of the area, semi-transparent to opaque); ``border`` (5–30 % padding: a solid colour,
+(Gaussian blur 1–3 px or an unsharp mask); ``overlay`` (text in a CJK font and/or a logo — a drawn
+badge or a framed thumbnail of a distractor picture — over 10–25 % of the area,
+semi-transparent to opaque); ``border`` (5–30 % padding: a solid colour,
 a blurred copy of the image, or a caption bar); ``embed`` (the work over 30–70 % of a
 distractor photo or of a synthetic screenshot with other pictures, UI blocks and text; the
 true box is kept). The pictures around an embedded work are distractor artworks only, so no
@@ -480,13 +481,31 @@ def _engine_report(
         if ious
         else "No embedded copies of references were generated."
     )
+    by_material: dict[str, int] = {}
+    for q in queries:
+        for h in answers.get(q.name, []):
+            if h.match and h.reference != q.truth:
+                key = f"{_material(q.artwork)} → {_material(h.reference)}"
+                by_material[key] = by_material.get(key, 0) + 1
+    false_line = (
+        "copyguard's false pairs at its decision, by the query's and the reference's material: "
+        + (", ".join(f"{k} {v}" for k, v in sorted(by_material.items())) or "none")
+        + ". (desktop-base's themes carry Debian's logo, swirl or wordmark: a match between two "
+        "of them may be that shared element; such pairs are scored as false all the same.)"
+    )
     return [
         "copyguard at its own decision (`match`, score ≥ 0.5):",
         "",
         markdown_table(["class", "recall", "precision", "false pairs"], rows),
         "",
         box_line,
+        "",
+        false_line,
     ]
+
+
+def _material(artwork: str) -> str:
+    return artwork.split("/", 1)[0]
 
 
 def _targets(

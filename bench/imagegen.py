@@ -72,7 +72,6 @@ __all__ = [
 
 GNOME = Path("/usr/share/backgrounds/gnome")
 DESKTOP_BASE = Path("/usr/share/desktop-base")
-DEBIAN_LOGOS = DESKTOP_BASE / "debian-logos"
 FONTS = Path("/usr/share/fonts")
 MIN_SIDE = 128
 MAX_FLAT_COLOURS = 16
@@ -505,31 +504,19 @@ def _t_blur_sharpen(
     return Variant(out, "blur_sharpen", (0, 0, *out.size), params=params)
 
 
-@cache
-def _debian_logos() -> tuple[Path, ...]:
-    """Debian's logos whose transparency leaves something visible."""
-    visible = []
-    for path in sorted(DEBIAN_LOGOS.glob("logo*-256.png")):
-        with Image.open(path) as raw:
-            alpha = np.asarray(raw.convert("RGBA").getchannel("A"))
-        if (alpha > 0).mean() >= 0.05:
-            visible.append(path)
-    return tuple(visible)
+def _logo(
+    r: np.random.Generator, size: tuple[int, int], pool: Sequence[Image.Image]
+) -> Image.Image:
+    """An RGBA logo of ``size``: a framed thumbnail of a picture of ``pool`` or a drawn badge.
 
-
-def _logo(r: np.random.Generator, size: tuple[int, int]) -> Image.Image:
-    """An RGBA logo of ``size``: a Debian logo when installed, or a drawn badge."""
-    logos = _debian_logos()
-    if logos and r.random() < 0.5:
-        with Image.open(_choice(r, logos)) as raw:
-            logo = raw.convert("RGBA")
-        canvas = Image.new("RGBA", size, (0, 0, 0, 0))
-        logo = ImageOps.contain(logo, size, Image.Resampling.LANCZOS)
-        canvas.paste(logo, ((size[0] - logo.width) // 2, (size[1] - logo.height) // 2))
-        if r.random() < 0.5:  # a logo on a plate, as stamped on reposts
-            plate = Image.new("RGBA", size, (*_colour(r), 255))
-            plate.alpha_composite(canvas)
-            canvas = plate
+    Not Debian's logos: desktop-base's themes carry them, so they would put a registered
+    element into copies of unrelated works.
+    """
+    if pool and r.random() < 0.4:
+        frame = max(2, min(size) // 20)
+        canvas = Image.new("RGBA", size, (*_colour(r), 255))
+        inner = (max(1, size[0] - 2 * frame), max(1, size[1] - 2 * frame))
+        canvas.paste(_cover(_choice(r, pool), inner).convert("RGBA"), (frame, frame))
         return canvas
     canvas = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(canvas)
@@ -560,7 +547,7 @@ def _logo(r: np.random.Generator, size: tuple[int, int]) -> Image.Image:
     return canvas
 
 
-def _t_overlay(im: Image.Image, r: np.random.Generator, _pool: Sequence[Image.Image]) -> Variant:
+def _t_overlay(im: Image.Image, r: np.random.Generator, pool: Sequence[Image.Image]) -> Variant:
     out = im.convert("RGBA")
     w, h = out.size
     share = _uniform(r, 0.10, 0.25)
@@ -596,7 +583,7 @@ def _t_overlay(im: Image.Image, r: np.random.Generator, _pool: Sequence[Image.Im
             params["text"] = text
         else:
             x0, y0, x1, y1 = _random_area(r, w, h, part, _log_uniform(r, 0.6, 1.6))
-            logo = _logo(r, (x1 - x0, y1 - y0))
+            logo = _logo(r, (x1 - x0, y1 - y0), pool)
             alpha = logo.getchannel("A").point(lambda a, o=opacity: a * o // 255)
             logo.putalpha(alpha)
             layer.alpha_composite(logo, (x0, y0))
@@ -745,8 +732,8 @@ def transform(
 ) -> Variant:
     """One variant of ``im`` in class ``cls``, its parameters drawn from ``r``.
 
-    ``pool`` holds pictures that may appear around the work (``embed`` backgrounds and the other
-    pictures of a synthetic screenshot): the caller passes never-registered images only, so a
+    ``pool`` holds pictures that may appear with the work (``embed`` backgrounds, the other
+    pictures of a synthetic screenshot, thumbnails used as ``overlay`` logos): the caller passes never-registered images only, so a
     query never holds a second registered work. Every class but ``jpeg`` is saved as a JPEG of
     quality 75–95 or a PNG, drawn from ``r`` too.
     """

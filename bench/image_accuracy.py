@@ -56,6 +56,7 @@ Targets (copyguard): µAP ≥ 0.95 overall and above PDQ's in every class (equal
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 import tempfile
 import time
@@ -393,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             more = f" and {len(errors[system]) - 5} more" if len(errors[system]) > 5 else ""
             lines += ["", f"{system} refused {len(errors[system])} files: {shown}{more}."]
     if "copyguard" in systems:
+        lines += ["", f"copyguard's engine: {_engine_version()}."]
         lines += ["", *_engine_report(queries, subsets, answers["copyguard"])]
         lines += ["", _targets(classes, systems, maps, rps)]
     else:
@@ -502,6 +504,23 @@ def _engine_report(
         "",
         false_line,
     ]
+
+
+def _engine_version() -> str:
+    """The commit the engine was measured at, and whether its files had changes on top."""
+    repo = Path(__file__).resolve().parent.parent
+
+    def git(*cmd: str) -> str:
+        done = subprocess.run(["git", *cmd], cwd=repo, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return "version unknown (not a git checkout)"
+    dirty = git("status", "--porcelain", "--", "copyguard/fingerprint")
+    return f"commit {commit}" + (
+        " with uncommitted changes to copyguard/fingerprint" if dirty else ""
+    )
 
 
 def _material(artwork: str) -> str:

@@ -55,6 +55,8 @@ Targets (copyguard): µAP ≥ 0.95 overall and above PDQ's in every class (equal
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib
 import subprocess
 import sys
@@ -317,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr)
         notes.append(message)
     started = time.perf_counter()
+    engine_before = _engine_version() if "copyguard" in systems else ""
     artworks = imagegen.artworks(per_source=2 if args.quick else None)
     per_class = 1 if args.quick else args.per_class
     classes = imagegen.CLASSES
@@ -394,7 +397,13 @@ def main(argv: list[str] | None = None) -> int:
             more = f" and {len(errors[system]) - 5} more" if len(errors[system]) > 5 else ""
             lines += ["", f"{system} refused {len(errors[system])} files: {shown}{more}."]
     if "copyguard" in systems:
-        lines += ["", f"copyguard's engine: {_engine_version()}."]
+        engine_after = _engine_version()
+        changed = (
+            f"; it changed during the run, to {engine_after}: the figures may mix versions"
+            if engine_after != engine_before
+            else ""
+        )
+        lines += ["", f"copyguard's engine: {engine_before}{changed}."]
         lines += ["", *_engine_report(queries, subsets, answers["copyguard"])]
         lines += ["", _targets(classes, systems, maps, rps)]
     else:
@@ -517,10 +526,15 @@ def _engine_version() -> str:
     commit = git("rev-parse", "--short", "HEAD")
     if not commit:
         return "version unknown (not a git checkout)"
-    dirty = git("status", "--porcelain", "--", "copyguard/fingerprint")
-    return f"commit {commit}" + (
-        " with uncommitted changes to copyguard/fingerprint" if dirty else ""
-    )
+    dirty = git("diff", "HEAD", "--", "copyguard/fingerprint")
+    untracked = git("ls-files", "--others", "--exclude-standard", "--", "copyguard/fingerprint")
+    if not (dirty or untracked):
+        return f"commit {commit}"
+    for name in untracked.splitlines():  # new files count with their content
+        with contextlib.suppress(OSError):
+            dirty += name + (repo / name).read_text(encoding="utf-8", errors="replace")
+    digest = hashlib.sha256(dirty.encode()).hexdigest()[:10]
+    return f"commit {commit} with uncommitted changes to copyguard/fingerprint (diff {digest})"
 
 
 def _material(artwork: str) -> str:

@@ -18,10 +18,10 @@ registered: the *distractor artworks*. The others are the *references*.
 0.2×–3×; ``jpeg`` quality 15–40 after a 0.5–1× resize; ``crop`` of 40–90 % of the area at a
 random place and aspect; ``flip`` (mirror, 0.6–1.2×); ``rotate`` by 90, 180 or 270°;
 ``colour`` (greyscale, brightness, contrast, saturation, hue, mixed); ``blur_sharpen``
-(Gaussian blur 1–3 px or an unsharp mask); ``overlay`` (text in a CJK font and/or a logo — a drawn
-badge or a framed thumbnail of a distractor picture — over 10–25 % of the area,
-semi-transparent to opaque); ``border`` (5–30 % padding: a solid colour,
-a blurred copy of the image, or a caption bar); ``embed`` (the work over 30–70 % of a
+(Gaussian blur 1–3 px or an unsharp mask); ``overlay`` (text in a CJK font and/or a logo —
+a drawn badge or a framed thumbnail of a distractor picture — over 10–25 % of the area,
+semi-transparent to opaque); ``border`` (5–30 % padding: a solid colour, a blurred copy of
+the image, or a caption bar); ``embed`` (the work over 30–70 % of a
 distractor photo or of a synthetic screenshot with other pictures, UI blocks and text; the
 true box is kept). The pictures around an embedded work are distractor artworks only, so no
 query holds a second registered work. Each query is written as a JPEG (quality 75–95, or the
@@ -29,14 +29,18 @@ drawn 15–40 for ``jpeg``) or a PNG under an anonymous name, so decoding is par
 
 **Ground truth.** A query of a reference has one true pair, (query, that reference); every
 other pair is a false one — every reference is a distractor for every other reference's
-queries, and every pair of a distractor artwork's query is false.
+queries, and every pair of a distractor artwork's query is false. desktop-base's themes all
+carry Debian's logo (swirl or wordmark); pairs between two of them are false all the same, and
+the engine's false pairs are counted by material so that such matches show.
 
 **Systems**, each given the reference files and the query files: ``pdq`` (pdqhash 0.2.8: the
 reference's hash, the query's 8 dihedral hashes, score 1 − min Hamming distance / 256, every
 pair); ``phash`` (ImageHash 4.3.2 ``phash``, 64 bits, score 1 − distance / 64, every pair);
 ``copyguard`` (``ImageMatcher``: every reference added from its file, each query answered with
-``candidates=True``; the pairs it does not return are never retrieved). The peers decode with
-Pillow, orientation applied, RGB.
+``candidates=True``; the pairs it does not return are never retrieved; a file it refuses, too
+flat to identify, is listed: a refused reference is never found, a refused query finds
+nothing). The peers decode with Pillow, orientation applied, RGB. The report names the commit
+the engine was measured at.
 
 **Metrics.** Micro-average precision (µAP) as in DISC21: every pair every query returned,
 pooled and sorted by score, AP over that ranking with the number of true pairs as the recall

@@ -4,16 +4,15 @@
   query's eight dihedral hashes are compared with every stored hash by exact Hamming distance
   (vectorised popcounts; a million hashes take a few milliseconds per query) and the works
   within ``PDQ_RADIUS`` bits come back. Works whose PDQ quality is too low are not in it.
-- **Regions**: every keypoint descriptor (256 bits) in a ``faiss.IndexBinaryMultiHash``: the
-  descriptor is cut into ``DESCRIPTOR_CHUNKS`` chunks of ``CHUNK_BITS`` bits, each chunk is a
-  hash-table key, and a lookup probes each chunk's bucket and the buckets one bit away; the
-  candidates are ranked by full Hamming distance. A descriptor's position in the index maps
-  back to its work and to the keypoint's place in the work (``xy``), which the geometric
-  check needs.
+- **Regions**: every keypoint descriptor (256 bits) with its work and its place in the work,
+  in immutable keypoint segments (keypoints.py: found by any exactly shared 16-bit chunk,
+  ranked by full Hamming distance). Added works collect in a tail that becomes a segment
+  at the next search or save; when more than ``MAX_SEGMENTS`` pile up they are merged into
+  one, and ``save`` merges them too, so a saved index searches one segment.
 - **Deletion** is by work: a tombstone applied to every search (``delete``).
 
-Saved as a directory: ``manifest.json`` (format, works), ``pdq.faiss``, ``descriptors.faiss``
-and ``keypoints-{work,xy}.npy``.
+Saved as a directory: ``manifest.json`` (format, works), ``pdq.faiss`` and the keypoint
+segment's ``.npy`` arrays under ``keypoints/`` (opened memory-mapped).
 """
 
 from __future__ import annotations
@@ -36,13 +35,13 @@ from copyguard.fingerprint.image import (
     keypoint_score,
     pdq_score,
 )
+from copyguard.fingerprint.index.keypoints import KeypointSegment, merge_segments, within
 
 __all__ = ["ImageHit", "ImageIndex", "ImageWork"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PDQ_RADIUS = 80
-DESCRIPTOR_CHUNKS = 16
-CHUNK_BITS = 16
+MAX_SEGMENTS = 8
 #: Nearest reference descriptors taken per query descriptor.
 NEIGHBOURS = 4
 #: Works checked geometrically per query (and per mirror side), most votes first.
@@ -78,23 +77,14 @@ class ImageHit:
     mirrored: bool
 
 
-def _descriptor_index() -> faiss.IndexBinary:
-    index = faiss.IndexBinaryMultiHash(256, DESCRIPTOR_CHUNKS, CHUNK_BITS)
-    index.nflip = 1
-    return index
-
-
 class ImageIndex:
     def __init__(self) -> None:
         self.works: list[ImageWork] = []
         self._pdq: faiss.IndexBinary = faiss.IndexBinaryFlat(256)
         self._pdq_work: list[int] = []
-        self._descriptors = _descriptor_index()
-        self._kp_work: list[np.ndarray] = []
-        self._kp_xy: list[np.ndarray] = []
-        self._kp_work_all: np.ndarray = np.zeros(0, np.uint32)
-        self._kp_xy_all: np.ndarray = np.zeros((0, 2), np.float32)
-        self._dirty = False
+        self._segments: list[KeypointSegment] = []
+        self._tail: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._cache: dict[str, np.ndarray] = {}
 
     # ------------------------------------------------------------ building
 
@@ -116,10 +106,9 @@ class ImageIndex:
             self._pdq.add(np.ascontiguousarray(fingerprint.pdq.reshape(1, 32)))
             self._pdq_work.append(number)
         if len(keypoints):
-            self._descriptors.add(np.ascontiguousarray(keypoints.descriptors))
-            self._kp_work.append(np.full(len(keypoints), number, np.uint32))
-            self._kp_xy.append(keypoints.xy.astype(np.float32))
-            self._dirty = True
+            self._tail.append(
+                (keypoints.descriptors, keypoints.xy, np.full(len(keypoints), number, np.uint32))
+            )
         return number
 
     def delete(self, work_id: str | int) -> bool:
@@ -127,19 +116,39 @@ class ImageIndex:
         for work in self.works:
             if work.id == work_id and not work.deleted:
                 work.deleted = found = True
+        self._cache.pop("deleted", None)
         return found
 
-    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._dirty:
-            self._kp_work_all = np.concatenate([self._kp_work_all, *self._kp_work])
-            self._kp_xy_all = np.concatenate([self._kp_xy_all, *self._kp_xy])
-            self._kp_work, self._kp_xy = [], []
-            self._dirty = False
-        return self._kp_work_all, self._kp_xy_all
+    def _tombstones(self) -> np.ndarray:
+        """Which works are deleted, as an array (kept between searches)."""
+        cached = self._cache.get("deleted")
+        if cached is None or cached.size != len(self.works):
+            cached = np.array([w.deleted for w in self.works], dtype=bool)
+            self._cache["deleted"] = cached
+        return cached
+
+    def _pdq_works(self) -> np.ndarray:
+        cached = self._cache.get("pdq_works")
+        if cached is None or cached.size != len(self._pdq_work):
+            cached = np.asarray(self._pdq_work, dtype=np.int64)
+            self._cache["pdq_works"] = cached
+        return cached
+
+    def _sealed(self) -> list[KeypointSegment]:
+        """The keypoint segments, the tail sealed into one first."""
+        if self._tail:
+            descriptors, xy, works = (
+                np.concatenate(part) for part in zip(*self._tail, strict=True)
+            )
+            self._tail = []
+            self._segments.append(KeypointSegment.build(descriptors, xy, works))
+            if len(self._segments) > MAX_SEGMENTS:
+                self._segments = [merge_segments(self._segments)]
+        return self._segments
 
     @property
     def descriptors(self) -> int:
-        return int(self._descriptors.ntotal)
+        return sum(len(s) for s in self._segments) + sum(len(t[2]) for t in self._tail)
 
     # ------------------------------------------------------------ searching
 
@@ -147,7 +156,7 @@ class ImageIndex:
         """Works the query matches or nearly matches, best first.
 
         ``original`` is the query's (width, height) as given, for the boxes."""
-        deleted = np.array([w.deleted for w in self.works], dtype=bool)
+        deleted = self._tombstones()
         best: dict[int, ImageHit] = {}
         full_box = (0, 0, int(original[0]), int(original[1]))
         for work, distance in self._pdq_hits(query).items():
@@ -189,7 +198,7 @@ class ImageIndex:
         hashes = np.ascontiguousarray(query.pdq.reshape(-1, 32))
         _limits, distances, labels = self._pdq.range_search(hashes, PDQ_RADIUS)
         found: dict[int, int] = {}
-        works = np.asarray(self._pdq_work, dtype=np.int64)
+        works = self._pdq_works()
         for label, distance in zip(labels.tolist(), distances.tolist(), strict=True):
             work = int(works[label])
             if distance < found.get(work, 257):
@@ -204,38 +213,49 @@ class ImageIndex:
         original: tuple[int, int],
         deleted: np.ndarray,
     ) -> list[ImageHit]:
-        if not len(keypoints) or not self._descriptors.ntotal:
+        segments = self._sealed()
+        if not len(keypoints) or not segments:
             return []
-        kp_work, kp_xy = self._arrays()
-        distances, labels = self._descriptors.search(keypoints.descriptors, NEIGHBOURS)
-        rows = np.repeat(np.arange(len(keypoints)), NEIGHBOURS)
-        labels = labels.reshape(-1)
-        keep = (labels >= 0) & (distances.reshape(-1) <= DESCRIPTOR_RADIUS)
-        rows, labels = rows[keep], labels[keep]
-        works = kp_work[labels].astype(np.int64)
+        found = [within(segment, keypoints.descriptors, DESCRIPTOR_RADIUS) for segment in segments]
+        rows = np.concatenate([f[0] for f in found])
+        distance = np.concatenate([f[2] for f in found])
+        works = np.concatenate(
+            [
+                np.asarray(s.works[f[1]], dtype=np.int64)
+                for s, f in zip(segments, found, strict=True)
+            ]
+        )
+        places = np.concatenate(
+            [np.asarray(s.xy[f[1]]) for s, f in zip(segments, found, strict=True)]
+        ).reshape(-1, 2)
+        # The NEIGHBOURS nearest reference keypoints of each query keypoint, over all segments.
+        order = np.lexsort((distance, rows))
+        rows, works, places = rows[order], works[order], places[order]
+        first = np.searchsorted(rows, rows, side="left")
+        nearest = (np.arange(rows.size) - first) < NEIGHBOURS
+        rows, works, places = rows[nearest], works[nearest], places[nearest]
         live = ~deleted[works]
-        rows, labels, works = rows[live], labels[live], works[live]
+        rows, works, places = rows[live], works[live], places[live]
         if not works.size:
             return []
         order = np.lexsort((rows, works))
-        rows, labels, works = rows[order], labels[order], works[order]
+        rows, works, places = rows[order], works[order], places[order]
         starts = np.flatnonzero(np.r_[True, works[1:] != works[:-1]])
         ends = np.r_[starts[1:], works.size]
         # Votes: distinct query keypoints per work.
-        votes = np.array(
-            [np.unique(rows[s:e]).size for s, e in zip(starts, ends, strict=True)], dtype=np.int64
-        )
+        pairs = np.unique(works * (int(rows.max()) + 1) + rows) // (int(rows.max()) + 1)
+        votes = np.bincount(np.searchsorted(works[starts], pairs), minlength=starts.size)
         chosen = np.flatnonzero(votes >= MIN_CORRESPONDENCES)
         chosen = chosen[np.argsort(-votes[chosen], kind="stable")][:VERIFY_LIMIT]
         hits = []
         for c in chosen.tolist():
             s, e = int(starts[c]), int(ends[c])
             work = int(works[s])
-            source = kp_xy[labels[s:e]]
+            source = places[s:e]
             target = keypoints.xy[rows[s:e]]
             reference = self.works[work]
             tolerance = RANSAC_TOLERANCE * max(reference.width, reference.height)
-            inliers, matrix = _similarity(source, target, rows[s:e], labels[s:e], tolerance)
+            inliers, matrix = _similarity(source, target, tolerance)
             if matrix is None or inliers < 3:
                 continue
             hits.append(
@@ -255,15 +275,17 @@ class ImageIndex:
     def save(self, directory: str | os.PathLike[str]) -> None:
         path = Path(directory)
         path.mkdir(parents=True, exist_ok=True)
-        kp_work, kp_xy = self._arrays()
+        segments = self._sealed()
+        if len(segments) > 1:
+            self._segments = segments = [merge_segments(segments)]
         faiss.write_index_binary(self._pdq, str(path / "pdq.faiss"))
-        faiss.write_index_binary(self._descriptors, str(path / "descriptors.faiss"))
-        np.save(path / "keypoints-work.npy", kp_work)
-        np.save(path / "keypoints-xy.npy", kp_xy)
+        if segments:
+            segments[0].save(path / "keypoints")
         manifest = {
             "format": FORMAT_VERSION,
             "works": [asdict(w) for w in self.works],
             "pdq_works": self._pdq_work,
+            "keypoints": bool(segments),
         }
         (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
@@ -278,25 +300,18 @@ class ImageIndex:
             index.works = [ImageWork(**w) for w in manifest["works"]]
             index._pdq_work = [int(n) for n in manifest["pdq_works"]]
             index._pdq = faiss.read_index_binary(str(path / "pdq.faiss"))
-            index._descriptors = faiss.read_index_binary(str(path / "descriptors.faiss"))
-            index._kp_work_all = np.load(path / "keypoints-work.npy")
-            index._kp_xy_all = np.load(path / "keypoints-xy.npy")
+            if manifest["keypoints"]:
+                index._segments = [KeypointSegment.open(path / "keypoints")]
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise ImageIndexError(f"{path}: not a readable image index ({exc})") from None
-        if index._kp_work_all.shape[0] != index._descriptors.ntotal:
-            raise ImageIndexError(f"{path}: keypoints and descriptors disagree")
         return index
 
 
 def _similarity(
-    source: np.ndarray,
-    target: np.ndarray,
-    query_rows: np.ndarray,
-    reference_rows: np.ndarray,
-    tolerance: float,
+    source: np.ndarray, target: np.ndarray, tolerance: float
 ) -> tuple[int, np.ndarray | None]:
-    """RANSAC similarity transform from reference to query points; the inliers counted once
-    per query keypoint and once per reference keypoint."""
+    """RANSAC similarity transform from reference to query points, and the places (cells of
+    the tolerance's size, in both images) where correspondences fit it."""
     if source.shape[0] < 3:
         return 0, None
     matrix, mask = cv2.estimateAffinePartial2D(

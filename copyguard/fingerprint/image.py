@@ -2,22 +2,30 @@
 
 The caller supplies a decoded image (``copyguard.fingerprint.extract.image.load_image``:
 RGB, orientation applied); ``gen_image_fingerprint`` works on a copy reduced to at most
-``WORK_SIDE`` pixels on the long side (smaller images are not enlarged). Algorithm v0:
+``WORK_SIDE`` pixels on the long side, a query on ``QUERY_SIDE`` (smaller images are not
+enlarged). Algorithm v0:
 
 1. **Global hash**: PDQ (256 bits, Meta's perceptual hash, as used for industry hash sharing)
-   of the working image with its quality (0-100; below ``PDQ_MIN_QUALITY`` the hash of a flat
-   image says little and is not used). A reference stores the upright hash; a query is hashed
+   of the working image with its quality (0-100, from the image's gradients). The hash is
+   used when its quality reaches ``PDQ_QUALITY``, or ``PDQ_MIN_QUALITY`` in an image with at
+   least ``MIN_KEYPOINTS`` keypoints: soft artwork (vector shapes) has a low quality but a
+   stable hash, while a nearly uniform image's hash is noise and a plain gradient's is the
+   hash of every such gradient. A reference stores the upright hash; a query is hashed
    in all eight dihedral variants (mirror and quarter turns), so a flipped or rotated copy is
    found by exact Hamming distance.
 2. **Keypoints**: ORB (oriented FAST corners with rotated BRIEF descriptors, 256 bits each)
    on the grey working image, at most ``REF_KEYPOINTS`` for a reference, ``QUERY_KEYPOINTS``
    for a query, over an 8-level pyramid (scale factor 1.2, about 4.3x of scale change inside
-   one image pair). Descriptors are invariant to rotation in the plane, to scale within the
+   one image pair), chosen among ``CANDIDATE_FACTOR`` times as many corners so that every
+   cell of a ``SPREAD_GRID`` x ``SPREAD_GRID`` grid gets a share (a busy background must not
+   take them all from a work placed on it). An image with fewer corners than wanted at
+   ``FAST_THRESHOLD`` is searched again at ``SOFT_THRESHOLD``: soft artwork has only gentle
+   corners. Descriptors are invariant to rotation in the plane, to scale within the
    pyramid's range and to uniform brightness/contrast change, and describe a patch only, so
    they survive crops, overlays, borders and placing the work inside a larger picture. A
    mirrored copy is matched with the descriptors of the mirrored query (computed at query
    time, so the index holds one set per work).
-3. **Quality gate**: an image whose PDQ quality is below ``PDQ_MIN_QUALITY`` and that has
+3. **Quality gate**: an image whose PDQ quality is below ``PDQ_QUALITY`` and that has
    fewer than ``MIN_KEYPOINTS`` keypoints is too flat to identify (a blank page, a plain
    gradient): it gets no fingerprint (``FlatImageError``).
 4. **Matching** (``ImageMatcher``, index in copyguard.fingerprint.index.image): each query
@@ -25,9 +33,11 @@ RGB, orientation applied); ``gen_image_fingerprint`` works on a copy reduced to 
    their works; every work with at least ``MIN_CORRESPONDENCES`` votes is checked
    geometrically: a similarity transform (rotation, uniform scale, translation) from the
    reference's keypoints to the query's is estimated with RANSAC, and the correspondences it
-   explains (one per query keypoint and per reference keypoint) are the **inliers**. Unrelated
-   images share scattered descriptor coincidences that no single transform explains. The
-   keypoint evidence is the inlier count n, scored ``n^g / (n^g + N0^g)``; the transform maps
+   explains within ``RANSAC_TOLERANCE`` of the reference's size are the **inliers**, counted
+   by place (cells of the tolerance's size, once in each image: one corner found at several
+   pyramid levels, or a chance match of one spot, counts once). Unrelated images share
+   scattered descriptor coincidences that no single transform explains. The keypoint
+   evidence is the count n, scored ``n^g / (n^g + N0^g)``; the transform maps
    the reference's corners into the query, which gives the work's bounding **box** there.
    The global evidence is the smallest PDQ distance d over the dihedral variants, scored
    ``1 / (1 + exp((d - D0) / T))``. A pair's score is the larger of the two, so
@@ -79,12 +89,18 @@ QUERY_KEYPOINTS = 1000
 #: with soft detail and artwork with gentle edges keep enough corners; noise corners are weak
 #: and lose to real ones (ORB keeps the strongest by Harris response).
 FAST_THRESHOLD = 10
+#: Used instead when an image has fewer corners than keypoints wanted at FAST_THRESHOLD.
+SOFT_THRESHOLD = 4
 PYRAMID_LEVELS = 8
 #: Keypoints are chosen from CANDIDATE_FACTOR times as many corners, spread over a grid.
 CANDIDATE_FACTOR = 3
 SPREAD_GRID = 4
 PYRAMID_SCALE = 1.2
-PDQ_MIN_QUALITY = 50
+#: A PDQ hash is used when its quality reaches PDQ_QUALITY, or PDQ_MIN_QUALITY in an image
+#: with at least MIN_KEYPOINTS keypoints (soft artwork has a low quality but a stable hash; a
+#: plain gradient has a middling quality, no corners, and the hash of every such gradient).
+PDQ_QUALITY = 50
+PDQ_MIN_QUALITY = 10
 MIN_KEYPOINTS = 16
 #: Largest Hamming distance (of 256 bits) at which two ORB descriptors are taken to describe
 #: the same patch.
@@ -132,7 +148,9 @@ class ImageFingerprint:
 
     @property
     def pdq_usable(self) -> bool:
-        return self.pdq_quality >= PDQ_MIN_QUALITY
+        return self.pdq_quality >= PDQ_QUALITY or (
+            self.pdq_quality >= PDQ_MIN_QUALITY and len(self.keypoints) >= MIN_KEYPOINTS
+        )
 
 
 def _working(pixels: np.ndarray, side: int) -> tuple[np.ndarray, float]:
@@ -150,11 +168,11 @@ def _working(pixels: np.ndarray, side: int) -> tuple[np.ndarray, float]:
     return np.ascontiguousarray(pixels), scale
 
 
-_ORB: dict[int, cv2.ORB] = {}
+_ORB: dict[tuple[int, int], cv2.ORB] = {}
 
 
-def _orb(features: int) -> cv2.ORB:
-    orb = _ORB.get(features)
+def _orb(features: int, threshold: int = FAST_THRESHOLD) -> cv2.ORB:
+    orb = _ORB.get((features, threshold))
     if orb is None:
         orb = cv2.ORB.create(
             nfeatures=features,
@@ -162,9 +180,9 @@ def _orb(features: int) -> cv2.ORB:
             nlevels=PYRAMID_LEVELS,
             edgeThreshold=15,
             patchSize=31,
-            fastThreshold=FAST_THRESHOLD,
+            fastThreshold=threshold,
         )
-        _ORB[features] = orb
+        _ORB[features, threshold] = orb
     return orb
 
 
@@ -194,6 +212,10 @@ def _spread(found: list[cv2.KeyPoint], shape: tuple[int, ...], features: int) ->
 def _keypoints(grey: np.ndarray, features: int) -> Keypoints:
     orb = _orb(features * CANDIDATE_FACTOR)
     found = orb.detect(grey, None)
+    if len(found) < features and SOFT_THRESHOLD < FAST_THRESHOLD:
+        # Soft artwork (gradients, vector shapes): its gentle corners are all it has.
+        orb = _orb(features * CANDIDATE_FACTOR, SOFT_THRESHOLD)
+        found = orb.detect(grey, None)
     chosen = [found[i] for i in _spread(list(found), grey.shape, features)]
     kept, descriptors = orb.compute(grey, chosen)
     if descriptors is None or not kept:
@@ -231,7 +253,7 @@ def gen_image_fingerprint_v0(
         pdq = _pack(bits)[0]
         keypoints = _keypoints(grey, REF_KEYPOINTS)
         mirrored = None
-    if int(quality) < PDQ_MIN_QUALITY and len(keypoints) < MIN_KEYPOINTS:
+    if int(quality) < PDQ_QUALITY and len(keypoints) < MIN_KEYPOINTS:
         raise FlatImageError("the image is too flat or empty to identify")
     return ImageFingerprint(
         version=VERSION,

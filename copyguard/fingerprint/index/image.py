@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -173,23 +173,9 @@ class ImageIndex:
                 if known is None:
                     best[hit.work] = hit
                 elif hit.score > known.score:
-                    best[hit.work] = ImageHit(
-                        hit.work,
-                        hit.score,
-                        hit.inliers,
-                        known.pdq_distance,
-                        hit.box,
-                        hit.mirrored,
-                    )
+                    best[hit.work] = replace(hit, pdq_distance=known.pdq_distance)
                 elif hit.inliers > known.inliers:
-                    best[hit.work] = ImageHit(
-                        known.work,
-                        known.score,
-                        hit.inliers,
-                        known.pdq_distance,
-                        known.box,
-                        known.mirrored,
-                    )
+                    best[hit.work] = replace(known, inliers=hit.inliers)
         return sorted(best.values(), key=lambda h: (-h.score, h.work))
 
     def _pdq_hits(self, query: ImageFingerprint) -> dict[int, int]:

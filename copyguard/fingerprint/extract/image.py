@@ -40,16 +40,18 @@ pillow-heif is installed), which lets any code in the process open HEIF files.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import struct
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import numpy as np
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageFile
 
 from .limits import ExtractionError, human_size
 
@@ -417,6 +419,24 @@ def _unsupported(data: bytes) -> str:
 # Decoding
 
 
+_STRICT = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_loading() -> Iterator[None]:
+    """Decode with ``ImageFile.LOAD_TRUNCATED_IMAGES`` off, whatever another library set it
+    to (WeasyPrint, which renders the certificates, turns it on at import): a cut-short
+    file must be an error here, not a picture with a grey bottom. The switch is global, so
+    decodes that need it take turns."""
+    with _STRICT:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _decode(image: Image.Image, max_side: int | None, max_pixels: int) -> DecodedImage:
     fmt = image.format or "unknown"
     width, height = image.size
@@ -427,13 +447,15 @@ def _decode(image: Image.Image, max_side: int | None, max_pixels: int) -> Decode
             f"image too large: {width}x{height} pixels exceeds the {max_pixels:,}-pixel limit"
         )
     _check_tiff_tiles(image, max_pixels)
-    orientation = _orientation(image)
-    profile = image.info.get("icc_profile")
     target = _target_size(width, height, max_side)
     try:
         if target is not None and fmt in ("JPEG", "MPO"):
             image.draft("RGB", target)  # DCT scaling: decoded at 1/2, 1/4 or 1/8
-        image.load()
+        with _strict_loading():
+            # Reading the orientation may decode the pixels (a PNG's eXIf chunk can follow them).
+            orientation = _orientation(image)
+            image.load()
+        profile = image.info.get("icc_profile")
         picture = _working_mode(image)
         if target is not None and picture.size != target:
             picture = picture.resize(target, Image.Resampling.BOX)

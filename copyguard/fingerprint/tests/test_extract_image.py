@@ -803,3 +803,16 @@ def test_the_image_api_is_exported_by_the_extract_package():
         assert name in extract.__all__
     assert extract.load_image is load_image
     assert extract.gen_iscc_image_code_from_pixels is gen_iscc_image_code_from_pixels
+
+
+def test_a_truncated_file_is_an_error_even_when_another_library_allows_them() -> None:
+    # WeasyPrint (certificates) sets this for the whole process when it is imported.
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        for fmt in ("GIF", "JPEG", "PNG"):
+            with pytest.raises(ExtractionError, match=f"^truncated {fmt}"):
+                load_image(encode(photo("astronaut.png"), fmt)[:4000])
+        assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before

@@ -206,11 +206,10 @@ def _is_image(file: InputFile, media: str) -> bool:
 
 def _read_image(file: InputFile) -> Picture | str:
     from copyguard.fingerprint.extract import ExtractionError
-    from copyguard.fingerprint.extract.image import load_image
-    from copyguard.fingerprint.image import QUERY_SIDE, WORK_SIDE
+    from copyguard.fingerprint.image import read_image
 
     try:
-        return Picture(load_image(file.path, max_side=max(WORK_SIDE, QUERY_SIDE)))
+        return Picture(read_image(file.path))
     except ExtractionError as exc:
         return str(exc)
     except Exception as exc:  # hostile input must not end a run over thousands of files

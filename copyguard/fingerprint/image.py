@@ -76,6 +76,7 @@ __all__ = [
     "gen_query_fingerprint",
     "keypoint_score",
     "pdq_score",
+    "read_image",
 ]
 
 VERSION = 0
@@ -309,7 +310,9 @@ class ImageMatch:
 ImageSource = str | os.PathLike[str] | bytes | DecodedImage
 
 
-def _decoded(source: ImageSource) -> DecodedImage:
+def read_image(source: ImageSource) -> DecodedImage:
+    """``source`` decoded at the size the engine works on (references and queries alike);
+    raises ``ExtractionError`` when it cannot be read."""
     if isinstance(source, DecodedImage):
         return source
     return load_image(source, max_side=max(WORK_SIDE, QUERY_SIDE))
@@ -329,7 +332,7 @@ class ImageMatcher:
         self.index: ImageIndex = ImageIndex()
 
     def add_reference(self, reference_id: str | int, source: ImageSource) -> ImageFingerprint:
-        image = _decoded(source)
+        image = read_image(source)
         fingerprint = gen_image_fingerprint(image.pixels, image.scale)
         self.index.add(reference_id, fingerprint)
         return fingerprint
@@ -337,7 +340,7 @@ class ImageMatcher:
     def query(self, source: ImageSource, candidates: bool = True) -> list[ImageMatch]:
         """Matches of the query, best first: every retrieved reference when ``candidates``,
         else only those scoring at least the threshold."""
-        image = _decoded(source)
+        image = read_image(source)
         fingerprint = gen_query_fingerprint(image.pixels, image.scale)
         found = []
         for hit in self.index.search(fingerprint, (image.width, image.height)):

@@ -98,7 +98,7 @@ def verify_number(request: HttpRequest, number: str) -> HttpResponse:
     """The public result for one registration number (also what the QR code opens).
 
     For visitors without a session the whole page is cached per path, language and
-    ledger size (see copyguard.works.certificates.verification), with a placeholder for
+    answer version (see copyguard.works.certificates.verification), with a placeholder for
     the CSRF token of the language switcher, so a repeated request renders nothing."""
     from copyguard.works.certificates import verification
     from copyguard.works.enums import WorkCategory

@@ -21,25 +21,10 @@ from copyguard.ledger.models import LedgerState
 from copyguard.works.certificates import actions, verification
 from copyguard.works.certificates.models import Certificate
 from copyguard.works.ownership import actions as ownership
+from copyguard.works.ownership.tests.test_verification import LICENCE, PLEDGE
 from copyguard.works.testing import registered_work
 
 pytestmark = pytest.mark.django_db
-
-LICENCE = {
-    "licensee_name": "Gamma Films",
-    "licence_type": "exclusive",
-    "territory": ["CN"],
-    "starts_on": "2027-01-01",
-    "ends_on": "2029-12-31",
-    "rights": ["adaptation"],
-}
-PLEDGE = {
-    "pledgee_name": "Bank of Foshan",
-    "secured_amount": "5000000",
-    "currency": "CNY",
-    "starts_on": "2027-01-01",
-    "ends_on": "2028-01-01",
-}
 
 
 def _in(language: str, message: str) -> str:

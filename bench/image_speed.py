@@ -5,8 +5,9 @@ Questions:
 1. How many 2-megapixel JPEGs a second does one core fingerprint, decoding included
    (target: at least 40)? The material's artworks (bench/imagegen.py: GNOME and Debian
    wallpapers, scikit-image's photographs) are resized to 1632 x 1224 and saved as JPEG
-   quality 90; each file is read from disk and fingerprinted as a reference
-   (``load_image(max_side=512)`` + ``gen_image_fingerprint``) and as a query (768 px, eight
+   quality 90; each file is read from disk as ``ImageMatcher`` reads it (``read_image``:
+   decoded with at most 768 px on the long side) and fingerprinted as a reference
+   (``gen_image_fingerprint``: 512 px, PDQ, 300 keypoints) and as a query (768 px, eight
    dihedral PDQ hashes, keypoints of the image and its mirror). Peers in the same run:
    ``pdqhash.compute`` on the image decoded by Pillow (full size, as its users do) and
    ``imagehash.phash`` on the file opened by Pillow.
@@ -104,22 +105,22 @@ def throughput(files: list[Path], repeat: int) -> list[list[str]]:
     import pdqhash
     from PIL import Image
 
-    from copyguard.fingerprint.extract.image import load_image
     from copyguard.fingerprint.image import (
-        QUERY_SIDE,
-        WORK_SIDE,
         FlatImageError,
         gen_image_fingerprint,
         gen_query_fingerprint,
+        read_image,
     )
 
+    # Both read the file as ImageMatcher and copyguard match do (read_image: decoded at the
+    # query's working size, so that one decoding serves either role).
     def reference(path: Path) -> None:
-        image = load_image(path, max_side=WORK_SIDE)
+        image = read_image(path)
         with contextlib.suppress(FlatImageError):
             gen_image_fingerprint(image.pixels, image.scale)
 
     def query(path: Path) -> None:
-        image = load_image(path, max_side=QUERY_SIDE)
+        image = read_image(path)
         with contextlib.suppress(FlatImageError):
             gen_query_fingerprint(image.pixels, image.scale)
 
@@ -151,15 +152,14 @@ def latency(
     queries_per_class: int,
     directory: Path,
 ) -> tuple[list[list[str]], dict[str, float]]:
-    from copyguard.fingerprint.extract.image import load_image
     from copyguard.fingerprint.image import (
-        QUERY_SIDE,
         REF_KEYPOINTS,
         FlatImageError,
         ImageFingerprint,
         ImageMatcher,
         Keypoints,
         gen_query_fingerprint,
+        read_image,
     )
 
     matcher = ImageMatcher()
@@ -208,7 +208,7 @@ def latency(
                 draw = rng(f"image-speed/{artwork.name}/{cls}/{v}")
                 variant = imagegen.transform(cls, original, draw)
                 path = imagegen.save(variant, directory / f"q-{len(queries)}")
-                image = load_image(path, max_side=QUERY_SIDE)
+                image = read_image(path)
                 try:
                     queries.append(
                         (
@@ -228,7 +228,7 @@ def latency(
     ms = np.array(times) * 1000
     p99 = float(np.percentile(ms, 99))
     figures = {
-        "works": float(len(index.works)),
+        "works": float(len(index)),
         "keypoint_works": float(with_keypoints + len(real)),
         "keypoints": float(index.descriptors),
         "build_seconds": build_seconds,
@@ -238,7 +238,7 @@ def latency(
     }
     rows = [
         [
-            f"{len(index.works):,}",
+            f"{len(index):,}",
             f"{with_keypoints + len(real):,}",
             f"{index.descriptors:,}",
             f"{len(queries):,}",
@@ -246,7 +246,7 @@ def latency(
             f"{np.percentile(ms, 95):.1f}",
             f"{p99:.1f}",
             f"{ms.max():.1f}",
-            "met" if p99 <= TARGET_P99_MS and len(index.works) >= 1_000_000 else "not met",
+            "met" if p99 <= TARGET_P99_MS and len(index) >= 1_000_000 else "not met",
         ]
     ]
     return rows, figures

@@ -395,7 +395,7 @@ class Images:
 
     @property
     def empty(self) -> bool:
-        return self._matcher is None or not self._matcher.index.works
+        return self._matcher is None or not len(self._matcher.index)
 
 
 def _index_references(

@@ -348,7 +348,7 @@ class ImageMatcher:
                 continue
             found.append(
                 ImageMatch(
-                    reference_id=self.index.works[hit.work].id,
+                    reference_id=self.index.work_id(hit.work),
                     score=hit.score,
                     match=hit.score >= self.threshold,
                     box=hit.box,

@@ -9,18 +9,26 @@
   ranked by full Hamming distance). Added works collect in a tail that becomes a segment
   at the next search or save; when more than ``MAX_SEGMENTS`` pile up they are merged into
   one, and ``save`` merges them too, so a saved index searches one segment.
+- **Works**: one row each in compact columns (``array.array``: working size, scale,
+  keypoint count, PDQ quality, tombstone) plus the caller's id — about 60 bytes of Python
+  object for a short string id, 14 bytes of columns, 32 bytes of PDQ hash and 8 bytes
+  mapping the hash back to its work: no Python object per work beyond its id.
 - **Deletion** is by work: a tombstone applied to every search (``delete``).
 
-Saved as a directory: ``manifest.json`` (format, works), ``pdq.faiss`` and the keypoint
-segment's ``.npy`` arrays under ``keypoints/`` (opened memory-mapped).
+Saved as a directory: ``manifest.json`` (format, ids), ``works.npz`` (the columns),
+``pdq.faiss`` and the keypoint segment's ``.npy`` arrays under ``keypoints/`` (opened
+memory-mapped).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, replace
+import zipfile
+from array import array
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import cv2
 import faiss
@@ -39,7 +47,7 @@ from copyguard.fingerprint.index.keypoints import KeypointSegment, merge_segment
 
 __all__ = ["ImageHit", "ImageIndex", "ImageWork"]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 PDQ_RADIUS = 80
 MAX_SEGMENTS = 8
 #: Nearest reference descriptors taken per query descriptor.
@@ -54,8 +62,10 @@ class ImageIndexError(Exception):
     """A broken or incompatible image index directory."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImageWork:
+    """One indexed work, as read back from the index's columns."""
+
     id: str | int
     width: int
     height: int
@@ -63,6 +73,17 @@ class ImageWork:
     keypoints: int
     pdq_quality: int
     deleted: bool = False
+
+
+#: The per-work columns: name, array.array type code.
+_COLUMNS = (
+    ("width", "H"),
+    ("height", "H"),
+    ("scale", "f"),
+    ("keypoints", "I"),
+    ("pdq_quality", "B"),
+    ("deleted", "B"),
+)
 
 
 @dataclass(frozen=True)
@@ -79,29 +100,52 @@ class ImageHit:
 
 class ImageIndex:
     def __init__(self) -> None:
-        self.works: list[ImageWork] = []
+        self._ids: list[str | int] = []
+        self._columns: dict[str, array] = {name: array(code) for name, code in _COLUMNS}
         self._pdq: faiss.IndexBinary = faiss.IndexBinaryFlat(256)
-        self._pdq_work: list[int] = []
+        self._pdq_work: array = array("I")
         self._segments: list[KeypointSegment] = []
         self._tail: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._cache: dict[str, np.ndarray] = {}
 
     # ------------------------------------------------------------ building
 
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def work(self, number: int) -> ImageWork:
+        """The work with this number (as in ``ImageHit.work``)."""
+        c = self._columns
+        return ImageWork(
+            id=self._ids[number],
+            width=c["width"][number],
+            height=c["height"][number],
+            scale=c["scale"][number],
+            keypoints=c["keypoints"][number],
+            pdq_quality=c["pdq_quality"][number],
+            deleted=bool(c["deleted"][number]),
+        )
+
+    def work_id(self, number: int) -> str | int:
+        return self._ids[number]
+
     def add(self, work_id: str | int, fingerprint: ImageFingerprint) -> int:
         """Add a reference image's fingerprint; its work number."""
-        number = len(self.works)
+        number = len(self._ids)
         keypoints = fingerprint.keypoints
-        self.works.append(
-            ImageWork(
-                id=work_id,
-                width=fingerprint.width,
-                height=fingerprint.height,
-                scale=fingerprint.scale,
-                keypoints=len(keypoints),
-                pdq_quality=fingerprint.pdq_quality,
-            )
+        if not (0 < fingerprint.width < 1 << 16 and 0 < fingerprint.height < 1 << 16):
+            raise ValueError("a working image's sides must be between 1 and 65,535 pixels")
+        row = (
+            fingerprint.width,
+            fingerprint.height,
+            fingerprint.scale,
+            len(keypoints),
+            max(0, min(255, fingerprint.pdq_quality)),
+            0,
         )
+        for (name, _code), value in zip(_COLUMNS, row, strict=True):
+            self._columns[name].append(value)
+        self._ids.append(work_id)
         if fingerprint.pdq_usable:
             self._pdq.add(np.ascontiguousarray(fingerprint.pdq.reshape(1, 32)))
             self._pdq_work.append(number)
@@ -112,25 +156,28 @@ class ImageIndex:
         return number
 
     def delete(self, work_id: str | int) -> bool:
+        deleted = self._columns["deleted"]
         found = False
-        for work in self.works:
-            if work.id == work_id and not work.deleted:
-                work.deleted = found = True
+        for number, known in enumerate(self._ids):
+            if known == work_id and not deleted[number]:
+                deleted[number] = 1
+                found = True
         self._cache.pop("deleted", None)
         return found
 
     def _tombstones(self) -> np.ndarray:
-        """Which works are deleted, as an array (kept between searches)."""
+        """Which works are deleted, as a numpy copy of the column kept between searches (a
+        view would stop the column from growing)."""
         cached = self._cache.get("deleted")
-        if cached is None or cached.size != len(self.works):
-            cached = np.array([w.deleted for w in self.works], dtype=bool)
+        if cached is None or cached.size != len(self._ids):
+            cached = np.array(self._columns["deleted"], dtype=bool)
             self._cache["deleted"] = cached
         return cached
 
     def _pdq_works(self) -> np.ndarray:
         cached = self._cache.get("pdq_works")
         if cached is None or cached.size != len(self._pdq_work):
-            cached = np.asarray(self._pdq_work, dtype=np.int64)
+            cached = np.array(self._pdq_work, dtype=np.uint32)
             self._cache["pdq_works"] = cached
         return cached
 
@@ -239,7 +286,7 @@ class ImageIndex:
             work = int(works[s])
             source = places[s:e]
             target = keypoints.xy[rows[s:e]]
-            reference = self.works[work]
+            reference = self.work(work)
             tolerance = RANSAC_TOLERANCE * max(reference.width, reference.height)
             inliers, matrix = _similarity(source, target, tolerance)
             if matrix is None or inliers < 3:
@@ -250,7 +297,7 @@ class ImageIndex:
                     score=float(keypoint_score(inliers)),
                     inliers=inliers,
                     pdq_distance=256,
-                    box=_box(matrix, self.works[work], query, original, mirrored),
+                    box=_box(matrix, reference, query, original, mirrored),
                     mirrored=mirrored,
                 )
             )
@@ -267,12 +314,9 @@ class ImageIndex:
         faiss.write_index_binary(self._pdq, str(path / "pdq.faiss"))
         if segments:
             segments[0].save(path / "keypoints")
-        manifest = {
-            "format": FORMAT_VERSION,
-            "works": [asdict(w) for w in self.works],
-            "pdq_works": self._pdq_work,
-            "keypoints": bool(segments),
-        }
+        arrays: dict[str, Any] = {name: np.asarray(self._columns[name]) for name, _ in _COLUMNS}
+        np.savez(path / "works.npz", pdq_works=self._pdq_works(), **arrays)
+        manifest = {"format": FORMAT_VERSION, "ids": self._ids, "keypoints": bool(segments)}
         (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
     @classmethod
@@ -283,12 +327,36 @@ class ImageIndex:
             if manifest.get("format") != FORMAT_VERSION:
                 raise ImageIndexError(f"{path}: image index format {manifest.get('format')!r}")
             index = cls()
-            index.works = [ImageWork(**w) for w in manifest["works"]]
-            index._pdq_work = [int(n) for n in manifest["pdq_works"]]
+            ids = manifest["ids"]
+            if not isinstance(ids, list) or not all(isinstance(i, str | int) for i in ids):
+                raise ValueError("work ids must be strings or integers")
+            index._ids = ids
+            with np.load(path / "works.npz", allow_pickle=False) as saved:
+                for name, code in _COLUMNS:
+                    column = saved[name]
+                    if column.shape != (len(ids),):
+                        raise ValueError(f"column {name} does not match the ids")
+                    index._columns[name] = array(
+                        code, np.ascontiguousarray(column, dtype=code).tobytes()
+                    )
+                pdq_works = saved["pdq_works"]
+                index._pdq_work = array("I", pdq_works.astype(np.uint32).tobytes())
             index._pdq = faiss.read_index_binary(str(path / "pdq.faiss"))
+            if index._pdq.ntotal != len(index._pdq_work) or (
+                pdq_works.size and int(pdq_works.max()) >= len(ids)
+            ):
+                raise ValueError("the PDQ hashes do not match the works")
             if manifest["keypoints"]:
                 index._segments = [KeypointSegment.open(path / "keypoints")]
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            RuntimeError,
+            EOFError,
+            zipfile.BadZipFile,
+        ) as exc:
             raise ImageIndexError(f"{path}: not a readable image index ({exc})") from None
         return index
 

@@ -175,6 +175,42 @@ def test_a_saved_index_answers_as_before_and_a_damaged_one_is_refused(
         ImageIndex.open(tmp_path / "nowhere")
 
 
+def test_works_survive_saving_with_their_ids_columns_and_tombstones(tmp_path: Path) -> None:
+    index = ImageIndex()
+    fingerprint = gen_image_fingerprint(np.asarray(_photo("coffee.png")))
+    for work_id in ("coffee", 7, "咖啡"):
+        index.add(work_id, fingerprint)
+    assert index.delete(7) and not index.delete(7) and not index.delete("absent")
+    index.save(tmp_path / "images")
+    reopened = ImageIndex.open(tmp_path / "images")
+    assert len(reopened) == 3
+    assert [reopened.work(n) for n in range(3)] == [index.work(n) for n in range(3)]
+    assert reopened.work(1).deleted and not reopened.work(2).deleted
+    assert reopened.work(0).id == "coffee" and reopened.work(2).width == fingerprint.width
+    query = gen_query_fingerprint(np.asarray(_photo("coffee.png")))
+    assert [h.work for h in reopened.search(query, (1, 1))][:2] == [0, 2]
+
+
+def test_a_saved_index_whose_parts_disagree_is_refused(tmp_path: Path) -> None:
+    index = ImageIndex()
+    index.add("coffee", gen_image_fingerprint(np.asarray(_photo("coffee.png"))))
+    index.save(tmp_path / "images")
+    manifest = tmp_path / "images" / "manifest.json"
+    good = manifest.read_text(encoding="utf-8")
+    for broken in (
+        good.replace('["coffee"]', '["coffee", "extra"]'),
+        good.replace('["coffee"]', "[[1]]"),
+        good.replace('"format": 3', '"format": 2'),
+    ):
+        manifest.write_text(broken, encoding="utf-8")
+        with pytest.raises(ImageIndexError):
+            ImageIndex.open(tmp_path / "images")
+    manifest.write_text(good, encoding="utf-8")
+    (tmp_path / "images" / "works.npz").write_bytes(b"PK\x03\x04 not a zip")
+    with pytest.raises(ImageIndexError):
+        ImageIndex.open(tmp_path / "images")
+
+
 def test_a_deleted_work_is_not_found() -> None:
     matcher = ImageMatcher()
     for name in ("coffee.png", "rocket.jpg"):

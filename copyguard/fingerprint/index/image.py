@@ -4,11 +4,16 @@
   query's eight dihedral hashes are compared with every stored hash by exact Hamming distance
   (vectorised popcounts; a million hashes take a few milliseconds per query) and the works
   within ``PDQ_RADIUS`` bits come back. Works whose PDQ quality is too low are not in it.
-- **Regions**: every keypoint descriptor (256 bits) with its work and its place in the work,
-  in immutable keypoint segments (keypoints.py: found by any exactly shared 16-bit chunk,
-  ranked by full Hamming distance). Added works collect in a tail that becomes a segment
-  at the next search or save; when more than ``MAX_SEGMENTS`` pile up they are merged into
-  one, and ``save`` merges them too, so a saved index searches one segment.
+- **Regions**: every keypoint of every work in word segments (words.py): a query's
+  descriptors look up the cells of their nearest visual words and vote, through a 64-bit
+  signature check, for the works whose keypoints are there; the ``CANDIDATES`` works with
+  most votes (per mirror side) are then checked with their full descriptors — each query
+  descriptor's ``NEIGHBOURS`` nearest keypoints among the candidates' within
+  ``DESCRIPTOR_RADIUS`` bits — and their geometry (RANSAC similarity). The vote touches only the probed cells, so
+  its cost grows with the keypoints per cell, not with the works indexed. Added works
+  collect in a tail that becomes a segment at the next search or save; when more than
+  ``MAX_SEGMENTS`` pile up they are merged into one, and ``save`` merges them too, so a
+  saved index searches one segment.
 - **Works**: one row each in compact columns (``array.array``: working size, scale,
   keypoint count, PDQ quality, tombstone) plus the caller's id — about 60 bytes of Python
   object for a short string id, 14 bytes of columns, 32 bytes of PDQ hash and 8 bytes
@@ -16,7 +21,7 @@
 - **Deletion** is by work: a tombstone applied to every search (``delete``).
 
 Saved as a directory: ``manifest.json`` (format, ids), ``works.npz`` (the columns),
-``pdq.faiss`` and the keypoint segment's ``.npy`` arrays under ``keypoints/`` (opened
+``pdq.faiss`` and the word segment's ``.npy`` arrays under ``keypoints/`` (opened
 memory-mapped).
 """
 
@@ -43,17 +48,24 @@ from copyguard.fingerprint.image import (
     keypoint_score,
     pdq_score,
 )
-from copyguard.fingerprint.index.keypoints import KeypointSegment, merge_segments, within
+from copyguard.fingerprint.index.words import (
+    PROBES,
+    WordSegment,
+    merge_word_segments,
+    signatures,
+    vocabulary,
+    within_words,
+)
 
 __all__ = ["ImageHit", "ImageIndex", "ImageWork"]
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 PDQ_RADIUS = 80
 MAX_SEGMENTS = 8
 #: Nearest reference descriptors taken per query descriptor.
 NEIGHBOURS = 4
-#: Works checked geometrically per query (and per mirror side), most votes first.
-VERIFY_LIMIT = 32
+#: Works checked with their full descriptors per query and mirror side, most votes first.
+CANDIDATES = 16
 #: A transform that shrinks or enlarges the work more than this is not a copy's.
 MAX_SCALE_CHANGE = 6.0
 
@@ -104,7 +116,7 @@ class ImageIndex:
         self._columns: dict[str, array] = {name: array(code) for name, code in _COLUMNS}
         self._pdq: faiss.IndexBinary = faiss.IndexBinaryFlat(256)
         self._pdq_work: array = array("I")
-        self._segments: list[KeypointSegment] = []
+        self._segments: list[WordSegment] = []
         self._tail: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._cache: dict[str, np.ndarray] = {}
 
@@ -181,17 +193,28 @@ class ImageIndex:
             self._cache["pdq_works"] = cached
         return cached
 
-    def _sealed(self) -> list[KeypointSegment]:
-        """The keypoint segments, the tail sealed into one first."""
+    def _sealed(self) -> list[WordSegment]:
+        """The word segments, the tail sealed into one first."""
         if self._tail:
             descriptors, xy, works = (
                 np.concatenate(part) for part in zip(*self._tail, strict=True)
             )
+            self._segments.append(WordSegment.build(descriptors, xy, works, vocabulary()))
             self._tail = []
-            self._segments.append(KeypointSegment.build(descriptors, xy, works))
             if len(self._segments) > MAX_SEGMENTS:
-                self._segments = [merge_segments(self._segments)]
+                self._segments = [merge_word_segments(self._segments, vocabulary())]
         return self._segments
+
+    def add_segment(self, segment: WordSegment) -> None:
+        """Add keypoints built elsewhere (a bulk load) for works already added without
+        them; their works must come after every keypoint already indexed."""
+        self._sealed()
+        if len(segment) and (
+            int(segment.owners[-1]) >= len(self._ids)
+            or (self._segments and int(segment.owners[0]) <= int(self._segments[-1].owners[-1]))
+        ):
+            raise ValueError("the segment's works are not the next ones without keypoints")
+        self._segments.append(segment)
 
     @property
     def descriptors(self) -> int:
@@ -238,6 +261,43 @@ class ImageIndex:
                 found[work] = int(distance)
         return found
 
+    def _candidates(self, keypoints: Keypoints, deleted: np.ndarray) -> np.ndarray:
+        """The works the query's descriptors vote for through the word segments, most
+        distinct voting descriptors first, at most ``CANDIDATES``."""
+        segments = self._sealed()
+        if not len(keypoints) or not segments:
+            return np.zeros(0, np.int64)
+        cells = vocabulary().cells(keypoints.descriptors, PROBES)
+        marks = signatures(keypoints.descriptors)
+        found = [within_words(s, cells, marks, DESCRIPTOR_RADIUS) for s in segments]
+        rows = np.concatenate([f[0] for f in found])
+        works = np.concatenate([f[1] for f in found])
+        live = ~deleted[works]
+        rows, works = rows[live], works[live]
+        if not works.size:
+            return works
+        voters = np.unique(works * len(keypoints) + rows) // len(keypoints)
+        candidates, votes = np.unique(voters, return_counts=True)
+        order = np.lexsort((candidates, -votes))[:CANDIDATES]
+        return candidates[order]
+
+    def _keypoints_of(self, works: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Descriptors, places and works of the keypoints of ``works``."""
+        parts = []
+        for work in works.tolist():
+            for segment in self._segments:
+                rows = segment.rows_of(work)
+                if rows.stop > rows.start:
+                    parts.append((segment.descriptors[rows], segment.xy[rows], work))
+                    break
+        if not parts:
+            return np.zeros((0, 32), np.uint8), np.zeros((0, 2), np.float32), np.zeros(0, np.int64)
+        return (
+            np.ascontiguousarray(np.concatenate([p[0] for p in parts]), dtype=np.uint8),
+            np.concatenate([p[1] for p in parts]).astype(np.float32),
+            np.concatenate([np.full(len(p[0]), p[2], np.int64) for p in parts]),
+        )
+
     def _keypoint_hits(
         self,
         query: ImageFingerprint,
@@ -246,49 +306,44 @@ class ImageIndex:
         original: tuple[int, int],
         deleted: np.ndarray,
     ) -> list[ImageHit]:
-        segments = self._sealed()
-        if not len(keypoints) or not segments:
+        candidates = self._candidates(keypoints, deleted)
+        if not candidates.size:
             return []
-        found = [within(segment, keypoints.descriptors, DESCRIPTOR_RADIUS) for segment in segments]
-        rows = np.concatenate([f[0] for f in found])
-        distance = np.concatenate([f[2] for f in found])
-        works = np.concatenate(
-            [
-                np.asarray(s.works[f[1]], dtype=np.int64)
-                for s, f in zip(segments, found, strict=True)
-            ]
+        descriptors, places, owners = self._keypoints_of(candidates)
+        if not owners.size:
+            return []
+        flat = faiss.IndexBinaryFlat(256)
+        flat.add(descriptors)
+        # faiss returns distances below the radius: one more, for "at most".
+        limits, distance, labels = flat.range_search(
+            np.ascontiguousarray(keypoints.descriptors), DESCRIPTOR_RADIUS + 1
         )
-        places = np.concatenate(
-            [np.asarray(s.xy[f[1]]) for s, f in zip(segments, found, strict=True)]
-        ).reshape(-1, 2)
-        # The NEIGHBOURS nearest reference keypoints of each query keypoint, over all segments.
+        rows = np.repeat(np.arange(len(keypoints)), np.diff(limits).astype(np.int64))
+        distance, labels = distance.astype(np.int64), labels.astype(np.int64)
+        works, places = owners[labels], places[labels]
+        # Each query keypoint's NEIGHBOURS nearest keypoints of each candidate.
+        # Each query keypoint's NEIGHBOURS nearest keypoints over all the candidates: a
+        # candidate must win its correspondences from the others (an unrelated work checked
+        # alone would collect its best chance neighbours).
         order = np.lexsort((distance, rows))
         rows, works, places = rows[order], works[order], places[order]
         first = np.searchsorted(rows, rows, side="left")
         nearest = (np.arange(rows.size) - first) < NEIGHBOURS
         rows, works, places = rows[nearest], works[nearest], places[nearest]
-        live = ~deleted[works]
-        rows, works, places = rows[live], works[live], places[live]
         if not works.size:
             return []
         order = np.lexsort((rows, works))
         rows, works, places = rows[order], works[order], places[order]
         starts = np.flatnonzero(np.r_[True, works[1:] != works[:-1]])
         ends = np.r_[starts[1:], works.size]
-        # Votes: distinct query keypoints per work.
-        pairs = np.unique(works * (int(rows.max()) + 1) + rows) // (int(rows.max()) + 1)
-        votes = np.bincount(np.searchsorted(works[starts], pairs), minlength=starts.size)
-        chosen = np.flatnonzero(votes >= MIN_CORRESPONDENCES)
-        chosen = chosen[np.argsort(-votes[chosen], kind="stable")][:VERIFY_LIMIT]
         hits = []
-        for c in chosen.tolist():
-            s, e = int(starts[c]), int(ends[c])
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            if np.unique(rows[s:e]).size < MIN_CORRESPONDENCES:
+                continue
             work = int(works[s])
-            source = places[s:e]
-            target = keypoints.xy[rows[s:e]]
             reference = self.work(work)
             tolerance = RANSAC_TOLERANCE * max(reference.width, reference.height)
-            inliers, matrix = _similarity(source, target, tolerance)
+            inliers, matrix = _similarity(places[s:e], keypoints.xy[rows[s:e]], tolerance)
             if matrix is None or inliers < 3:
                 continue
             hits.append(
@@ -310,7 +365,7 @@ class ImageIndex:
         path.mkdir(parents=True, exist_ok=True)
         segments = self._sealed()
         if len(segments) > 1:
-            self._segments = segments = [merge_segments(segments)]
+            self._segments = segments = [merge_word_segments(segments, vocabulary())]
         faiss.write_index_binary(self._pdq, str(path / "pdq.faiss"))
         if segments:
             segments[0].save(path / "keypoints")
@@ -347,7 +402,9 @@ class ImageIndex:
             ):
                 raise ValueError("the PDQ hashes do not match the works")
             if manifest["keypoints"]:
-                index._segments = [KeypointSegment.open(path / "keypoints")]
+                index._segments = [WordSegment.open(path / "keypoints")]
+                if len(index._segments[0]) and int(index._segments[0].owners[-1]) >= len(ids):
+                    raise ValueError("keypoints of works that are not in the index")
         except (
             OSError,
             ValueError,

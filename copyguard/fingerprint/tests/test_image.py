@@ -21,7 +21,7 @@ from copyguard.fingerprint.image import (
     gen_image_fingerprint,
     gen_query_fingerprint,
 )
-from copyguard.fingerprint.index.image import ImageIndex, ImageIndexError
+from copyguard.fingerprint.index.image import FORMAT_VERSION, ImageIndex, ImageIndexError
 
 PHOTOS = Path(skimage.__file__).parent / "data"
 REFERENCES = ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "motorcycle_left.png"]
@@ -200,7 +200,7 @@ def test_a_saved_index_whose_parts_disagree_is_refused(tmp_path: Path) -> None:
     for broken in (
         good.replace('["coffee"]', '["coffee", "extra"]'),
         good.replace('["coffee"]', "[[1]]"),
-        good.replace('"format": 3', '"format": 2'),
+        good.replace(f'"format": {FORMAT_VERSION}', '"format": 2'),
     ):
         manifest.write_text(broken, encoding="utf-8")
         with pytest.raises(ImageIndexError):

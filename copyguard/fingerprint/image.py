@@ -107,7 +107,7 @@ MIN_KEYPOINTS = 16
 #: the same patch.
 DESCRIPTOR_RADIUS = 64
 #: Fewest descriptor votes for a work before its geometry is checked.
-MIN_CORRESPONDENCES = 6
+MIN_CORRESPONDENCES = 8
 #: RANSAC: a correspondence fits the transform within this share of the query's long side.
 RANSAC_TOLERANCE = 0.02
 #: Keypoint evidence: inliers at which the score is 0.5, and the steepness.
@@ -124,7 +124,8 @@ class FlatImageError(ValueError):
 
 @dataclass(frozen=True)
 class Keypoints:
-    """ORB keypoints of one image: positions in working-image pixels and descriptors."""
+    """ORB keypoints of one image, strongest first: positions in working-image pixels and
+    descriptors."""
 
     xy: np.ndarray  # float32 (n, 2)
     descriptors: np.ndarray  # uint8 (n, 32)
@@ -191,10 +192,10 @@ def _spread(found: list[cv2.KeyPoint], shape: tuple[int, ...], features: int) ->
     """Indices of at most ``features`` keypoints, the strongest of each cell of a
     ``SPREAD_GRID`` x ``SPREAD_GRID`` grid first (an equal share each), then the strongest of
     the rest: a busy background must not take every keypoint from the work placed on it."""
-    if len(found) <= features:
-        return list(range(len(found)))
-    xy = np.array([k.pt for k in found], dtype=np.float64)
     response = np.array([k.response for k in found], dtype=np.float64)
+    if len(found) <= features:
+        return np.lexsort((np.arange(len(found)), -response)).tolist()
+    xy = np.array([k.pt for k in found], dtype=np.float64)
     height, width = shape[:2]
     cell = np.minimum(
         (xy[:, 1] * SPREAD_GRID / height).astype(np.int64), SPREAD_GRID - 1
@@ -207,7 +208,9 @@ def _spread(found: list[cv2.KeyPoint], shape: tuple[int, ...], features: int) ->
     chosen = order[rank_in_cell < share]
     rest = np.setdiff1d(np.arange(len(found)), chosen)
     rest = rest[np.argsort(-response[rest], kind="stable")][: features - chosen.size]
-    return sorted(np.concatenate([chosen, rest]).tolist())
+    picked = np.concatenate([chosen, rest])
+    # Strongest first (ties by position in ``found``): a caller may take the first few.
+    return picked[np.lexsort((picked, -response[picked]))].tolist()
 
 
 def _keypoints(grey: np.ndarray, features: int) -> Keypoints:

@@ -1,27 +1,28 @@
-"""The image index: PDQ hashes and ORB descriptors of registered images in faiss.
+"""The image index: PDQ hashes and ORB keypoints of registered images.
 
-- **Global**: each work's upright PDQ hash (256 bits) in a ``faiss.IndexBinaryFlat``: a
-  query's eight dihedral hashes are compared with every stored hash by exact Hamming distance
-  (vectorised popcounts; a million hashes take a few milliseconds per query) and the works
-  within ``PDQ_RADIUS`` bits come back. Works whose PDQ quality is too low are not in it.
+- **Global**: each work's upright PDQ hash (256 bits) in a chunk index (pdq.py): a query's
+  eight dihedral hashes find every stored hash within 31 bits and nearly every one within
+  47 (where the PDQ score falls to 0.3), and those found are kept up to ``PDQ_RADIUS``
+  bits. Works whose PDQ quality is too low are not in it.
 - **Regions**: every keypoint of every work in word segments (words.py): a query's
   descriptors look up the cells of their nearest visual words and vote, through a 64-bit
   signature check, for the works whose keypoints are there; the ``CANDIDATES`` works with
   most votes (per mirror side) are then checked with their full descriptors — each query
   descriptor's ``NEIGHBOURS`` nearest keypoints among the candidates' within
-  ``DESCRIPTOR_RADIUS`` bits — and their geometry (RANSAC similarity). The vote touches only the probed cells, so
-  its cost grows with the keypoints per cell, not with the works indexed. Added works
+  ``DESCRIPTOR_RADIUS`` bits — and their geometry (RANSAC similarity). The vote touches
+  only the probed cells, so its cost grows with the keypoints per cell, not with the works
+  indexed. Added works
   collect in a tail that becomes a segment at the next search or save; when more than
   ``MAX_SEGMENTS`` pile up they are merged into one, and ``save`` merges them too, so a
   saved index searches one segment.
 - **Works**: one row each in compact columns (``array.array``: working size, scale,
   keypoint count, PDQ quality, tombstone) plus the caller's id — about 60 bytes of Python
-  object for a short string id, 14 bytes of columns, 32 bytes of PDQ hash and 8 bytes
-  mapping the hash back to its work: no Python object per work beyond its id.
+  object for a short string id, 14 bytes of columns and 100 of PDQ hash with its chunk
+  postings: no Python object per work beyond its id.
 - **Deletion** is by work: a tombstone applied to every search (``delete``).
 
 Saved as a directory: ``manifest.json`` (format, ids), ``works.npz`` (the columns),
-``pdq.faiss`` and the word segment's ``.npy`` arrays under ``keypoints/`` (opened
+the PDQ segment's ``.npy`` arrays under ``pdq/`` and the word segment's ``.npy`` arrays under ``keypoints/`` (opened
 memory-mapped).
 """
 
@@ -48,7 +49,9 @@ from copyguard.fingerprint.image import (
     keypoint_score,
     pdq_score,
 )
+from copyguard.fingerprint.index.pdq import PdqIndex
 from copyguard.fingerprint.index.words import (
+    CELL_PROBES,
     PROBES,
     WordSegment,
     merge_word_segments,
@@ -59,13 +62,18 @@ from copyguard.fingerprint.index.words import (
 
 __all__ = ["ImageHit", "ImageIndex", "ImageWork"]
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 PDQ_RADIUS = 80
 MAX_SEGMENTS = 8
 #: Nearest reference descriptors taken per query descriptor.
 NEIGHBOURS = 4
 #: Works checked with their full descriptors per query and mirror side, most votes first.
-CANDIDATES = 16
+CANDIDATES = 8
+#: Query keypoints (the strongest) that vote for candidates; all of them are matched
+#: against the candidates' descriptors.
+VOTERS = 1000
+#: RANSAC hypotheses tried at most per candidate.
+RANSAC_ITERATIONS = 1000
 #: A transform that shrinks or enlarges the work more than this is not a copy's.
 MAX_SCALE_CHANGE = 6.0
 
@@ -114,8 +122,7 @@ class ImageIndex:
     def __init__(self) -> None:
         self._ids: list[str | int] = []
         self._columns: dict[str, array] = {name: array(code) for name, code in _COLUMNS}
-        self._pdq: faiss.IndexBinary = faiss.IndexBinaryFlat(256)
-        self._pdq_work: array = array("I")
+        self._pdq = PdqIndex()
         self._segments: list[WordSegment] = []
         self._tail: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._cache: dict[str, np.ndarray] = {}
@@ -159,8 +166,7 @@ class ImageIndex:
             self._columns[name].append(value)
         self._ids.append(work_id)
         if fingerprint.pdq_usable:
-            self._pdq.add(np.ascontiguousarray(fingerprint.pdq.reshape(1, 32)))
-            self._pdq_work.append(number)
+            self._pdq.add(fingerprint.pdq, number)
         if len(keypoints):
             self._tail.append(
                 (keypoints.descriptors, keypoints.xy, np.full(len(keypoints), number, np.uint32))
@@ -184,13 +190,6 @@ class ImageIndex:
         if cached is None or cached.size != len(self._ids):
             cached = np.array(self._columns["deleted"], dtype=bool)
             self._cache["deleted"] = cached
-        return cached
-
-    def _pdq_works(self) -> np.ndarray:
-        cached = self._cache.get("pdq_works")
-        if cached is None or cached.size != len(self._pdq_work):
-            cached = np.array(self._pdq_work, dtype=np.uint32)
-            self._cache["pdq_works"] = cached
         return cached
 
     def _sealed(self) -> list[WordSegment]:
@@ -249,17 +248,9 @@ class ImageIndex:
         return sorted(best.values(), key=lambda h: (-h.score, h.work))
 
     def _pdq_hits(self, query: ImageFingerprint) -> dict[int, int]:
-        if not self._pdq.ntotal or not query.pdq_usable:
+        if not query.pdq_usable:
             return {}
-        hashes = np.ascontiguousarray(query.pdq.reshape(-1, 32))
-        _limits, distances, labels = self._pdq.range_search(hashes, PDQ_RADIUS)
-        found: dict[int, int] = {}
-        works = self._pdq_works()
-        for label, distance in zip(labels.tolist(), distances.tolist(), strict=True):
-            work = int(works[label])
-            if distance < found.get(work, 257):
-                found[work] = int(distance)
-        return found
+        return self._pdq.search(query.pdq.reshape(-1, 32), PDQ_RADIUS)
 
     def _candidates(self, keypoints: Keypoints, deleted: np.ndarray) -> np.ndarray:
         """The works the query's descriptors vote for through the word segments, most
@@ -267,8 +258,9 @@ class ImageIndex:
         segments = self._sealed()
         if not len(keypoints) or not segments:
             return np.zeros(0, np.int64)
-        cells = vocabulary().cells(keypoints.descriptors, PROBES)
-        marks = signatures(keypoints.descriptors)
+        voters = keypoints.descriptors[:VOTERS]
+        cells = vocabulary().cells(voters, PROBES)[:, :CELL_PROBES]
+        marks = signatures(voters)
         found = [within_words(s, cells, marks, DESCRIPTOR_RADIUS) for s in segments]
         rows = np.concatenate([f[0] for f in found])
         works = np.concatenate([f[1] for f in found])
@@ -276,8 +268,8 @@ class ImageIndex:
         rows, works = rows[live], works[live]
         if not works.size:
             return works
-        voters = np.unique(works * len(keypoints) + rows) // len(keypoints)
-        candidates, votes = np.unique(voters, return_counts=True)
+        voting = np.unique(works * VOTERS + rows) // VOTERS
+        candidates, votes = np.unique(voting, return_counts=True)
         order = np.lexsort((candidates, -votes))[:CANDIDATES]
         return candidates[order]
 
@@ -366,11 +358,11 @@ class ImageIndex:
         segments = self._sealed()
         if len(segments) > 1:
             self._segments = segments = [merge_word_segments(segments, vocabulary())]
-        faiss.write_index_binary(self._pdq, str(path / "pdq.faiss"))
+        self._pdq.save(path / "pdq")
         if segments:
             segments[0].save(path / "keypoints")
         arrays: dict[str, Any] = {name: np.asarray(self._columns[name]) for name, _ in _COLUMNS}
-        np.savez(path / "works.npz", pdq_works=self._pdq_works(), **arrays)
+        np.savez(path / "works.npz", **arrays)
         manifest = {"format": FORMAT_VERSION, "ids": self._ids, "keypoints": bool(segments)}
         (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
@@ -394,13 +386,10 @@ class ImageIndex:
                     index._columns[name] = array(
                         code, np.ascontiguousarray(column, dtype=code).tobytes()
                     )
-                pdq_works = saved["pdq_works"]
-                index._pdq_work = array("I", pdq_works.astype(np.uint32).tobytes())
-            index._pdq = faiss.read_index_binary(str(path / "pdq.faiss"))
-            if index._pdq.ntotal != len(index._pdq_work) or (
-                pdq_works.size and int(pdq_works.max()) >= len(ids)
-            ):
-                raise ValueError("the PDQ hashes do not match the works")
+            index._pdq = PdqIndex.open(path / "pdq")
+            pdq_works = index._pdq.works()
+            if pdq_works.size and int(pdq_works.max()) >= len(ids):
+                raise ValueError("PDQ hashes of works that are not in the index")
             if manifest["keypoints"]:
                 index._segments = [WordSegment.open(path / "keypoints")]
                 if len(index._segments[0]) and int(index._segments[0].owners[-1]) >= len(ids):
@@ -430,7 +419,7 @@ def _similarity(
         target.reshape(-1, 1, 2),
         method=cv2.RANSAC,
         ransacReprojThreshold=tolerance,
-        maxIters=2000,
+        maxIters=RANSAC_ITERATIONS,
         confidence=0.995,
         refineIters=10,
     )

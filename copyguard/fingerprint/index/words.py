@@ -20,7 +20,8 @@ per cell, not with the index. For the check of a candidate, the segment keeps th
 in work order too: work, full descriptor, place and cell (48 bytes a keypoint,
 memory-mapped once saved), read only for the few works a query is checked against.
 
-Segments are immutable; saved as ``.npy`` files and opened memory-mapped.
+Segments are immutable; saved as ``.npy`` files; an opened segment reads its candidate
+search arrays into memory and maps the by-work ones.
 """
 
 from __future__ import annotations
@@ -47,16 +48,21 @@ __all__ = [
 HALF_BYTES = 16
 CENTROIDS = 1024
 CELLS = CENTROIDS * CENTROIDS
-#: Nearest centroids of each half probed for a query descriptor.
+#: Nearest centroids of each half combined for a query descriptor ...
 PROBES = 2
+#: ... of which the nearest CELL_PROBES cells are looked up.
+CELL_PROBES = 2
 #: Every SIGNATURE_STEP-th byte of a descriptor makes its signature (8 bytes).
 SIGNATURE_STEP = 4
 #: A cell holding more than this share of a segment's rows (and at least STOP_MIN) is
 #: skipped, like a stop word: flat patches, repeated texture.
 STOP_SHARE = 0.001
 STOP_MIN = 256
+#: Query descriptors looked up together (their postings fit in the processor's cache).
+BLOCK = 64
 VOCABULARY_FILE = "orb_words_v1.npy"
 _ARRAYS = ("works", "signatures", "directory", "owners", "descriptors", "xy", "cells")
+_SEARCHED = ("works", "signatures", "directory")
 
 
 @dataclass(frozen=True)
@@ -77,16 +83,22 @@ class Vocabulary:
 
     def cells(self, descriptors: np.ndarray, probes: int = 1) -> np.ndarray:
         """Cells of each descriptor (n x probes²): the pairs of its halves' ``probes``
-        nearest centroids."""
+        nearest centroids, nearest first (by the sum of the two halves' distances)."""
         descriptors = np.ascontiguousarray(descriptors, dtype=np.uint8).reshape(-1, 32)
         n = descriptors.shape[0]
         if not n:
             return np.zeros((0, probes * probes), np.int64)
-        _d, first = self.halves[0].search(np.ascontiguousarray(descriptors[:, :HALF_BYTES]), probes)
-        _d, second = self.halves[1].search(
+        near_a, first = self.halves[0].search(
+            np.ascontiguousarray(descriptors[:, :HALF_BYTES]), probes
+        )
+        near_b, second = self.halves[1].search(
             np.ascontiguousarray(descriptors[:, HALF_BYTES:]), probes
         )
-        return (first[:, :, None] * CENTROIDS + second[:, None, :]).reshape(n, -1).astype(np.int64)
+        cells = (first[:, :, None] * CENTROIDS + second[:, None, :]).reshape(n, -1)
+        if probes > 1:
+            near = (near_a[:, :, None] + near_b[:, None, :]).reshape(n, -1)
+            cells = np.take_along_axis(cells, np.argsort(near, axis=1, kind="stable"), axis=1)
+        return cells.astype(np.int64)
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +178,12 @@ class WordSegment:
 
     @classmethod
     def open(cls, directory: Path) -> WordSegment:
-        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+        # The candidate search's arrays are read into memory (every query touches them);
+        # the by-work ones stay memory-mapped (a query reads a few works' rows).
+        arrays = {
+            name: np.load(directory / f"{name}.npy", mmap_mode=None if name in _SEARCHED else "r")
+            for name in _ARRAYS
+        }
         segment = cls(**arrays)
         n = len(segment)
         kinds = {
@@ -192,24 +209,39 @@ def within_words(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Works of the segment's keypoints in the probed cells of each query descriptor whose
     estimated distance (signature distance x SIGNATURE_STEP) is at most ``radius``:
-    (query rows, works), one pair per keypoint found."""
-    n = len(segment)
+    (query rows, works), one pair per keypoint found. Query descriptors are taken
+    ``BLOCK`` at a time, so that the postings of a block stay in the processor's cache."""
     empty = np.zeros(0, np.int64)
-    if not n or not cells.size:
+    if not len(segment) or not cells.size:
         return empty, empty
-    starts = segment.directory[cells]
-    lengths = segment.directory[cells + 1] - starts
-    lengths[lengths > max(STOP_MIN, int(STOP_SHARE * n))] = 0
-    flat = lengths.reshape(-1)
-    total = int(flat.sum())
+    stop = max(STOP_MIN, int(STOP_SHARE * len(segment)))
+    found = [
+        _within_block(segment, cells[b : b + BLOCK], query_signatures[b : b + BLOCK], radius, stop)
+        for b in range(0, cells.shape[0], BLOCK)
+    ]
+    offsets = np.arange(0, cells.shape[0], BLOCK)
+    rows = np.concatenate([f[0] + o for f, o in zip(found, offsets, strict=True)])
+    return rows, np.concatenate([f[1] for f in found])
+
+
+def _within_block(
+    segment: WordSegment, cells: np.ndarray, query_signatures: np.ndarray, radius: int, stop: int
+) -> tuple[np.ndarray, np.ndarray]:
+    starts = segment.directory[cells].reshape(-1)
+    lengths = segment.directory[cells + 1].reshape(-1) - starts
+    lengths[lengths > stop] = 0
+    total = int(lengths.sum())
     if not total:
-        return empty, empty
-    owner = np.repeat(np.arange(flat.size), flat)
-    rows = np.arange(total) - np.repeat(np.cumsum(flat) - flat, flat) + starts.reshape(-1)[owner]
-    queries = owner // cells.shape[1]
-    distance = np.bitwise_count(query_signatures[queries] ^ segment.signatures[rows])
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # Row of each posting: its cell's start plus its rank in the cell.
+    ends = np.cumsum(lengths)
+    rows = np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
+    probe_signatures = np.repeat(query_signatures, cells.shape[1])
+    distance = np.bitwise_count(np.repeat(probe_signatures, lengths) ^ segment.signatures[rows])
     keep = np.flatnonzero(distance <= radius // SIGNATURE_STEP)
-    return queries[keep], segment.works[rows[keep]].astype(np.int64)
+    # The probed cell of each kept posting, and so its query descriptor.
+    probe = np.searchsorted(ends, keep, side="right")
+    return probe // cells.shape[1], segment.works[rows[keep]].astype(np.int64)
 
 
 def merge_word_segments(segments: list[WordSegment], words: Vocabulary) -> WordSegment:

@@ -86,12 +86,82 @@ def _code_v2(case: dict[str, Any]) -> dict[str, Any]:
     return {"fingerprints": _fingerprints(fp)}
 
 
+def _picture(case: dict[str, Any]) -> Any:
+    """A deterministic RGB picture from a seed: coloured rectangles, discs and lines on a
+    gradient, slightly blurred (no image file or codec is involved)."""
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(int(case["seed"]))
+    height, width = int(case["height"]), int(case["width"])
+    ramp = np.linspace(0, 255, width, dtype=np.float64)[None, :, None]
+    picture = np.ascontiguousarray(
+        np.broadcast_to(ramp * np.array([0.3, 0.5, 0.8]), (height, width, 3)), dtype=np.uint8
+    )
+    for _ in range(int(case["shapes"])):
+        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+        x0, x1 = sorted(int(v) for v in rng.integers(0, width, 2))
+        y0, y1 = sorted(int(v) for v in rng.integers(0, height, 2))
+        kind = int(rng.integers(0, 3))
+        if kind == 0:
+            cv2.rectangle(picture, (x0, y0), (x1, y1), colour, -1)
+        elif kind == 1:
+            cv2.circle(picture, (x0, y0), int(rng.integers(4, 60)), colour, -1)
+        else:
+            cv2.line(picture, (x0, y0), (x1, y1), colour, int(rng.integers(1, 6)))
+    return cv2.GaussianBlur(picture, (3, 3), 0)
+
+
+def _digest(*arrays: Any) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for array in arrays:
+        digest.update(array.tobytes())
+    return digest.hexdigest()[:32]
+
+
+def _image(case: dict[str, Any]) -> dict[str, Any]:
+    from copyguard.fingerprint.image import gen_image_fingerprint_v0
+    from copyguard.fingerprint.index.words import vocabulary
+
+    picture = _picture(case)
+    reference = gen_image_fingerprint_v0(picture)
+    query = gen_image_fingerprint_v0(picture, query=True)
+    assert query.mirrored is not None
+    return {
+        "reference": {
+            "size": [reference.width, reference.height],
+            "pdq": reference.pdq.tobytes().hex(),
+            "pdq_quality": reference.pdq_quality,
+            "keypoints": len(reference.keypoints),
+            "keypoints_digest": _digest(reference.keypoints.xy, reference.keypoints.descriptors),
+            "cells": [
+                int(c) for c in vocabulary().cells(reference.keypoints.descriptors[:8])[:, 0]
+            ],
+        },
+        "query": {
+            "size": [query.width, query.height],
+            "pdq": [row.tobytes().hex() for row in query.pdq],
+            "keypoints": len(query.keypoints),
+            "mirrored": len(query.mirrored),
+            "keypoints_digest": _digest(
+                query.keypoints.xy,
+                query.keypoints.descriptors,
+                query.mirrored.xy,
+                query.mirrored.descriptors,
+            ),
+        },
+    }
+
+
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "normalize": _normalize,
     "text": _text,
     "code": _code,
     "code_v1": _code_v1,
     "code_v2": _code_v2,
+    "image": _image,
 }
 
 

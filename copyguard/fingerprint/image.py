@@ -28,17 +28,19 @@ enlarged). Algorithm v0:
 3. **Quality gate**: an image whose PDQ quality is below ``PDQ_QUALITY`` and that has
    fewer than ``MIN_KEYPOINTS`` keypoints is too flat to identify (a blank page, a plain
    gradient): it gets no fingerprint (``FlatImageError``).
-4. **Matching** (``ImageMatcher``, index in copyguard.fingerprint.index.image): each query
-   descriptor's nearest reference descriptors within ``DESCRIPTOR_RADIUS`` bits vote for
-   their works; every work with at least ``MIN_CORRESPONDENCES`` votes is checked
-   geometrically: a similarity transform (rotation, uniform scale, translation) from the
-   reference's keypoints to the query's is estimated with RANSAC, and the correspondences it
-   explains within ``RANSAC_TOLERANCE`` of the reference's size are the **inliers**, counted
-   by place (cells of the tolerance's size, once in each image: one corner found at several
-   pyramid levels, or a chance match of one spot, counts once). Unrelated images share
-   scattered descriptor coincidences that no single transform explains. The keypoint
-   evidence is the count n, scored ``n^g / (n^g + N0^g)``; the transform maps
-   the reference's corners into the query, which gives the work's bounding **box** there.
+4. **Matching** (``ImageMatcher``, index in copyguard.fingerprint.index.image): the query's
+   keypoints vote, through visual words, for candidate works; each query descriptor's
+   nearest descriptors of the candidates within ``DESCRIPTOR_RADIUS`` bits are its
+   correspondences, and every work with at least ``MIN_CORRESPONDENCES`` corresponding
+   query keypoints is checked geometrically: a similarity transform (rotation, uniform
+   scale, translation) from the reference's keypoints to the query's is estimated with
+   RANSAC, and the correspondences it explains within ``RANSAC_TOLERANCE`` of the
+   reference's size are the **inliers**, counted by place (cells of the tolerance's size,
+   once in each image: one corner found at several pyramid levels, or a chance match of
+   one spot, counts once). Unrelated images share scattered descriptor coincidences that
+   no single transform explains. The keypoint evidence is the count n, scored
+   ``n^g / (n^g + N0^g)``; the transform maps the reference's corners into the query,
+   which gives the work's bounding **box** there.
    The global evidence is the smallest PDQ distance d over the dihedral variants, scored
    ``1 / (1 + exp((d - D0) / T))``. A pair's score is the larger of the two, so
    ``score >= 0.5`` (``DEFAULT_THRESHOLD``) means n >= N0 or d <= D0.
@@ -106,7 +108,7 @@ MIN_KEYPOINTS = 16
 #: Largest Hamming distance (of 256 bits) at which two ORB descriptors are taken to describe
 #: the same patch.
 DESCRIPTOR_RADIUS = 64
-#: Fewest descriptor votes for a work before its geometry is checked.
+#: Fewest query keypoints corresponding to a work before its geometry is checked.
 MIN_CORRESPONDENCES = 8
 #: RANSAC: a correspondence fits the transform within this share of the query's long side.
 RANSAC_TOLERANCE = 0.02

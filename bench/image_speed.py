@@ -81,6 +81,18 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
+def _live_rss_mb() -> float:
+    """Resident memory after garbage collection, with the C allocator's free memory given
+    back to the system: what the live objects take, not the slack the build left."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return _rss_mb()
+
+
 def _jpegs(artworks: tuple[imagegen.Artwork, ...], directory: Path, count: int) -> list[Path]:
     paths = []
     for n in range(count):
@@ -241,7 +253,7 @@ def latency(
     r = rng("image-speed")
     empty = Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
     fill = max(0, works - len(real))
-    before = _rss_mb()
+    before = _live_rss_mb()
     started = time.perf_counter()
     chunk = 10_000
     for first in range(0, fill, chunk):
@@ -251,7 +263,7 @@ def latency(
             index.add(
                 f"synthetic-{first + n}", ImageFingerprint(0, 512, 384, 1.0, hashes[n], 100, empty)
             )
-    works_mb = _rss_mb() - before
+    works_mb = _live_rss_mb() - before
     with_keypoints = min(fill, keypoint_works)
     keypoints = _synthetic_keypoints(
         index, len(real), with_keypoints, REF_KEYPOINTS, directory, MAX_SEGMENTS - 1
@@ -270,15 +282,18 @@ def latency(
 
     for fingerprint, size in queries[:3]:  # warm-up
         index.search(fingerprint, size)
-    times = []
+    passes = []
     changed = 0
-    for (fingerprint, size), small in zip(queries, alone, strict=True):
-        started = time.perf_counter()
-        found = index.search(fingerprint, size)
-        times.append(time.perf_counter() - started)
-        changed += _decisions(found) != _decisions(small)
+    for _ in range(2):  # the second pass finds the candidates' keypoints in the page cache
+        times = []
+        for (fingerprint, size), small in zip(queries, alone, strict=True):
+            started = time.perf_counter()
+            found = index.search(fingerprint, size)
+            times.append(time.perf_counter() - started)
+            changed += _decisions(found) != _decisions(small)
+        passes.append(np.array(times) * 1000)
     resident_mb = _rss_mb() - before
-    ms = np.array(times) * 1000
+    ms = passes[0]
     p99 = float(np.percentile(ms, 99))
     figures = {
         "works": float(len(index)),
@@ -296,16 +311,20 @@ def latency(
     }
     rows = [
         [
+            label,
             f"{len(index):,}",
             f"{with_keypoints + len(real):,}",
             f"{index.descriptors:,}",
             f"{len(queries):,}",
             f"{np.percentile(ms, 50):.1f}",
             f"{np.percentile(ms, 95):.1f}",
-            f"{p99:.1f}",
+            f"{np.percentile(ms, 99):.1f}",
             f"{ms.max():.1f}",
-            "met" if p99 <= TARGET_P99_MS and len(index) >= 1_000_000 else "not met",
+            "met"
+            if np.percentile(ms, 99) <= TARGET_P99_MS and len(index) >= 1_000_000
+            else "not met",
         ]
+        for label, ms in zip(("first", "second"), passes, strict=True)
     ]
     return rows, figures
 
@@ -351,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         "class, their fingerprints made beforehand):\n\n"
         + markdown_table(
             [
+                "pass",
                 "works",
                 "works with keypoints",
                 "keypoints",
@@ -363,9 +383,12 @@ def main(argv: list[str] | None = None) -> int:
             ],
             rows,
         )
-        + f"\n\nThe large index changed the results of {figures['changed']:,.0f} of the "
-        f"{figures['queries']:,.0f} queries (the best work, or the works matched, compared "
-        "with the real references indexed alone)."
+        + "\n\nThe first pass reads the candidates' keypoints from the memory-mapped "
+        "segments, from disk where the page cache does not hold them; the second pass over "
+        "the same queries finds them cached. "
+        f"The large index changed the results of {figures['changed']:,.0f} of the "
+        f"{2 * figures['queries']:,.0f} searches (the best work, or the works matched, "
+        "compared with the real references indexed alone)."
         + "\n\n**Size**: the works themselves (id, columns, PDQ hash) added "
         f"{figures['works_mb']:,.0f} MB of resident memory for {figures['works']:,.0f} works: "
         f"**{per_work:,.0f} bytes per work** (target ≤ 256). Region entries: each keypoint "

@@ -313,7 +313,6 @@ class ImageIndex:
         rows = np.repeat(np.arange(len(keypoints)), np.diff(limits).astype(np.int64))
         distance, labels = distance.astype(np.int64), labels.astype(np.int64)
         works, places = owners[labels], places[labels]
-        # Each query keypoint's NEIGHBOURS nearest keypoints of each candidate.
         # Each query keypoint's NEIGHBOURS nearest keypoints over all the candidates: a
         # candidate must win its correspondences from the others (an unrelated work checked
         # alone would collect its best chance neighbours).

@@ -9,14 +9,7 @@ import numpy as np
 import pytest
 
 from copyguard.fingerprint.index import pdq as P
-
-
-def _flip(rng: np.random.Generator, hashes: np.ndarray, bits: int) -> np.ndarray:
-    out = hashes.copy()
-    for row in out:
-        for bit in rng.choice(256, bits, replace=False):
-            row[bit // 8] ^= 1 << (bit % 8)
-    return out
+from copyguard.fingerprint.tests.bits import flip_bits
 
 
 def _brute(stored: np.ndarray, queries: np.ndarray, radius: int) -> dict[int, int]:
@@ -41,7 +34,7 @@ def test_every_hash_within_31_bits_is_found_with_its_exact_distance(bits: int) -
     picked = rng.choice(len(stored), 40, replace=False)
     for work in picked.tolist():
         queries = np.concatenate(
-            [_flip(rng, stored[[work]], bits), rng.integers(0, 256, (7, 32), dtype=np.uint8)]
+            [flip_bits(rng, stored[[work]], bits), rng.integers(0, 256, (7, 32), dtype=np.uint8)]
         )
         found = index.search(queries.astype(np.uint8), 31)
         assert found == _brute(stored, queries.astype(np.uint8), 31)
@@ -53,7 +46,7 @@ def test_what_is_found_beyond_31_bits_is_exact_and_mostly_complete_to_47() -> No
     index, stored = _filled(rng, 2 * P.TAIL_LIMIT)
     found_at_40 = 0
     for work in range(200):
-        query = _flip(rng, stored[[work]], 40)
+        query = flip_bits(rng, stored[[work]], 40)
         found = index.search(query, 80)
         truth = _brute(stored, query, 80)
         assert all(truth[w] == d for w, d in found.items())
@@ -65,7 +58,7 @@ def test_segments_merge_and_a_saved_index_answers_the_same(tmp_path: Path) -> No
     rng = np.random.default_rng(6)
     index, stored = _filled(rng, (P.MAX_SEGMENTS + 2) * P.TAIL_LIMIT + 7)
     assert len(index._segments) <= P.MAX_SEGMENTS and len(index) == len(stored)
-    queries = _flip(rng, stored[:50], 12)
+    queries = flip_bits(rng, stored[:50], 12)
     before = index.search(queries, 48)
     index.save(tmp_path / "pdq")
     opened = P.PdqIndex.open(tmp_path / "pdq")

@@ -23,6 +23,7 @@ from copyguard.fingerprint.index.words import (
     vocabulary,
     within_words,
 )
+from copyguard.fingerprint.tests.bits import flip_bits
 
 
 def _segment(rng: np.random.Generator, n: int, first_work: int = 0) -> WordSegment:
@@ -33,14 +34,6 @@ def _segment(rng: np.random.Generator, n: int, first_work: int = 0) -> WordSegme
         works,
         vocabulary(),
     )
-
-
-def _flip_bits(rng: np.random.Generator, rows: np.ndarray, bits: int) -> np.ndarray:
-    out = rows.copy()
-    for row in out:
-        for bit in rng.choice(256, bits, replace=False):
-            row[bit // 8] ^= 1 << (bit % 8)
-    return out
 
 
 def _brute(segment: WordSegment, query: np.ndarray, radius: int) -> list[tuple[int, int]]:
@@ -61,7 +54,7 @@ def _brute(segment: WordSegment, query: np.ndarray, radius: int) -> list[tuple[i
 def test_the_candidate_search_finds_what_brute_force_finds() -> None:
     rng = np.random.default_rng(7)
     segment = _segment(rng, 1500)
-    query = _flip_bits(rng, np.asarray(segment.descriptors[:60]), 12)
+    query = flip_bits(rng, np.asarray(segment.descriptors[:60]), 12)
     cells = vocabulary().cells(query, PROBES)
     rows, works = within_words(segment, cells, signatures(query), 64)
     assert sorted(zip(rows.tolist(), works.tolist(), strict=True)) == _brute(segment, query, 64)
@@ -72,7 +65,7 @@ def test_a_photographs_lightly_changed_descriptors_mostly_find_their_own_keypoin
     keypoints = gen_image_fingerprint(np.ascontiguousarray(photo[:, :, :3])).keypoints
     n = len(keypoints)
     segment = WordSegment.build(keypoints.descriptors, keypoints.xy, np.arange(n), vocabulary())
-    query = _flip_bits(np.random.default_rng(7), keypoints.descriptors, 12)
+    query = flip_bits(np.random.default_rng(7), keypoints.descriptors, 12)
     rows, works = within_words(segment, vocabulary().cells(query, PROBES), signatures(query), 64)
     found = set(zip(rows.tolist(), works.tolist(), strict=True))
     assert len(found & {(q, q) for q in range(n)}) >= 0.5 * n
@@ -147,7 +140,7 @@ def test_training_is_deterministic_and_the_shipped_vocabulary_has_its_shape() ->
     rng = np.random.default_rng(13)
     # Descriptors around 64 prototypes, as patches of a few kinds would give.
     prototypes = rng.integers(0, 256, (64, 32), dtype=np.uint8)
-    data = _flip_bits(rng, prototypes[rng.integers(0, 64, CENTROIDS * 4)], 10)
+    data = flip_bits(rng, prototypes[rng.integers(0, 64, CENTROIDS * 4)], 10)
     first = train_halves(data, iterations=2, seed=1)
     assert np.array_equal(first, train_halves(data, iterations=2, seed=1))
     assert first.shape == (2, CENTROIDS, 16)

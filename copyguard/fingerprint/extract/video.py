@@ -229,8 +229,6 @@ class DecodedVideo:
             scale = self.max_side / max(width, height)
             width = max(1, round(width * scale))
             height = max(1, round(height * scale))
-        if rotation % 2:  # the stored frame is sideways: scale it to the turned size
-            width, height = height, width
         pixels = frame.to_ndarray(format="rgb24", width=width, height=height, interpolation="AREA")
         if rotation:
             pixels = np.rot90(pixels, rotation)

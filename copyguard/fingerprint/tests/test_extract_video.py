@@ -7,6 +7,7 @@ background, with a tone as soundtrack when asked.
 from __future__ import annotations
 
 import io
+import struct
 from fractions import Fraction
 from functools import cache
 
@@ -137,6 +138,46 @@ def test_frames_are_reduced_to_max_side_keeping_the_shape():
         320,
         3,
     )
+
+
+def test_non_square_pixels_are_stretched_to_the_display_shape():
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as output:
+        stream = output.add_stream("libx264", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        stream.codec_context.sample_aspect_ratio = Fraction(2, 1)
+        for index in range(12):
+            frame = av.VideoFrame.from_ndarray(picture(index, 12, 320, 240), format="rgb24")
+            frame.pts, frame.time_base = index, Fraction(1, 24)
+            for packet in stream.encode(frame):
+                output.mux(packet)
+        for packet in stream.encode(None):
+            output.mux(packet)
+
+    with load_video(out.getvalue()) as video:
+        first = next(video.frames())
+
+    assert (video.width, video.height) == (640, 240)
+    assert first.pixels.shape == (192, 512, 3)
+
+
+def test_a_portrait_phone_video_is_turned_upright_by_its_display_matrix():
+    data = bytearray(sample())
+    at = data.find(b"tkhd") + 4
+    assert data[at] == 0  # version 0: 32-bit times, the matrix 40 bytes after them
+    matrix = at + 4 + 20 + 8 + 8
+    assert struct.unpack(">9i", data[matrix : matrix + 36])[0] == 0x10000
+    # "rotate 90 degrees clockwise to display", as phones write it
+    data[matrix : matrix + 36] = struct.pack(">9i", 0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 1 << 30)
+
+    with load_video(bytes(data)) as video:
+        frames = list(video.frames())
+
+    assert frames[0].pixels.shape == (320, 240, 3)
+    # the bar moved left to right on the sensor: top to bottom once upright
+    rows = [np.flatnonzero((f.pixels.min(axis=2) > 200).mean(axis=1) > 0.5) for f in frames]
+    assert rows[0].mean() < 60 and rows[-1].mean() > 220
+    assert all(np.diff([r.mean() for r in rows]) > 0)
 
 
 def test_sampling_stops_at_max_seconds_and_says_so():

@@ -118,6 +118,30 @@ def test_each_format_decodes_to_mono_samples_at_the_rate_with_the_tone_intact(ki
     assert audio.codec and audio.format
 
 
+@pytest.mark.parametrize(
+    ("fmt", "codec", "rate"),
+    [
+        ("mpegts", "mp2", 48000),
+        ("mpeg", "mp2", 48000),
+        ("avi", "libmp3lame", 44100),
+        ("flv", "aac", 44100),
+        ("aiff", "pcm_s16be", 44100),
+        ("caf", "pcm_s16le", 44100),
+        ("au", "pcm_s16be", 8000),
+        ("w64", "pcm_s16le", 44100),
+        ("wv", "wavpack", 44100),
+        ("ac3", "ac3", 48000),
+        ("nut", "flac", 44100),
+        ("tta", "tta", 44100),
+    ],
+)
+def test_the_other_containers_the_wheel_reads_are_allowed(fmt, codec, rate):
+    audio = load_audio(_encode(fmt, codec, rate, 440.0, 2.0, "stereo"))
+
+    assert abs(audio.duration - 2.0) < 0.06
+    assert abs(peak_frequency(audio) - 440.0) < 2.0
+
+
 @pytest.mark.parametrize("rate", [8000, 11025, 16000])
 def test_the_rate_is_the_callers_and_a_tone_below_its_nyquist_survives(rate):
     audio = load_audio(encode_audio("flac", freq=3000.0), rate=rate)

@@ -250,6 +250,21 @@ def test_what_is_not_audio_is_refused_in_one_line(data, expected):
     assert _refused(data).startswith(expected)
 
 
+@pytest.mark.parametrize(
+    "playlist",
+    [
+        b"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n",
+        b"#EXTM3U\n#EXTINF:10,\nhttp://127.0.0.1:9/song.mp3\n",
+        b"ffconcat version 1.0\nfile /etc/passwd\n",
+    ],
+    ids=["hls-file", "hls-http", "concat"],
+)
+def test_playlists_that_would_open_other_files_are_refused(playlist):
+    assert _refused(playlist).startswith(
+        ("not a supported audio or video format", "not a readable audio or video file")
+    )
+
+
 @pytest.mark.parametrize("kind", ["mp3", "flac", "webm"])
 @pytest.mark.parametrize("keep", ["half", "1 KB"])
 def test_a_truncated_file_is_refused(kind, keep):

@@ -202,6 +202,39 @@ def test_the_soundtrack_is_read_by_load_audio_from_the_same_source():
         assert abs(peak_frequency(audio) - 1000.0) < 2.0
 
 
+def test_a_soundtrack_that_starts_late_says_when_on_the_videos_timeline():
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as output:
+        stream = output.add_stream("libx264", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
+        sound = add_audio_stream(output, "aac", 48000, "mono")
+        for index in range(48):
+            frame = av.VideoFrame.from_ndarray(picture(index, 48, 160, 120), format="rgb24")
+            frame.pts, frame.time_base = index, Fraction(1, 24)
+            for packet in stream.encode(frame):
+                output.mux(packet)
+        for packet in stream.encode(None):
+            output.mux(packet)
+        size = sound.codec_context.frame_size
+        samples = tone(1000.0, 1.0, 48000)
+        for at in range(0, samples.size, size):
+            piece = av.AudioFrame.from_ndarray(samples[None, at : at + size], "fltp", "mono")
+            piece.sample_rate, piece.pts = 48000, 24000 + at  # half a second in
+            for packet in sound.encode(piece):
+                output.mux(packet)
+        for packet in sound.encode(None):
+            output.mux(packet)
+    data = out.getvalue()
+
+    audio = load_audio(data)
+    with load_video(data) as video:
+        first = next(video.frames())
+
+    assert first.time == 0.0 and first.source_time == 0.0
+    assert abs(audio.start - 0.5) < 0.03
+    assert abs(audio.samples.size / audio.rate - 1.0) < 0.05
+
+
 def test_a_path_and_a_file_object_give_the_same_frames(tmp_path):
     data = sample()
     file = tmp_path / "clip.mp4"

@@ -1,0 +1,240 @@
+"""Audio fingerprint v0 and its matcher on synthetic music: seeded note sequences played by a
+few harmonic instruments and a drum, excerpts disturbed by noise, speech-like noise, lossy
+codecs, volume, equalisation and tempo changes."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import av
+import numpy as np
+import pytest
+from scipy import signal
+
+from copyguard.fingerprint.audio import (
+    DEFAULT_THRESHOLD,
+    AudioMatcher,
+    ShortAudioError,
+    gen_audio_fingerprint,
+)
+from copyguard.fingerprint.extract import ExtractionError
+from copyguard.fingerprint.extract.audio import AUDIO_RATE, DecodedAudio, load_audio
+
+RATE = AUDIO_RATE
+REFERENCES = 6
+UNRELATED = 4
+SECONDS = 60.0
+EXCERPT = 10.0
+START = 25.0  # the excerpt's start in the reference, seconds
+
+
+def music(seed: int, seconds: float = SECONDS) -> np.ndarray:
+    """A seeded piece: three harmonic instruments playing notes of a scale, and a drum."""
+    rng = np.random.default_rng(seed)
+    n = round(seconds * RATE)
+    out = np.zeros(n, np.float64)
+    tonic = 40 + rng.integers(0, 12)
+    scale = np.array([0, 2, 4, 5, 7, 9, 11])
+    for voice, (octave, beat, partials, decay) in enumerate(
+        [(0, 0.5, 6, 3.0), (12, 0.25, 4, 6.0), (24, 0.125, 3, 10.0)]
+    ):
+        t = 0.0
+        while t < seconds:
+            length = beat * rng.choice([1, 1, 2, 3])
+            step = scale[rng.integers(0, 7)] + 12 * rng.integers(0, 2)
+            freq = 440.0 * 2 ** ((tonic + octave + step - 69) / 12)
+            count = min(round(length * RATE), n - round(t * RATE))
+            time = np.arange(count) / RATE
+            envelope = np.minimum(time / 0.01, 1.0) * np.exp(-decay * time / length)
+            amplitudes = rng.uniform(0.3, 1.0, partials) / np.arange(1, partials + 1)
+            harmonics = np.arange(1, partials + 1)[:, None]
+            tone = (amplitudes[:, None] * np.sin(2 * np.pi * freq * harmonics * time)).sum(0)
+            at = round(t * RATE)
+            out[at : at + count] += (0.3 / (voice + 1)) * envelope * tone
+            t += length
+    beats = np.arange(0.0, seconds, 0.5)[rng.random(int(np.ceil(seconds / 0.5))) < 0.6]
+    burst = round(0.15 * RATE)
+    shape = np.exp(-np.arange(burst) / (0.03 * RATE))
+    for beat in beats:
+        at = round(beat * RATE)
+        piece = rng.standard_normal(burst) * shape * 0.3
+        out[at : at + burst] += piece[: n - at]
+    return (out / np.abs(out).max() * 0.8).astype(np.float32)
+
+
+@cache
+def matcher() -> AudioMatcher:
+    m = AudioMatcher()
+    for seed in range(REFERENCES):
+        m.add_reference(f"song{seed}", decoded(music(seed)))
+    return m
+
+
+def decoded(samples: np.ndarray) -> DecodedAudio:
+    samples = np.asarray(samples, np.float32)
+    return DecodedAudio(samples, RATE, 0.0, samples.size / RATE, "wav", "pcm_f32le", False)
+
+
+def excerpt(seed: int, start: float = START, seconds: float = EXCERPT) -> np.ndarray:
+    return music(seed)[round(start * RATE) : round((start + seconds) * RATE)]
+
+
+def with_noise(x: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
+    gain = np.sqrt(np.mean(x**2) / np.mean(noise**2) / 10 ** (snr_db / 10))
+    return (x + gain * noise).astype(np.float32)
+
+
+def speechlike(n: int, seed: int) -> np.ndarray:
+    """Noise in the speech band (300-3400 Hz) modulated at syllable rate (about 4 Hz)."""
+    rng = np.random.default_rng(seed)
+    noise = signal.sosfilt(
+        signal.butter(4, [300, 3400], "bandpass", fs=RATE, output="sos"), rng.standard_normal(n)
+    )
+    syllables = np.repeat(rng.uniform(0, 1, n // 2000 + 1) ** 2, 2000)[:n]
+    envelope = signal.sosfiltfilt(signal.butter(2, 8, fs=RATE, output="sos"), syllables)
+    return noise * np.maximum(envelope, 0)
+
+
+def encode(samples: np.ndarray, fmt: str, codec: str, rate: int, bit_rate: int) -> bytes:
+    """``samples`` at RATE encoded mono with ``codec`` at ``rate`` Hz and ``bit_rate``."""
+    up = signal.resample_poly(samples, rate, RATE).astype(np.float32)
+    out = io.BytesIO()
+    with av.open(out, "w", format=fmt) as container:
+        stream = container.add_stream(codec, rate=rate)
+        stream.layout = "mono"
+        stream.bit_rate = bit_rate
+        size = stream.codec_context.frame_size or 1024
+        for at in range(0, up.size, size):
+            frame = av.AudioFrame.from_ndarray(
+                up[None, at : at + size], format="fltp", layout="mono"
+            )
+            frame.sample_rate = rate
+            frame.pts = at
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return out.getvalue()
+
+
+def best(query) -> object:
+    found = matcher().query(query)
+    return found[0] if found else None
+
+
+def assert_found(query, seed: int, offset: float = START, tempo: float = 1.0) -> None:
+    hit = best(query)
+    assert hit is not None, "nothing found"
+    assert hit.reference_id == f"song{seed}", hit
+    assert hit.match and hit.score >= DEFAULT_THRESHOLD, hit
+    assert abs(hit.offset - offset) <= 0.1, hit
+    assert abs(hit.tempo - tempo) <= 0.01, hit
+
+
+# Clean and disturbed excerpts
+
+
+@pytest.mark.parametrize("seed", range(REFERENCES))
+def test_a_clean_excerpt_is_found_with_its_offset_and_segment(seed):
+    start = 10.0 + 7.0 * seed
+    assert_found(decoded(excerpt(seed, start)), seed, start)
+    hit = best(decoded(excerpt(seed, start)))
+    assert 0 <= hit.query_start < hit.query_end <= EXCERPT + 0.1
+    assert hit.query_end - hit.query_start > EXCERPT / 2
+    assert abs(hit.reference_start - (start + hit.query_start)) < 0.1
+
+
+def test_a_five_second_excerpt_is_the_best_candidate_at_its_offset():
+    # Five seconds carry half the evidence of ten: the right work and offset come first, but
+    # the score reaches the threshold only for some excerpts (4 of 6 in the measurements).
+    for seed, start in ((1, 40.0), (4, 12.5)):
+        hit = best(decoded(excerpt(seed, start, 5.0)))
+        assert hit.reference_id == f"song{seed}" and abs(hit.offset - start) <= 0.1, hit
+
+
+def test_white_noise_at_5_db_snr():
+    x = excerpt(2)
+    noise = np.random.default_rng(99).standard_normal(x.size)
+    assert_found(decoded(with_noise(x, noise, 5.0)), 2)
+
+
+def test_speech_like_noise_at_5_db_snr():
+    x = excerpt(3)
+    assert_found(decoded(with_noise(x, speechlike(x.size, 7), 5.0)), 3)
+
+
+@pytest.mark.xfail(reason="v0 finds 0 to 11 fitting anchors at 0 dB speech-like noise (N0 = 13)")
+def test_speech_like_noise_at_0_db_snr():
+    x = excerpt(3)
+    assert_found(decoded(with_noise(x, speechlike(x.size, 7), 0.0)), 3)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "codec", "rate", "bit_rate"),
+    [
+        ("mp3", "libmp3lame", 44100, 64000),
+        ("ogg", "libopus", 48000, 32000),
+        ("adts", "aac", 44100, 64000),
+    ],
+)
+def test_lossy_encodings_decoded_with_load_audio(fmt, codec, rate, bit_rate):
+    data = encode(excerpt(4), fmt, codec, rate, bit_rate)
+    audio = load_audio(data)
+    # Encoder delay (a few ms to 50 ms of priming) shifts the start a little.
+    assert_found(audio, 4)
+
+
+def test_volume_and_equalisation():
+    x = excerpt(5)
+    assert_found(decoded(0.3 * x), 5)
+    bass_cut = signal.sosfilt(signal.butter(2, 400, "highpass", fs=RATE, output="sos"), x)
+    treble_cut = signal.sosfilt(signal.butter(2, 2500, "lowpass", fs=RATE, output="sos"), x)
+    assert_found(decoded(bass_cut), 5)
+    assert_found(decoded(treble_cut), 5)
+
+
+@pytest.mark.parametrize("tempo", [0.95, 1.05])
+def test_tempo_and_pitch_change_by_resampling(tempo):
+    # Played back tempo times faster: the query's second t is the reference's START + tempo t.
+    source = excerpt(0, START, EXCERPT * tempo + 0.2)
+    up, down = (round(100 / tempo), 100)
+    query = signal.resample_poly(source, up, down)[: round(EXCERPT * RATE)]
+    assert_found(decoded(query), 0, START, tempo)
+
+
+# Nothing found
+
+
+def test_unrelated_music_matches_nothing():
+    for seed in range(100, 100 + UNRELATED):
+        for start in (5.0, 30.0):
+            found = matcher().query(decoded(excerpt(seed, start)))
+            assert not any(h.match for h in found), found
+
+
+def test_silence_and_a_pure_tone_match_nothing():
+    assert matcher().query(decoded(np.zeros(5 * RATE, np.float32))) == []
+    t = np.arange(5 * RATE) / RATE
+    tone = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    assert not any(h.match for h in matcher().query(decoded(tone)))
+
+
+def test_empty_and_too_short_audio():
+    with pytest.raises(ShortAudioError, match="too short"):
+        gen_audio_fingerprint(np.zeros(100, np.float32))
+    with pytest.raises(ShortAudioError):
+        matcher().query(decoded(np.zeros(0, np.float32)))
+    with pytest.raises(ExtractionError):
+        matcher().query(b"")
+    # Half a second: too little to identify, nothing matches.
+    assert not any(h.match for h in matcher().query(decoded(excerpt(1, 30.0, 0.5))))
+
+
+def test_a_deleted_reference_is_no_longer_found():
+    m = AudioMatcher()
+    m.add_reference("a", decoded(music(0)))
+    m.add_reference("b", decoded(music(1)))
+    assert m.query(decoded(excerpt(0)))[0].reference_id == "a"
+    assert m.index.delete("a")
+    assert not any(h.reference_id == "a" for h in m.query(decoded(excerpt(0))))

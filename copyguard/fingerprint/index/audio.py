@@ -171,8 +171,12 @@ class AudioIndex:
                 key = works[near] * (1 << 32) + (binned + (1 << 31))
                 # One vote per query anchor and cell: a repeated chord in the reference
                 # matches one anchor's triplets many times over.
-                pairs = np.unique(np.column_stack([key, anchors[near]]), axis=0)
-                unique, count = np.unique(pairs[:, 0], return_counts=True)
+                anchor = anchors[near]
+                order = np.lexsort((anchor, key))
+                key, anchor = key[order], anchor[order]
+                new = np.ones(key.size, bool)
+                new[1:] = (key[1:] != key[:-1]) | (anchor[1:] != anchor[:-1])
+                unique, count = np.unique(key[new], return_counts=True)
                 cells.append(unique)
                 votes.append(count)
                 scales.append(np.full(unique.size, scale))

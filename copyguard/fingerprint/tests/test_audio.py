@@ -203,6 +203,33 @@ def test_tempo_and_pitch_change_by_resampling(tempo):
     assert_found(decoded(query), 0, START, tempo)
 
 
+def stretch(x: np.ndarray, tempo: float) -> np.ndarray:
+    """``x`` played ``tempo`` times faster at the same pitch (a plain phase vocoder)."""
+    size, hop = 1024, 256
+    window = np.hanning(size)
+    spectra = np.fft.rfft(np.lib.stride_tricks.sliding_window_view(x, size)[::hop] * window)
+    steps = np.arange(0, spectra.shape[0] - 1, tempo)
+    at = steps.astype(int)
+    part = (steps - at)[:, None]
+    magnitude = (1 - part) * np.abs(spectra[at]) + part * np.abs(spectra[at + 1])
+    expected = 2 * np.pi * hop * np.arange(spectra.shape[1]) / size
+    advance = np.angle(spectra[at + 1]) - np.angle(spectra[at]) - expected
+    advance = advance - 2 * np.pi * np.round(advance / (2 * np.pi)) + expected
+    phase = np.angle(spectra[0]) + np.cumsum(np.vstack([0 * advance[:1], advance[:-1]]), axis=0)
+    frames = np.fft.irfft(magnitude * np.exp(1j * phase), size) * window
+    out = np.zeros(steps.size * hop + size)
+    for k, frame in enumerate(frames):
+        out[k * hop : k * hop + size] += frame
+    return (out / 1.5).astype(np.float32)
+
+
+@pytest.mark.parametrize("tempo", [0.95, 1.05])
+def test_tempo_change_without_pitch_change(tempo):
+    source = excerpt(1, START, EXCERPT * tempo + 0.3)
+    query = stretch(source, tempo)[: round(EXCERPT * RATE)]
+    assert_found(decoded(query), 1, START, tempo)
+
+
 # Nothing found
 
 

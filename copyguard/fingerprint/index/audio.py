@@ -7,11 +7,18 @@ tail and are merged in at the next search. A query's hashes are looked up with
 offset) as described in copyguard.fingerprint.audio (step 4), the best cell of each of the
 ``CANDIDATES`` works with most votes is refitted and scored. Deleted works are tombstoned
 and skipped.
+
+Saved as a directory: ``manifest.json`` (format, ids, deletions, durations) and
+``hashes.npz`` (the four sorted arrays). ``AudioIndex.open`` checks that they agree and
+raises ``AudioIndexError`` (one line) otherwise.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -27,7 +34,9 @@ from copyguard.fingerprint.audio import (
     evidence_score,
 )
 
-__all__ = ["AudioHit", "AudioIndex"]
+__all__ = ["AudioHit", "AudioIndex", "AudioIndexError"]
+
+FORMAT_VERSION = 1
 
 #: Works whose best vote is among the CANDIDATES largest are aligned and scored.
 CANDIDATES = 8
@@ -38,6 +47,10 @@ RATIO_TOLERANCE = 0.06
 MAX_POSTINGS = 2000
 #: Votes a work needs before it is aligned.
 MIN_VOTES = 4
+
+
+class AudioIndexError(Exception):
+    """A saved audio index that cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -240,3 +253,58 @@ class AudioIndex:
             offset=float(intercept) * seconds,
             tempo=float(tempo),
         )
+
+    # ------------------------------------------------------------ persistence
+
+    def save(self, directory: str | os.PathLike[str]) -> None:
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        s = self._seal()
+        np.savez(path / "hashes.npz", hashes=s.hashes, works=s.works, times=s.times, spans=s.spans)
+        manifest = {
+            "format": FORMAT_VERSION,
+            "ids": self._ids,
+            "deleted": self._deleted,
+            "durations": self._durations,
+        }
+        (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    @classmethod
+    def open(cls, directory: str | os.PathLike[str]) -> AudioIndex:
+        path = Path(directory)
+        try:
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+            if manifest.get("format") != FORMAT_VERSION:
+                raise AudioIndexError(f"{path}: audio index format {manifest.get('format')!r}")
+            ids, deleted, durations = manifest["ids"], manifest["deleted"], manifest["durations"]
+            if not isinstance(ids, list) or not all(isinstance(i, str | int) for i in ids):
+                raise ValueError("work ids must be strings or integers")
+            if not (isinstance(deleted, list) and isinstance(durations, list)):
+                raise ValueError("deletions and durations must be lists")
+            if not len(ids) == len(deleted) == len(durations):
+                raise ValueError("ids, deletions and durations differ in length")
+            with np.load(path / "hashes.npz", allow_pickle=False) as saved:
+                arrays = [
+                    np.ascontiguousarray(saved[name], dtype=dtype)
+                    for name, dtype in (
+                        ("hashes", np.uint32),
+                        ("works", np.uint32),
+                        ("times", np.uint32),
+                        ("spans", np.uint16),
+                    )
+                ]
+            size = arrays[0].shape
+            if len(size) != 1 or any(a.shape != size for a in arrays):
+                raise ValueError("hash arrays differ in shape")
+            if size[0] and (
+                int(arrays[1].max()) >= len(ids) or np.any(np.diff(arrays[0].astype(np.int64)) < 0)
+            ):
+                raise ValueError("hashes unsorted or of works that are not in the index")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise AudioIndexError(f"{path}: unreadable audio index ({error})") from error
+        index = cls()
+        index._ids = list(ids)
+        index._deleted = [bool(d) for d in deleted]
+        index._durations = [float(d) for d in durations]
+        index._sealed = _Sealed(*arrays)
+        return index

@@ -258,6 +258,23 @@ def test_empty_and_too_short_audio():
     assert not any(h.match for h in matcher().query(decoded(excerpt(1, 30.0, 0.5))))
 
 
+def test_the_index_is_saved_and_opened_with_the_same_results(tmp_path):
+    from copyguard.fingerprint.index.audio import AudioIndex, AudioIndexError
+
+    m = AudioMatcher()
+    m.add_reference("a", decoded(music(0)))
+    m.add_reference("b", decoded(music(1)))
+    m.index.delete("b")
+    m.index.save(tmp_path / "audio")
+    opened = AudioMatcher()
+    opened.index = AudioIndex.open(tmp_path / "audio")
+    assert opened.query(decoded(excerpt(0))) == m.query(decoded(excerpt(0)))
+    assert not any(h.reference_id == "b" for h in opened.query(decoded(excerpt(1))))
+    (tmp_path / "audio" / "manifest.json").write_text("{", encoding="utf-8")
+    with pytest.raises(AudioIndexError, match="unreadable audio index"):
+        AudioIndex.open(tmp_path / "audio")
+
+
 def test_a_deleted_reference_is_no_longer_found():
     m = AudioMatcher()
     m.add_reference("a", decoded(music(0)))

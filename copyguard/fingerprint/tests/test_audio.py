@@ -164,7 +164,9 @@ def test_speech_like_noise_at_5_db_snr():
     assert_found(decoded(with_noise(x, speechlike(x.size, 7), 5.0)), 3)
 
 
-@pytest.mark.xfail(reason="v0 finds 0 to 11 fitting anchors at 0 dB speech-like noise (N0 = 13)")
+@pytest.mark.xfail(
+    strict=True, reason="v0 finds 0 to 11 fitting anchors at 0 dB speech-like noise (N0 = 13)"
+)
 def test_speech_like_noise_at_0_db_snr():
     x = excerpt(3)
     assert_found(decoded(with_noise(x, speechlike(x.size, 7), 0.0)), 3)

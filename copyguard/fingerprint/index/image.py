@@ -11,19 +11,18 @@
   descriptor's ``NEIGHBOURS`` nearest keypoints among the candidates' within
   ``DESCRIPTOR_RADIUS`` bits — and their geometry (RANSAC similarity). The vote touches
   only the probed cells, so its cost grows with the keypoints per cell, not with the works
-  indexed. Added works
-  collect in a tail that becomes a segment at the next search or save; when more than
-  ``MAX_SEGMENTS`` pile up they are merged into one, and ``save`` merges them too, so a
-  saved index searches one segment.
+  indexed. Added works collect in a tail that becomes a segment at the next search or
+  save; when more than ``MAX_SEGMENTS`` pile up they are merged into one, and ``save``
+  merges them too, so a saved index searches one segment.
 - **Works**: one row each in compact columns (``array.array``: working size, scale,
   keypoint count, PDQ quality, tombstone) plus the caller's id — about 60 bytes of Python
   object for a short string id, 14 bytes of columns and 100 of PDQ hash with its chunk
   postings: no Python object per work beyond its id.
 - **Deletion** is by work: a tombstone applied to every search (``delete``).
 
-Saved as a directory: ``manifest.json`` (format, ids), ``works.npz`` (the columns),
-the PDQ segment's ``.npy`` arrays under ``pdq/`` and the word segment's ``.npy`` arrays under ``keypoints/`` (opened
-memory-mapped).
+Saved as a directory: ``manifest.json`` (format, ids), ``works.npz`` (the columns), the
+PDQ segment's ``.npy`` arrays under ``pdq/`` (opened memory-mapped) and the word segment's
+under ``keypoints/`` (its candidate-search arrays read into memory, the rest mapped).
 """
 
 from __future__ import annotations
@@ -214,6 +213,14 @@ class ImageIndex:
         ):
             raise ValueError("the segment's works are not the next ones without keypoints")
         self._segments.append(segment)
+        if len(segment):  # the works' keypoint counts, as add() would have set them
+            counts = self._columns["keypoints"]
+            owners = np.asarray(segment.owners)
+            works = np.arange(int(owners[0]), int(owners[-1]) + 1)
+            found = np.searchsorted(owners, works, side="right") - np.searchsorted(owners, works)
+            view = np.frombuffer(counts, dtype=np.uint32)  # writable: array.array's buffer
+            view[works] = found
+            del view  # release the buffer, so that the column may grow again
 
     @property
     def descriptors(self) -> int:

@@ -192,4 +192,4 @@ class PdqIndex:
         """Every stored hash's work (for checks)."""
         parts = [np.asarray(s.works) for s in self._segments]
         parts.append(np.frombuffer(self._tail_works, dtype=np.uint32))
-        return np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+        return np.concatenate(parts)

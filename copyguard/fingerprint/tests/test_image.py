@@ -218,3 +218,27 @@ def test_a_deleted_work_is_not_found() -> None:
     assert matcher.index.delete("coffee.png")
     query = _file(_photo("coffee.png"))
     assert not [m for m in matcher.query(query) if m.reference_id == "coffee.png"]
+
+
+def test_a_bulk_loaded_segment_sets_its_works_keypoint_counts_and_must_come_in_order() -> None:
+    from copyguard.fingerprint.image import ImageFingerprint, Keypoints
+    from copyguard.fingerprint.index.words import WordSegment, vocabulary
+
+    index = ImageIndex()
+    none = Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
+    for work in range(5):
+        index.add(work, ImageFingerprint(0, 512, 384, 1.0, np.zeros(32, np.uint8), 100, none))
+    rng = np.random.default_rng(3)
+
+    def segment(owners: list[int]) -> WordSegment:
+        descriptors = rng.integers(0, 256, (len(owners), 32), dtype=np.uint8)
+        return WordSegment.build(descriptors, np.zeros((len(owners), 2)), owners, vocabulary())
+
+    index.add_segment(segment([1, 1, 1, 3, 3]))
+    assert [index.work(n).keypoints for n in range(5)] == [0, 3, 0, 2, 0]
+    with pytest.raises(ValueError, match="next ones"):
+        index.add_segment(segment([2, 2]))
+    with pytest.raises(ValueError, match="next ones"):
+        index.add_segment(segment([5]))
+    index.add_segment(segment([4]))
+    assert index.work(4).keypoints == 1 and index.descriptors == 6

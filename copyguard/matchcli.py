@@ -7,6 +7,13 @@ each one's results are printed as soon as it is done, so memory does not grow wi
 of queries. Text, code and images are separate media: a query is compared with references
 of its own media only. Images go to the image engine (``ImageMatcher``); their lines carry
 ``"box"``, where the reference lies in the query image, and no segments.
+
+Recordings go to the audio engine (``AudioMatcher``) and the video engine (``VideoMatcher``,
+which weighs the soundtrack beside the pictures); their segments are in seconds. A video
+query is also compared, through its soundtrack, with the audio references (a song in a
+video's soundtrack: a line with ``"media": "audio"``), and an audio query with the
+soundtracks of the video references. ``--media auto`` calls a file with a moving picture a
+video and one with sound only (cover art aside) audio, whatever its name says.
 """
 
 from __future__ import annotations
@@ -34,8 +41,10 @@ from copyguard.cli import ArgumentParser, UsageError
 
 if TYPE_CHECKING:
     from copyguard.fingerprint import Match, Matcher
+    from copyguard.fingerprint.audio import AudioMatch, AudioMatcher
     from copyguard.fingerprint.extract.image import DecodedImage
     from copyguard.fingerprint.image import ImageMatch, ImageMatcher
+    from copyguard.fingerprint.video import VideoMatch, VideoMatcher
 
 __all__ = ["FORMATS", "MEDIA", "cmd_match", "match_parser", "walk"]
 
@@ -49,8 +58,8 @@ _WIDE_GAP = re.compile(r"(?<=[\u2e80-\uffef]) (?=[\u2e80-\uffef])")
 
 
 class SegmentLine(TypedDict):
-    query: list[int]
-    reference: list[int]
+    query: list[int] | list[float]  # characters for text and code, seconds for recordings
+    reference: list[int] | list[float]
 
 
 class PairLine(TypedDict, total=False):
@@ -191,17 +200,37 @@ class Picture:
     image: DecodedImage
 
 
-def _is_image(file: InputFile, media: str) -> bool:
+@dataclass(frozen=True)
+class Recording:
+    """A sound or video file, decoded by its engine when it is indexed or queried."""
+
+    path: str
+    media: str  # "audio" or "video"
+
+
+def _detected(file: InputFile, media: str) -> str:
+    """The media ``read`` treats the file as: ``media`` itself unless it is auto."""
     if media != "auto":
-        return media == "image"
+        return media
     from copyguard.fingerprint.extract import detect_media
 
     try:
         with open(file.path, "rb") as handle:
             head = handle.read(4096)
     except OSError:
-        return False  # extract() reports it
-    return detect_media(os.path.basename(file.path), head) == "image"
+        return "text"  # extract() reports it
+    detected = detect_media(os.path.basename(file.path), head)
+    if detected in ("audio", "video"):
+        # The name and first bytes cannot tell a song in an MP4 or WebM from a film: the
+        # streams can. A file that cannot be opened keeps its guess, and its reader says why.
+        from copyguard.fingerprint.extract import ExtractionError
+        from copyguard.fingerprint.extract.video import recording_media
+
+        try:
+            return recording_media(file.path)
+        except ExtractionError:
+            return detected
+    return detected
 
 
 def _read_image(file: InputFile) -> Picture | str:
@@ -216,14 +245,18 @@ def _read_image(file: InputFile) -> Picture | str:
         return f"unexpected {type(exc).__name__} while reading the image: {exc}"
 
 
-def read(file: InputFile, media: str) -> Document | Picture | str:
-    """The file's text or image, or why it cannot be read (one line)."""
+def read(file: InputFile, media: str) -> Document | Picture | Recording | str:
+    """The file's text, image or recording, or why it cannot be read (one line). Recordings
+    are decoded later, by their engine."""
     from copyguard.fingerprint import ExtractionError, extract
 
     if file.problem:
         return file.problem
-    if _is_image(file, media):
+    detected = _detected(file, media)
+    if detected == "image":
         return _read_image(file)
+    if detected in ("audio", "video"):
+        return Recording(file.path, detected)
     try:
         extracted = extract(file.path, media=media)
     except ExtractionError as exc:
@@ -345,8 +378,94 @@ class Report:
             )
         )
 
+    def recording_pair(self, query: str, reference: str, media: str, found: Heard) -> None:
+        self.pairs += 1
+        if self.fmt == "jsonl":
+            line: PairLine = {
+                "query": query,
+                "reference": reference,
+                "media": media,
+                "score": round(found.score, 6),
+                "match": found.match,
+                "segments": [
+                    {"query": [_second(q0), _second(q1)], "reference": [_second(r0), _second(r1)]}
+                    for (q0, q1), (r0, r1) in found.segments
+                ],
+            }
+            self._line(line)
+            return
+        self.console.print(_recording_block(query, reference, media, found))
+
     def flush(self) -> None:
         self.console.file.flush()
+
+
+def _second(value: float) -> float:
+    return round(float(value), 3)
+
+
+def _clock(seconds: float) -> str:
+    """``seconds`` as m:ss.s (h:mm:ss.s from an hour)."""
+    tenths = round(seconds * 10)
+    minutes, rest = divmod(tenths, 600)
+    hours, minutes = divmod(minutes, 60)
+    second = f"{rest // 10:02d}.{rest % 10}"
+    return f"{hours}:{minutes:02d}:{second}" if hours else f"{minutes}:{second}"
+
+
+def _recording_block(query: str, reference: str, media: str, found: Heard) -> Group:
+    verdict = "[bold green]match[/]" if found.match else "[dim]no match[/]"
+    header = Text.from_markup(
+        f"[bold]query[/]      {escape(query)}\n[bold]reference[/]  {escape(reference)}\n"
+        f"score [bold]{found.score:.3f}[/] {verdict} · {media} · {escape(found.evidence)}"
+    )
+    table = Table(show_lines=False, expand=False)
+    table.add_column("query")
+    table.add_column("reference")
+    for (q0, q1), (r0, r1) in found.segments[:SEGMENTS_SHOWN]:
+        table.add_row(f"{_clock(q0)} - {_clock(q1)}", f"{_clock(r0)} - {_clock(r1)}")
+    more = len(found.segments) - SEGMENTS_SHOWN
+    if more > 0:
+        table.add_row(Text(f"… and {more} more segments", style="dim"), "")
+    if not found.segments:
+        table.add_row(Text("no segment in common", style="dim"), "")
+    return Group(header, table, Text(""))
+
+
+@dataclass(frozen=True)
+class Heard:
+    """An audio or video match as the report shows it: segments in seconds, and the
+    evidence in words."""
+
+    score: float
+    match: bool
+    segments: list[tuple[tuple[float, float], tuple[float, float]]]
+    evidence: str
+
+    @classmethod
+    def of_audio(cls, found: AudioMatch) -> Heard:
+        return cls(
+            found.score,
+            found.match,
+            [((found.query_start, found.query_end), (found.reference_start, found.reference_end))],
+            f"tempo {found.tempo:.3f} · {found.evidence} aligned landmarks",
+        )
+
+    @classmethod
+    def of_video(cls, found: VideoMatch) -> Heard:
+        evidence = f"picture {found.visual_score:.3f}"
+        if found.audio_score is not None:
+            evidence += f", sound {found.audio_score:.3f}"
+        evidence += f" · speed {found.speed:.3f}"
+        return cls(
+            found.score,
+            found.match,
+            [
+                ((s.query_start, s.query_end), (s.reference_start, s.reference_end))
+                for s in found.segments
+            ],
+            evidence,
+        )
 
 
 def _pair_block(
@@ -379,35 +498,87 @@ def _pair_block(
 # ---------------------------------------------------------------- running
 
 
-class Images:
-    """The image engine, loaded (OpenCV, faiss) when the first image reference comes."""
+class Engines:
+    """The image, audio and video engines, each loaded (OpenCV, PyAV, …) when the first
+    reference of its media comes."""
 
     def __init__(self) -> None:
-        self._matcher: ImageMatcher | None = None
+        self._images: ImageMatcher | None = None
+        self._audio: AudioMatcher | None = None
+        self._video: VideoMatcher | None = None
 
     @property
-    def matcher(self) -> ImageMatcher:
-        if self._matcher is None:
+    def images(self) -> ImageMatcher:
+        if self._images is None:
             from copyguard.fingerprint.image import ImageMatcher
 
-            self._matcher = ImageMatcher()
-        return self._matcher
+            self._images = ImageMatcher()
+        return self._images
 
     @property
-    def empty(self) -> bool:
-        return self._matcher is None or not len(self._matcher.index)
+    def audio(self) -> AudioMatcher:
+        if self._audio is None:
+            from copyguard.fingerprint.audio import AudioMatcher
+
+            self._audio = AudioMatcher()
+        return self._audio
+
+    @property
+    def video(self) -> VideoMatcher:
+        if self._video is None:
+            from copyguard.fingerprint.video import VideoMatcher
+
+            self._video = VideoMatcher()
+        return self._video
+
+    def has(self, media: str) -> bool:
+        """Whether any reference of ``media`` (image, audio or video) was indexed."""
+        engine = {"image": self._images, "audio": self._audio, "video": self._video}[media]
+        return engine is not None and len(engine.index) > 0
+
+
+def _unreadable(exc: Exception, media: str) -> str | None:
+    """The one-line reason for an engine's refusal of a file, or None for a failure that is
+    not the file's (a bug, which must not pass for bad input)."""
+    from copyguard.fingerprint import ExtractionError
+    from copyguard.fingerprint.audio import ShortAudioError
+    from copyguard.fingerprint.image import FlatImageError
+
+    if isinstance(exc, ExtractionError | FlatImageError | ShortAudioError):
+        return str(exc)
+    if media == "video":
+        from copyguard.fingerprint.video import ShortVideoError
+
+        if isinstance(exc, ShortVideoError):
+            return str(exc)
+    return None
+
+
+def _add_reference(engines: Engines, name: str, document: Picture | Recording) -> str | None:
+    """Index a picture or recording; why it could not be, or None."""
+    media = "image" if isinstance(document, Picture) else document.media
+    try:
+        if isinstance(document, Picture):
+            engines.images.add_reference(name, document.image)
+        elif document.media == "audio":
+            engines.audio.add_reference(name, document.path)
+        else:
+            engines.video.add_reference(name, document.path)
+    except Exception as exc:  # hostile input must not end a run over thousands of files
+        return _problem(exc, media)
+    return None
 
 
 def _index_references(
     files: list[InputFile],
     media: str,
     matcher: Matcher,
-    images: Images,
+    engines: Engines,
     report: Report,
     progress: Progress,
 ) -> int:
-    """Add every readable reference to ``matcher`` (which keeps its text) or, for images, to
-    ``images``; how many were read."""
+    """Add every readable reference to ``matcher`` (which keeps its text) or, for images and
+    recordings, to their engine in ``engines``; how many were read."""
     indexed = 0
     task = progress.add_task("Indexing references", total=len(files), current="")
     for file in files:
@@ -415,14 +586,12 @@ def _index_references(
         document = read(file, media)
         if isinstance(document, str):
             report.error("reference", file, document)
-        elif isinstance(document, Picture):
-            from copyguard.fingerprint.image import FlatImageError
-
-            try:
-                images.matcher.add_reference(file.shown, document.image)
+        elif isinstance(document, Picture | Recording):
+            problem = _add_reference(engines, file.shown, document)
+            if problem is None:
                 indexed += 1
-            except FlatImageError as exc:
-                report.error("reference", file, str(exc))
+            else:
+                report.error("reference", file, problem)
         else:
             filename = os.path.basename(file.path)
             matcher.add_reference(
@@ -442,6 +611,63 @@ def _image_query(images: ImageMatcher, picture: Picture, threshold: float) -> li
         return images.query(picture.image, candidates=threshold < DEFAULT_THRESHOLD)
     except FlatImageError:
         return []  # nothing in it to identify: it matches no reference
+
+
+def _recording_query(
+    engines: Engines, recording: Recording, threshold: float
+) -> tuple[list[tuple[str, str, Heard]], str | None]:
+    """(reference, media, match) for every pair the engines retrieved for the query, and why
+    the query could not be read (None when it could).
+
+    A video is compared with the video references and, by its soundtrack, with the audio
+    references; a sound file with the audio references and the video references'
+    soundtracks. A video without a usable soundtrack is no error: its pictures were read.
+    """
+    from copyguard.fingerprint import DEFAULT_THRESHOLD
+
+    candidates = threshold < DEFAULT_THRESHOLD
+    own, other = recording.media, "video" if recording.media == "audio" else "audio"
+    found: list[tuple[str, str, Heard]] = []
+    asked = False
+    for media in (own, other):
+        if not engines.has(media):
+            continue
+        try:
+            if own == "video" and media == "video":
+                matches = [
+                    (m.reference_id, Heard.of_video(m))
+                    for m in engines.video.query(recording.path, candidates=candidates)
+                ]
+            else:
+                sound = engines.audio if media == "audio" else engines.video.audio
+                matches = [
+                    (m.reference_id, Heard.of_audio(m))
+                    for m in sound.query(recording.path, candidates=candidates)
+                ]
+        except Exception as exc:  # hostile input must not end a run over thousands of files
+            if media == own or own == "audio":
+                return [], _problem(exc, own)
+            continue  # the video's soundtrack: missing, silent or too short
+        asked = True
+        label = "video" if own == "video" and media == "video" else "audio"
+        found.extend((str(reference), label, match) for reference, match in matches)
+    if not asked:
+        # No reference to compare it with: still say whether the file could be read.
+        from copyguard.fingerprint.extract.video import recording_media
+
+        try:
+            if recording_media(recording.path) != own and own == "video":
+                return [], "no video stream"
+        except Exception as exc:
+            return [], _problem(exc, own)
+    return found, None
+
+
+def _problem(exc: Exception, media: str) -> str:
+    reason = _unreadable(exc, media)
+    if reason is None:
+        return f"unexpected {type(exc).__name__} while reading the {media}: {exc}"
+    return reason
 
 
 def _on_terminal(stream: TextIO) -> bool:
@@ -482,10 +708,10 @@ def cmd_match(argv: Sequence[str]) -> int:
         with progress:
             refs = list(walk(args.refs))
             matcher = Matcher(threshold=DEFAULT_THRESHOLD)
-            images = Images()
-            references = _index_references(refs, args.media, matcher, images, report, progress)
+            engines = Engines()
+            references = _index_references(refs, args.media, matcher, engines, report, progress)
             # Without references the queries are still read: each unreadable one is reported.
-            queries = _scan_queries(args, threshold, matcher, images, report, progress)
+            queries = _scan_queries(args, threshold, matcher, engines, report, progress)
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, like other command-line tools.
         # Point standard output at /dev/null so that flushing it at exit does not fail again.
@@ -510,7 +736,7 @@ def _scan_queries(
     args: argparse.Namespace,
     threshold: float,
     matcher: Matcher,
-    images: Images,
+    engines: Engines,
     report: Report,
     progress: Progress,
 ) -> int:
@@ -527,10 +753,21 @@ def _scan_queries(
             report.error("query", file, document)
         elif isinstance(document, Picture):
             scanned += 1
-            pictured = [] if images.empty else _image_query(images.matcher, document, threshold)
+            pictured = (
+                _image_query(engines.images, document, threshold) if engines.has("image") else []
+            )
             for hit in pictured:
                 if hit.score >= threshold:
                     report.image_pair(file.shown, str(hit.reference_id), hit)
+        elif isinstance(document, Recording):
+            heard, problem = _recording_query(engines, document, threshold)
+            if problem is not None:
+                report.error("query", file, problem)
+            else:
+                scanned += 1
+                for reference, media, sounded in heard:
+                    if sounded.score >= threshold:
+                        report.recording_pair(file.shown, reference, media, sounded)
         else:
             scanned += 1
             found = matcher.query(

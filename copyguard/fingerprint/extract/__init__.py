@@ -79,7 +79,8 @@ def extract(
     head = data[:_HEAD_BYTES]
     detected = detect_media(filename, head) if media == "auto" else media
     if detected in ("image", "audio", "video"):
-        raise ExtractionError(f"{detected} files are not supported yet")
+        # Pictures and recordings have engines of their own (image.py, audio.py, video.py).
+        raise ExtractionError(f"an {detected} file has no text: the {detected} engine reads it")
     if detected == "code":
         # Content-only language guesses are weak: only for files the caller calls code.
         return extract_code(data, filename, guess=media == "code", limits=limits)

@@ -56,6 +56,7 @@ __all__ = [
     "DecodedVideo",
     "VideoFrame",
     "load_video",
+    "recording_media",
 ]
 
 #: Frames sampled per second: a cut or a camera move shows within half a second, and a
@@ -301,6 +302,25 @@ def load_video(
     except BaseException:
         resources.close()
         raise
+
+
+def recording_media(source: Source, max_bytes: int = MAX_VIDEO_BYTES) -> str:
+    """``"video"`` when ``source`` has a moving picture, else ``"audio"`` when it has sound.
+
+    Only the header is read. Cover art attached to a music file (a still picture stream) is
+    not a moving picture. Raises :class:`ExtractionError` when the file cannot be opened or
+    has neither.
+    """
+    import av
+
+    still = av.stream.Disposition.attached_pic | av.stream.Disposition.still_image
+    with open_container(source, max_bytes) as container:
+        for stream in container.streams.video:
+            if not stream.disposition & still:
+                return "video"
+        if container.streams.audio:
+            return "audio"
+    raise ExtractionError("neither sound nor a moving picture in the file")
 
 
 def _rate(stream: Any) -> float | None:

@@ -613,10 +613,10 @@ class VideoMatcher:
                 evidence = sound.evidence
                 segments = (
                     VideoSegment(
-                        sound.query_start + start,
-                        sound.query_end + start,
-                        sound.reference_start + ref_start,
-                        sound.reference_end + ref_start,
+                        float(sound.query_start + start),
+                        float(sound.query_end + start),
+                        float(sound.reference_start + ref_start),
+                        float(sound.reference_end + ref_start),
                     ),
                 )
         return VideoMatch(

@@ -90,14 +90,16 @@ def shot(film: str, t: float, size: tuple[int, int] = SIZE) -> np.ndarray:
 
 def encode(
     frames, fps: float = FPS, size: tuple[int, int] = SIZE, sound: np.ndarray | None = None,
-    crf: int = 23,
+    crf: int = 23, preset: str = "ultrafast",
 ) -> bytes:  # fmt: skip
-    """Frames (RGB arrays) as an H.264 MP4, with ``sound`` (mono at 11025 Hz) as AAC."""
+    """Frames (RGB arrays) as an H.264 MP4, with ``sound`` (mono at 11025 Hz) as AAC.
+
+    ``preset``: x264's; "ultrafast" (the tests) makes no B-frames, the slower ones do."""
     out = io.BytesIO()
     with av.open(out, "w", format="mp4") as container:
         rate = Fraction(fps).limit_denominator(1001)
         stream = container.add_stream(
-            "libx264", rate=rate, options={"preset": "ultrafast", "crf": str(crf)}
+            "libx264", rate=rate, options={"preset": preset, "crf": str(crf)}
         )
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
@@ -134,8 +136,8 @@ def reference(film: str) -> bytes:
 @cache
 def matcher() -> VideoMatcher:
     m = VideoMatcher()
-    m.add_reference("A", reference("A"))
-    m.add_reference("B", io.BytesIO(reference("B")))
+    m.add_reference("A", io.BytesIO(reference("A")))  # a file object: read twice (picture, sound)
+    m.add_reference("B", reference("B"))
     return m
 
 

@@ -402,13 +402,20 @@ def gen_video_fingerprint(decoded: DecodedVideo | Iterable[Any]) -> VideoFingerp
 
 
 def gen_query_fingerprint(decoded: DecodedVideo | Iterable[Any]) -> VideoFingerprint:
-    """A query's fingerprint: every usable frame's PDQ hash and its mirror's, and engine
-    II query fingerprints (mirrored keypoints too) of one frame every KEY_SECONDS."""
+    """A query's fingerprint: every usable frame's PDQ hash and its mirror's (and those of
+    picture-in-picture windows), and engine II query fingerprints (mirrored keypoints too)
+    of one frame every QUERY_KEY_SECONDS — or, in a longer video, of QUERY_KEYFRAMES frames
+    evenly spread (spacing from the declared duration, doubled on the way when there is
+    none or it is wrong, so that at most 2 x QUERY_KEYFRAMES are ever held)."""
     frames = decoded.frames() if isinstance(decoded, DecodedVideo) else decoded
+    declared = decoded.duration if isinstance(decoded, DecodedVideo) else 0.0
+    spacing = QUERY_KEY_SECONDS
+    while declared / spacing > QUERY_KEYFRAMES:
+        spacing *= 2
     hashes: list[np.ndarray] = []
     times: list[float] = []
     mirrored: list[bool] = []
-    candidates: list[tuple[float, np.ndarray]] = []
+    keys: list[tuple[float, ImageFingerprint]] = []
     last_key = -np.inf
     count = 0
     first = last = 0.0
@@ -425,28 +432,27 @@ def gen_query_fingerprint(decoded: DecodedVideo | Iterable[Any]) -> VideoFingerp
                 hashes += [code, flipped]
                 times += [time, time]
                 mirrored += [False, True]
-        if min(pixels.shape[:2]) < 8:
+        if min(pixels.shape[:2]) < 8 or time - last_key < spacing - 1e-6:
             continue
-        if time - last_key >= QUERY_KEY_SECONDS - 1e-6:
-            candidates.append((time, np.ascontiguousarray(pixels)))
-            last_key = time
+        last_key = time
+        try:
+            keys.append((time, gen_image_query_fingerprint(np.ascontiguousarray(pixels))))
+        except FlatImageError:
+            continue
+        if len(keys) >= 2 * QUERY_KEYFRAMES:
+            keys = keys[::2]
+            spacing *= 2
     duration = last - first + (0.5 if count else 0.0)
     if count < 2 or duration < MIN_SECONDS:
         raise ShortVideoError(
             f"video too short to fingerprint: {count} frames sampled "
             f"(at least {MIN_SECONDS:.1f} s needed)"
         )
-    if len(candidates) > QUERY_KEYFRAMES:
-        chosen = np.linspace(0, len(candidates) - 1, QUERY_KEYFRAMES).round().astype(int)
-        candidates = [candidates[i] for i in np.unique(chosen)]
-    keyframes: list[ImageFingerprint] = []
-    key_times: list[float] = []
-    for time, pixels in candidates:
-        try:
-            keyframes.append(gen_image_query_fingerprint(pixels))
-        except FlatImageError:
-            continue
-        key_times.append(time)
+    if len(keys) > QUERY_KEYFRAMES:
+        chosen = np.linspace(0, len(keys) - 1, QUERY_KEYFRAMES).round().astype(int)
+        keys = [keys[i] for i in np.unique(chosen)]
+    keyframes = [k for _, k in keys]
+    key_times = [t for t, _ in keys]
     if not hashes:
         base = _empty(duration, count)
         return VideoFingerprint(
@@ -555,10 +561,17 @@ class VideoMatcher:
         has_audio = video.has_audio
         fingerprint = gen_video_fingerprint(video)
         audio = _soundtrack(source, position) if has_audio else None
-        number = self._index.add(reference_id, fingerprint, audio_start=_start(audio))
+        # The soundtrack's id in the audio index is the video's work number, the next one.
+        number = len(self._index)
+        sound = None
         if audio is not None:
             with contextlib.suppress(ShortAudioError):  # too short: no audio evidence
-                self.audio.add_reference(number, audio)
+                sound = self.audio.add_reference(number, audio)
+        if not len(fingerprint) and not fingerprint.keyframes and not (sound and len(sound)):
+            if sound is not None:
+                self._index.audio.delete(number)
+            raise ShortVideoError("no usable frame (all flat) and no soundtrack to identify")
+        self._index.add(reference_id, fingerprint, audio_start=_start(audio))
         return fingerprint
 
     def query(self, source: Source, candidates: bool = True) -> list[VideoMatch]:

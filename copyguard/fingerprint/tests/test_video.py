@@ -325,3 +325,23 @@ def test_a_too_short_or_blank_video_is_refused():
     black = encode([np.zeros((SIZE[1], SIZE[0], 3), np.uint8)] * (3 * FPS))
     with pytest.raises(ShortVideoError):
         matcher().query(black)
+    empty = VideoMatcher()
+    with pytest.raises(ShortVideoError):
+        empty.add_reference("black", black)
+    assert len(empty.index) == 0
+
+
+def test_a_long_query_describes_a_bounded_number_of_keyframes_spread_over_it(monkeypatch):
+    from types import SimpleNamespace
+
+    import copyguard.fingerprint.video as video
+
+    monkeypatch.setattr(video, "QUERY_KEYFRAMES", 8)
+    frames = (
+        SimpleNamespace(time=k / 2, pixels=shot("B", k / 2 % SECONDS, (160, 90)))
+        for k in range(100)
+    )
+    fingerprint = video.gen_query_fingerprint(frames)
+    assert fingerprint.frames == 100 and fingerprint.duration == pytest.approx(50.0)
+    assert 4 <= len(fingerprint.keyframes) <= 8
+    assert fingerprint.key_times[0] < 5.0 and fingerprint.key_times[-1] > 40.0

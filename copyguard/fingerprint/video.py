@@ -28,7 +28,10 @@ fills only part of it). Algorithm v0:
    change (a frame more than ``CUT_DISTANCE`` bits from the one before), when a new run
    starts at least ``KEY_SECONDS`` after the last, and ``KEY_MAX_SECONDS`` into a still run;
    a query describes one frame every ``QUERY_KEY_SECONDS`` (at most ``QUERY_KEYFRAMES``,
-   evenly spread) and searches them in the keyframe index (``ImageIndex``).
+   evenly spread) and searches them in the keyframe index (``ImageIndex``). Static
+   keypoints — found again at the same place in other pictures nearby: a channel logo, a
+   burned-in caption — are left out on both sides (``_static``), or a logo would match
+   every video that carries it.
 4. **Alignment** (index/video.py): every hit is (query time, work, reference time
    interval, weight), a PDQ hit weighing ``pdq_score(distance)`` and a keyframe hit
    ``keypoint_score(inliers)`` (engine II's calibrated scores). For each speed of a grid
@@ -63,7 +66,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any
 
 import cv2
@@ -77,6 +80,7 @@ from copyguard.fingerprint.extract.video import DecodedVideo, load_video
 from copyguard.fingerprint.image import (
     FlatImageError,
     ImageFingerprint,
+    Keypoints,
     gen_image_fingerprint,
 )
 from copyguard.fingerprint.image import gen_query_fingerprint as gen_image_query_fingerprint
@@ -133,6 +137,16 @@ CUT_DISTANCE = 80
 KEY_MAX_SECONDS = 4.0
 QUERY_KEY_SECONDS = 0.5
 QUERY_KEYFRAMES = 240
+#: Static keypoints (a logo, a caption): place (pixels) and descriptor (bits) tolerance,
+#: keyframes compared (showing another picture: PDQ over STATIC_PICTURE bits apart, within
+#: STATIC_SECONDS) and how many of them a static keypoint is found in (not all: a busy
+#: picture's strongest corners may crowd the logo's out of its chosen keypoints).
+STATIC_RADIUS = 3.0
+STATIC_BITS = 48
+STATIC_NEIGHBOURS = 8
+STATIC_SECONDS = 20.0
+STATIC_PICTURE = 64
+STATIC_FOUND = 2
 #: A reference or query needs this many seconds of frames.
 MIN_SECONDS = 1.0
 #: Evidence (weighted query frames) at which the visual score is 0.5, and the steepness.
@@ -326,6 +340,94 @@ def _empty(duration: float, frames: int) -> VideoFingerprint:
     )
 
 
+def _static(
+    keypoints: list[Keypoints], hashes: list[np.ndarray], times: list[float]
+) -> list[np.ndarray]:
+    """For each keyframe, which of its keypoints are static: found again at the same place
+    (within STATIC_RADIUS pixels, descriptor within STATIC_BITS) in at least STATIC_FOUND
+    of its STATIC_NEIGHBOURS nearest keyframes within STATIC_SECONDS that show another
+    picture (PDQ more than STATIC_PICTURE bits apart). A channel logo or a burned-in
+    caption stays while the pictures change; a work's own details move with them (a
+    chance coincidence of place and descriptor in two other pictures is rare)."""
+    flags = [np.zeros(len(k), bool) for k in keypoints]
+    at = np.asarray(times, np.float64)
+    for i, mine in enumerate(keypoints):
+        if not len(mine):
+            continue
+        near = np.flatnonzero(np.abs(at - at[i]) <= STATIC_SECONDS)
+        near = near[np.argsort(np.abs(at[near] - at[i]), kind="stable")]
+        others = [
+            j
+            for j in near.tolist()
+            if j != i and len(keypoints[j]) and _distance(hashes[i], hashes[j]) > STATIC_PICTURE
+        ][:STATIC_NEIGHBOURS]
+        if len(others) < STATIC_FOUND:
+            continue
+        # All the neighbours' keypoints at once; a keypoint counts each neighbour once.
+        xy = np.concatenate([keypoints[j].xy for j in others])
+        descriptors = np.concatenate([keypoints[j].descriptors for j in others])
+        owner = np.repeat(np.arange(len(others)), [len(keypoints[j]) for j in others])
+        a, b = _close_pairs(mine.xy, xy)
+        same = np.bitwise_count(mine.descriptors[a] ^ descriptors[b]).sum(axis=1) <= STATIC_BITS
+        pairs = np.unique(a[same] * len(others) + owner[b[same]])
+        seen = np.bincount(pairs // len(others), minlength=len(mine))
+        flags[i] = seen >= STATIC_FOUND
+    return flags
+
+
+def _close_pairs(mine: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j) with mine[i] within STATIC_RADIUS of theirs[j], via a grid of
+    cells of that size (each point meets the 3 x 3 cells around its own)."""
+    cell = STATIC_RADIUS
+    their_cells = np.floor(theirs / cell).astype(np.int64)
+    keys = their_cells[:, 0] * 65536 + their_cells[:, 1]
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    my_cells = np.floor(mine / cell).astype(np.int64)
+    pairs_a, pairs_b = [], []
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            wanted = (my_cells[:, 0] + dx) * 65536 + (my_cells[:, 1] + dy)
+            left = np.searchsorted(keys, wanted, side="left")
+            right = np.searchsorted(keys, wanted, side="right")
+            counts = right - left
+            if not counts.any():
+                continue
+            a = np.repeat(np.arange(mine.shape[0]), counts)
+            b = order[np.repeat(left - np.cumsum(counts) + counts, counts) + np.arange(a.size)]
+            pairs_a.append(a)
+            pairs_b.append(b)
+    if not pairs_a:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    a, b = np.concatenate(pairs_a), np.concatenate(pairs_b)
+    gap = mine[a] - theirs[b]
+    close = (gap * gap).sum(axis=1) <= STATIC_RADIUS**2
+    return a[close], b[close]
+
+
+def _without_static(
+    keyframes: list[ImageFingerprint], times: list[float]
+) -> list[ImageFingerprint]:
+    """The keyframes with their static keypoints (see ``_static``) removed, on each side
+    (a query's mirrored keypoints too)."""
+    hashes = [k.pdq.reshape(-1, 32)[0] for k in keyframes]
+    out = list(keyframes)
+    for side in ("keypoints", "mirrored"):
+        sets = [getattr(k, side) for k in out]
+        if any(s is None for s in sets):
+            continue
+        flags = _static(sets, hashes, times)
+        for n, (keyframe, static) in enumerate(zip(out, flags, strict=True)):
+            if static.any():
+                kept = getattr(keyframe, side)
+                moving = Keypoints(kept.xy[~static], kept.descriptors[~static])
+                if side == "keypoints":
+                    out[n] = replace(keyframe, keypoints=moving)
+                else:
+                    out[n] = replace(keyframe, mirrored=moving)
+    return out
+
+
 def gen_video_fingerprint_v0(decoded: DecodedVideo | Iterable[Any]) -> VideoFingerprint:
     """A reference's fingerprint: one PDQ hash per run of similar frames, keyframes' ORB
     keypoints. ``decoded`` is a DecodedVideo (its frames are read) or an iterable of frames
@@ -391,7 +493,7 @@ def gen_video_fingerprint_v0(decoded: DecodedVideo | Iterable[Any]) -> VideoFing
         np.stack(hashes),
         np.array(starts, np.float32),
         np.array(ends, np.float32),
-        tuple(keyframes),
+        tuple(_without_static(keyframes, key_times)),
         np.array(key_times, np.float32),
     )
 
@@ -451,8 +553,8 @@ def gen_query_fingerprint(decoded: DecodedVideo | Iterable[Any]) -> VideoFingerp
     if len(keys) > QUERY_KEYFRAMES:
         chosen = np.linspace(0, len(keys) - 1, QUERY_KEYFRAMES).round().astype(int)
         keys = [keys[i] for i in np.unique(chosen)]
-    keyframes = [k for _, k in keys]
     key_times = [t for t, _ in keys]
+    keyframes = _without_static([k for _, k in keys], key_times)
     if not hashes:
         base = _empty(duration, count)
         return VideoFingerprint(

@@ -8,8 +8,9 @@ the temporal alignment of a query against them.
   within 47, kept up to ``PDQ_RADIUS``. New entries wait in a tail that is sealed into a
   segment at the next search; more than ``MAX_SEGMENTS`` are merged, and ``save`` merges
   them into one.
-- **Keyframes**: engine II's ``ImageIndex`` with one image work per keyframe (its id is
-  the keyframe number; ``key_work`` and ``key_time`` say whose and when).
+- **Keyframes**: engine II's ``ImageIndex`` with one image work per keyframe (its number
+  is the keyframe's, its id the video's work number, so that deleting a video tombstones
+  its keyframes in one pass; ``key_work`` and ``key_time`` say whose and when).
 - **Soundtracks**: an ``AudioIndex`` keyed by the video's work number (filled by
   ``VideoMatcher`` through the audio engine's matcher); ``audio_start`` keeps where each
   soundtrack starts on its file's timeline.
@@ -48,7 +49,7 @@ from copyguard.fingerprint.video import (
 
 __all__ = ["VideoHit", "VideoIndex", "VideoIndexError"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PDQ_RADIUS = 60
 TAIL_LIMIT = 4096
 MAX_SEGMENTS = 8
@@ -141,7 +142,10 @@ class VideoIndex:
             self._entry_start.extend(np.asarray(fingerprint.starts, np.float32).tolist())
             self._entry_end.extend(np.asarray(fingerprint.ends, np.float32).tolist())
         for keyframe, time in zip(fingerprint.keyframes, fingerprint.key_times, strict=True):
-            self.keyframes.add(len(self._key_work), keyframe)
+            # The image work's id is the video's number (one pass deletes them all); its
+            # image work number is the keyframe's number.
+            if self.keyframes.add(number, keyframe) != len(self._key_work):
+                raise RuntimeError("the keyframe index is out of step with the keyframes")
             self._key_work.append(number)
             self._key_time.append(float(time))
         return number
@@ -152,6 +156,7 @@ class VideoIndex:
             if known == work_id and not self._deleted[number]:
                 self._deleted[number] = 1
                 self.audio.delete(number)
+                self.keyframes.delete(number)
                 found = True
         return found
 
@@ -208,7 +213,7 @@ class VideoIndex:
                 ]
                 if not found:
                     continue
-                keys = np.array([int(self.keyframes.work_id(h.work)) for h in found], np.int64)
+                keys = np.array([h.work for h in found], np.int64)
                 inliers = np.array([h.inliers for h in found], np.float64)
                 at = key_time[keys].astype(np.float64)
                 parts.append(

@@ -278,6 +278,10 @@ def test_the_index_is_saved_and_opened(tmp_path):
     assert hit.reference_id == "B" and hit.match, hit
     assert_segment(hit, (0.0, CLIP), (5.0, 5.0 + CLIP))
     assert opened.index.delete("B")
+    keyframes = opened.index.keyframes  # B's keyframes are tombstoned with it
+    assert all(
+        keyframes.work(n).deleted == (keyframes.work_id(n) == 1) for n in range(len(keyframes))
+    )
     assert all(m.reference_id != "B" for m in opened.query(query))
 
 

@@ -358,3 +358,37 @@ def test_a_logo_and_caption_shared_by_unrelated_videos_are_no_evidence():
     m.add_reference("B with the logo", encode(render(lambda t: overlaid(shot("B", t)), 22.0)))
     found = m.query(encode(render(lambda t: overlaid(shot("other", t)), 10.0)))
     assert all(not hit.match for hit in found), found
+
+
+def sampled(picture, seconds: float, start: float = 0.0):
+    """Frames as the decoder samples them (2 a second), without encoding: for the engine's
+    functions that take frames."""
+    from types import SimpleNamespace
+
+    return [
+        SimpleNamespace(time=k / 2, pixels=picture(start + k / 2))
+        for k in range(round(seconds * 2))
+    ]
+
+
+def test_black_bars_of_a_reference_are_cut_away_too():
+    from copyguard.fingerprint.index.video import VideoIndex
+    from copyguard.fingerprint.video import gen_query_fingerprint, gen_video_fingerprint
+
+    def boxed(t: float) -> np.ndarray:  # pillarboxed into 4:3, then letterboxed into 21:9
+        inner = np.zeros((270, 360, 3), np.uint8)
+        inner[45:225] = fit(shot("B", t), (360, 180))
+        out = np.zeros((270, 630, 3), np.uint8)
+        out[:, 135:495] = inner
+        return out
+
+    fingerprint = gen_video_fingerprint(sampled(lambda t: fit(boxed(t), (320, 137)), 24.0))
+    # Keypoints and hashes are of the picture inside the bars (2:1, 183 x 91 pixels here).
+    assert all(abs(k.width - 183) <= 2 and abs(k.height - 91) <= 2 for k in fingerprint.keyframes)
+    index = VideoIndex()
+    index.add("B boxed", fingerprint)
+    hits = index.search(gen_query_fingerprint(sampled(lambda t: shot("B", t), CLIP, 6.0)))
+    assert hits and hits[0].score >= DEFAULT_THRESHOLD, hits
+    segment = hits[0].segments[0]
+    assert abs(segment.reference_start - 6.0) <= TOLERANCE, segment
+    assert abs(segment.reference_end - 6.0 - CLIP) <= TOLERANCE, segment

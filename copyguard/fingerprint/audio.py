@@ -9,13 +9,20 @@ mono at 11025 Hz). Algorithm v0:
    a static equaliser or a volume change is a per-bin gain, a constant in dB, so it vanishes,
    and so do stationary hums and a pure tone that never changes.
 2. **Peaks**: points that are the maximum of their ``PEAK_BINS`` x ``PEAK_FRAMES``
-   neighbourhood and stand ``PEAK_CONTRAST`` dB above their bin's median; at most
-   ``PEAKS_PER_SECOND`` of the strongest in every second (a density limit: noisy passages do
-   not flood the index, quiet ones keep their few peaks). The frequency of a peak is refined
-   by a parabola through its bin and its two neighbours (log2 Hz, continuous).
-3. **Triplets**: each peak (the anchor) is joined with pairs among the first ``FAN_OUT``
-   peaks at least ``MIN_GAP`` frames after it (the third at least ``MIN_GAP`` after the
-   second), the last within ``MIN_SPAN``..``MAX_SPAN`` frames.
+   neighbourhood and stand ``PEAK_CONTRAST`` dB above their bin's median; a peak is kept
+   when fewer than ``REF_PEAKS_PER_SECOND`` (30) stronger peaks lie within half a second
+   either side of it (a density limit: noisy passages do not flood the index, quiet ones
+   keep their few peaks). The frequency of a peak is refined by a parabola through its bin
+   and its two neighbours (log2 Hz, continuous). A query keeps more:
+   ``QUERY_PEAKS_PER_SECOND`` (45). The rule is monotone, so a query's peaks include every
+   peak the reference kept that is still there; what is added over music (speech, noise)
+   ranks among its peaks and pushes the music's weaker peaks below the reference's limit,
+   and the larger limit keeps them. Only the query pays for it (time), not the index.
+3. **Triplets**: each peak (the anchor) is joined with pairs among the first
+   ``REF_FAN_OUT`` (8) peaks at least ``MIN_GAP`` frames after it (the third at least
+   ``MIN_GAP`` after the second), the last within ``MIN_SPAN``..``MAX_SPAN`` frames. A query
+   takes pairs among its first ``QUERY_FAN_OUT`` (12): with half again as many peaks, the
+   reference's first 8 after an anchor are among the query's first 12 in most places.
    The hash (uint32) packs only quantities that a tempo or pitch change of a few per cent
    leaves (nearly) unchanged: the time ratio (t2 - t1) / (t3 - t1), the two frequency
    intervals log2(f2 / f1) and log2(f3 / f1) in octaves, and, coarsely, the anchor's
@@ -42,10 +49,16 @@ mono at 11025 Hz). Algorithm v0:
    coincidences among unrelated recordings are scattered over offsets and scales and rarely
    line up; the matched segment runs from the first to the last fitting anchor.
 
+The candidate works of step 4 are first narrowed by a coarse vote (copyguard.fingerprint.index
+.audio, ``AudioIndex._coarse``): (work, offset at scale 1 about the query's middle) cells of
+64 frames; only the hits near the fullest cells go on to the vote over scales.
+
 Parameters are general, not tuned to particular recordings. N0 was set from synthetic music
 (tests/test_audio.py): unrelated 10 s queries reached n = 9 at most against six 60 s
-references, true 10 s excerpts under noise, codecs and tempo change n = 13 to 48; a
-benchmark on real music must confirm it (a larger index raises the chance evidence).
+references, true 10 s excerpts under noise, codecs and tempo change n = 13 to 48.
+bench/audio_accuracy.py measures it on music rendered from MIDI (false matches among
+unrelated queries at the default threshold); chance evidence grows with the index (more
+hits per query), see docs/engine.md for where it stands.
 """
 
 from __future__ import annotations
@@ -93,9 +106,12 @@ PEAK_BINS = 15
 PEAK_FRAMES = 13
 #: dB above the bin's median a peak must stand.
 PEAK_CONTRAST = 6.0
-PEAKS_PER_SECOND = 30
-#: Triplets: the next FAN_OUT peaks after the anchor; the span t3 - t1 in frames.
-FAN_OUT = 8
+#: Density limits (step 2) and triplet fan-outs (step 3) of references and of queries.
+REF_PEAKS_PER_SECOND = 30
+REF_FAN_OUT = 8
+QUERY_PEAKS_PER_SECOND = 36
+QUERY_FAN_OUT = 10
+#: Triplets: the span t3 - t1 in frames.
 MIN_SPAN = 8
 #: Frames between the anchor and the second peak, and between the second and the third: a
 #: peak one frame from another may swap order with it when the excerpt's frames fall
@@ -170,7 +186,7 @@ def _spectrogram(samples: np.ndarray) -> tuple[np.ndarray, int]:
     return 10.0 * np.log10(power + 1e-10, dtype=np.float32), low
 
 
-def _peaks(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _peaks(samples: np.ndarray, per_second: int) -> tuple[np.ndarray, np.ndarray]:
     """Peak frames (int64) and frequencies (log2 Hz, float64), sorted by frame."""
     db, low = _spectrogram(samples)
     if db.shape[0] < 3:
@@ -192,7 +208,7 @@ def _peaks(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         near = frame[d:] - frame[:-d] <= half
         stronger[:-d] += near & (strength[d:] > strength[:-d])
         stronger[d:] += near & (strength[:-d] > strength[d:])
-    keep = stronger < PEAKS_PER_SECOND
+    keep = stronger < per_second
     frame, column = frame[keep], column[keep]
     # Parabolic refinement of the frequency, in dB.
     a, b, c = db[frame, column - 1], db[frame, column], db[frame, column + 1]
@@ -205,14 +221,14 @@ def _peaks(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------- triplets and hashes
 
 
-def _triplets(frames: np.ndarray, pitch: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Indices (i, j, k) of the triplets: anchor i, then j and k among the FAN_OUT peaks that
-    come first after the anchor's frame."""
+def _triplets(frames: np.ndarray, pitch: np.ndarray, fan_out: int) -> tuple[np.ndarray, ...]:
+    """Indices (i, j, k) of the triplets: anchor i, then j and k among the ``fan_out`` peaks
+    that come first after the anchor's frame."""
     n = frames.size
     after = np.searchsorted(frames, frames + MIN_GAP, side="left")
     parts = []
-    for a in range(FAN_OUT - 1):
-        for b in range(a + 1, FAN_OUT):
+    for a in range(fan_out - 1):
+        for b in range(a + 1, fan_out):
             i = np.nonzero(after + b < n)[0]
             j, k = after[i] + a, after[i] + b
             span = frames[k] - frames[i]
@@ -232,10 +248,10 @@ def _triplets(frames: np.ndarray, pitch: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 def _features(
-    frames: np.ndarray, pitch: np.ndarray
+    frames: np.ndarray, pitch: np.ndarray, fan_out: int
 ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
     """Continuous features in units of their quantisation step, anchor times and spans."""
-    i, j, k = _triplets(frames, pitch)
+    i, j, k = _triplets(frames, pitch, fan_out)
     span = (frames[k] - frames[i]).astype(np.float64)
     features = [
         (frames[j] - frames[i]) / span * TIME_LEVELS,
@@ -296,8 +312,8 @@ def _check(audio: DecodedAudio | np.ndarray) -> tuple[np.ndarray, float]:
 def gen_audio_fingerprint_v0(audio: DecodedAudio | np.ndarray) -> AudioFingerprint:
     """A reference's fingerprint: one hash per triplet."""
     samples, duration = _check(audio)
-    frames, pitch = _peaks(samples)
-    features, times, span = _features(frames, pitch)
+    frames, pitch = _peaks(samples, REF_PEAKS_PER_SECOND)
+    features, times, span = _features(frames, pitch, REF_FAN_OUT)
     hashes = _pack([np.floor(f) for f in features])
     return AudioFingerprint(
         VERSION,
@@ -317,8 +333,8 @@ def gen_query_fingerprint(audio: DecodedAudio | np.ndarray) -> AudioFingerprint:
     """A query's fingerprint: each triplet with every quantisation level within the
     tolerance of its features (1 to 32 hashes, about 6 on average)."""
     samples, duration = _check(audio)
-    frames, pitch = _peaks(samples)
-    features, times, span = _features(frames, pitch)
+    frames, pitch = _peaks(samples, QUERY_PEAKS_PER_SECOND)
+    features, times, span = _features(frames, pitch, QUERY_FAN_OUT)
     lows = [np.floor(f - t) for f, t in zip(features, _tolerances(), strict=True)]
     highs = [np.floor(f + t) for f, t in zip(features, _tolerances(), strict=True)]
     hashes, kept_times, kept_spans = [], [], []

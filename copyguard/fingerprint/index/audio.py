@@ -1,16 +1,26 @@
-"""Audio index: triplet hashes of reference recordings, looked up by binary search.
+"""Audio index: triplet hashes of reference recordings in a bucket directory.
 
-References' hashes are kept in one array sorted by hash, beside the work number, the anchor
-frame and the span of each (``_Sealed``); recordings added since the last search wait in a
-tail and are merged in at the next search. A query's hashes are looked up with
-``np.searchsorted`` (every equal entry is a hit); the hits vote for (work, time scale,
-offset) as described in copyguard.fingerprint.audio (step 4), the best cell of each of the
-``CANDIDATES`` works with most votes is refitted and scored. Deleted works are tombstoned
-and skipped.
+Every reference triplet is one 64-bit entry — work number (32 bits), anchor frame (24 bits:
+54 hours at 86 frames a second, beyond the decoder's 3-hour limit) and span (8 bits) — and
+the entries are kept sorted by hash, with a directory of ``2**HASH_BITS + 1`` offsets: the
+entries of hash h are ``entries[directory[h]:directory[h + 1]]``. The hash itself is not
+stored (8 bytes an entry instead of 14 with the hash, work, time and span in columns), and a
+lookup is two reads of the directory instead of a binary search. Recordings added since the
+last search wait in a tail and are merged in at the next search (the merge rebuilds the
+arrays in memory). A query's hits vote for (work, time scale, offset) as described in
+copyguard.fingerprint.audio (step 4): a coarse vote over (work, offset) cells first
+(``_coarse``), then the fine vote over scales on the hits near the fullest cells; the best
+cell of each of the ``CANDIDATES`` works with most votes is refitted and scored. Deleted
+works are tombstoned and skipped.
 
-Saved as a directory: ``manifest.json`` (format, ids, deletions, durations) and
-``hashes.npz`` (the four sorted arrays). ``AudioIndex.open`` checks that they agree and
-raises ``AudioIndexError`` (one line) otherwise.
+Saved as a directory: ``manifest.json`` (format, ids, deletions, durations), ``directory.npy``
+and ``entries.npy``. ``AudioIndex.open`` reads the manifest and the directory and maps the
+entries from disk (``numpy.load(mmap_mode="r")``): opening costs the directory's 8 MiB, and a
+search reads only the buckets its hashes name. It checks that they agree (shapes, a
+non-decreasing directory ending at the number of entries; entries naming works that are not
+in the index are skipped at search time, not scanned for at open) and raises
+``AudioIndexError`` (one line) otherwise. Format 1 (``hashes.npz``, four sorted columns) is
+still read.
 """
 
 from __future__ import annotations
@@ -36,7 +46,11 @@ from copyguard.fingerprint.audio import (
 
 __all__ = ["AudioHit", "AudioIndex", "AudioIndexError"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Bits of the triplet hash (copyguard.fingerprint.audio packs 20); the directory's size.
+HASH_BITS = 20
+_TIME_BITS = 24
+_SPAN_BITS = 8
 
 #: Works whose best vote is among the CANDIDATES largest are aligned and scored.
 CANDIDATES = 8
@@ -45,6 +59,10 @@ RATIO_TOLERANCE = 0.06
 #: A hash found more often than this in the index says little (a common chord shape):
 #: its hits are skipped.
 MAX_POSTINGS = 2000
+#: Coarse candidate cells (see ``AudioIndex._coarse``): width in frames, and how many of the
+#: fullest cells of each grid pass their works on to the fine vote.
+COARSE_BIN = 64
+COARSE_CELLS = 32
 #: Votes a work needs before it is aligned.
 MIN_VOTES = 4
 
@@ -68,10 +86,30 @@ class AudioHit:
 
 @dataclass(frozen=True)
 class _Sealed:
-    hashes: np.ndarray  # uint32, sorted
-    works: np.ndarray  # uint32
-    times: np.ndarray  # uint32, anchor frame
-    spans: np.ndarray  # uint16
+    directory: np.ndarray  # uint64, 2**HASH_BITS + 1 offsets into entries
+    entries: np.ndarray  # uint64: work << 32 | time << 8 | span, sorted by hash
+
+
+def _empty() -> _Sealed:
+    return _Sealed(np.zeros((1 << HASH_BITS) + 1, np.uint64), np.zeros(0, np.uint64))
+
+
+def _pack(works: np.ndarray, times: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    if times.size and int(times.max()) >= 1 << _TIME_BITS:
+        raise ValueError("anchor frame beyond the index's 24 bits (over 54 hours)")
+    return (
+        (works.astype(np.uint64) << np.uint64(32))
+        | (times.astype(np.uint64) << np.uint64(_SPAN_BITS))
+        | np.minimum(spans, (1 << _SPAN_BITS) - 1).astype(np.uint64)
+    )
+
+
+def _build(hashes: np.ndarray, entries: np.ndarray) -> _Sealed:
+    order = np.argsort(hashes, kind="stable")
+    counts = np.bincount(hashes, minlength=1 << HASH_BITS)
+    directory = np.zeros((1 << HASH_BITS) + 1, np.uint64)
+    np.cumsum(counts, out=directory[1:])
+    return _Sealed(directory, np.ascontiguousarray(entries[order]))
 
 
 class AudioIndex:
@@ -79,11 +117,8 @@ class AudioIndex:
         self._ids: list[str | int] = []
         self._deleted: list[bool] = []
         self._durations: list[float] = []
-        self._tail: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        self._sealed = _Sealed(
-            np.zeros(0, np.uint32), np.zeros(0, np.uint32), np.zeros(0, np.uint32),
-            np.zeros(0, np.uint16),
-        )  # fmt: skip
+        self._tail: list[tuple[np.ndarray, np.ndarray]] = []
+        self._sealed = _empty()
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -98,14 +133,11 @@ class AudioIndex:
         self._deleted.append(False)
         self._durations.append(fingerprint.duration)
         if len(fingerprint):
-            self._tail.append(
-                (
-                    fingerprint.hashes.astype(np.uint32),
-                    np.full(len(fingerprint), number, np.uint32),
-                    fingerprint.times.astype(np.uint32),
-                    fingerprint.spans.astype(np.uint16),
-                )
-            )
+            hashes = fingerprint.hashes.astype(np.uint32)
+            if int(hashes.max()) >= 1 << HASH_BITS:
+                raise ValueError(f"triplet hash beyond {HASH_BITS} bits")
+            works = np.full(len(fingerprint), number, np.uint32)
+            self._tail.append((hashes, _pack(works, fingerprint.times, fingerprint.spans)))
         return number
 
     def delete(self, work_id: str | int) -> bool:
@@ -119,42 +151,55 @@ class AudioIndex:
     def _seal(self) -> _Sealed:
         if self._tail:
             s = self._sealed
-            parts = list(zip(*self._tail, strict=True))
-            hashes = np.concatenate([s.hashes, *parts[0]])
-            order = np.argsort(hashes, kind="stable")
-            self._sealed = _Sealed(
-                hashes[order],
-                np.concatenate([s.works, *parts[1]])[order],
-                np.concatenate([s.times, *parts[2]])[order],
-                np.concatenate([s.spans, *parts[3]])[order],
-            )
+            sizes = np.diff(s.directory).astype(np.int64)
+            old = np.repeat(np.arange(1 << HASH_BITS, dtype=np.uint32), sizes)
+            hashes = np.concatenate([old, *(t[0] for t in self._tail)])
+            entries = np.concatenate([np.asarray(s.entries), *(t[1] for t in self._tail)])
+            self._sealed = _build(hashes, entries)
             self._tail = []
         return self._sealed
+
+    @property
+    def entries(self) -> int:
+        """Reference triplets in the index (added ones included)."""
+        return int(self._sealed.entries.size) + sum(t[1].size for t in self._tail)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the directory and the entries (in memory or mapped), the tail merged."""
+        s = self._seal()
+        return int(s.directory.nbytes + s.entries.nbytes)
 
     # ------------------------------------------------------------ searching
 
     def search(self, query: AudioFingerprint) -> list[AudioHit]:
         """Aligned works, best first."""
         sealed = self._seal()
-        if not len(query) or not sealed.hashes.size:
+        if not len(query) or not sealed.entries.size:
             return []
-        left = np.searchsorted(sealed.hashes, query.hashes, side="left")
-        right = np.searchsorted(sealed.hashes, query.hashes, side="right")
-        counts = right - left
+        hashes = query.hashes.astype(np.int64)
+        left = sealed.directory[hashes].astype(np.int64)
+        counts = sealed.directory[hashes + 1].astype(np.int64) - left
         counts[counts > MAX_POSTINGS] = 0
         total = int(counts.sum())
         if total == 0:
             return []
         which = np.repeat(np.arange(query.hashes.size), counts)
         starts = np.repeat(left - np.cumsum(counts) + counts, counts)
-        postings = starts + np.arange(total)
-        works = sealed.works[postings].astype(np.int64)
+        entries = np.asarray(sealed.entries[starts + np.arange(total)])
+        works = (entries >> np.uint64(32)).astype(np.int64)
         deleted = np.array(self._deleted, dtype=bool)
-        alive = ~deleted[works]
-        works, postings, which = works[alive], postings[alive], which[alive]
-        t_ref = sealed.times[postings].astype(np.float64)
+        alive = works < deleted.size
+        alive[alive] = ~deleted[works[alive]]
+        works, entries, which = works[alive], entries[alive], which[alive]
+        t_ref = ((entries >> np.uint64(_SPAN_BITS)) & np.uint64((1 << _TIME_BITS) - 1)).astype(
+            np.float64
+        )
+        spans = (entries & np.uint64((1 << _SPAN_BITS) - 1)).astype(np.float64)
         t_query = query.times[which].astype(np.float64)
-        ratio = sealed.spans[postings].astype(np.float64) / query.spans[which].astype(np.float64)
+        ratio = spans / query.spans[which].astype(np.float64)
+        keep = self._coarse(works, t_ref, t_query)
+        works, t_ref, t_query, ratio = works[keep], t_ref[keep], t_query[keep], ratio[keep]
         best = self._vote(works, t_ref, t_query, ratio)
         hits = []
         for work, scale, offset in best:
@@ -165,6 +210,36 @@ class AudioIndex:
         return hits
 
     @staticmethod
+    def _coarse(works: np.ndarray, t_ref: np.ndarray, t_query: np.ndarray) -> np.ndarray:
+        """Which hits go on to the fine vote: those near the COARSE_CELLS fullest (work,
+        coarse offset) cells of each of two staggered grids.
+
+        The offset is taken at scale 1 about the query's middle, where a tempo change moves it
+        least: by at most ``RATIO_TOLERANCE`` times half the query. Cells are COARSE_BIN frames
+        wide; a hit is kept when it lies within a cell's width plus that drift of a chosen
+        cell of its work. The fine vote over scales costs in proportion to the hits it sorts,
+        and chance hits of the many other works never reach it."""
+        keep = np.zeros(works.size, bool)
+        if not works.size:
+            return keep
+        low, high = float(t_query.min()), float(t_query.max())
+        offset = t_ref - t_query + 0.5 * (low + high)
+        reach = COARSE_BIN + RATIO_TOLERANCE * 0.5 * (high - low)
+        cells = set()
+        for shift in (0.0, COARSE_BIN / 2):
+            binned = np.floor((offset + shift) / COARSE_BIN).astype(np.int64)
+            key = works * (1 << 32) + (binned + (1 << 31))
+            unique, count = np.unique(key, return_counts=True)
+            if unique.size > COARSE_CELLS:
+                unique = unique[np.argpartition(-count, COARSE_CELLS)[:COARSE_CELLS]]
+            for cell in unique.tolist():
+                centre = ((cell & 0xFFFFFFFF) - (1 << 31) + 0.5) * COARSE_BIN - shift
+                cells.add((cell >> 32, centre))
+        for work, centre in cells:
+            keep |= (works == work) & (np.abs(offset - centre) <= reach)
+        return keep
+
+    @staticmethod
     def _vote(
         works: np.ndarray, t_ref: np.ndarray, t_query: np.ndarray, ratio: np.ndarray
     ) -> list[tuple[int, float, float]]:
@@ -172,6 +247,10 @@ class AudioIndex:
         if not works.size:
             return []
         anchors = t_query.astype(np.int64)
+        # One sort per scale and grid: (compact work, offset bin, query anchor) in one key,
+        # so that repeated keys (one anchor's triplets matching a repeated chord many times
+        # over) vote once, and the cells are runs of the sorted unique keys.
+        work_ids, compact = np.unique(works, return_inverse=True)
         cells, votes, scales = [], [], []
         for scale in SCALES:
             near = np.abs(np.log(ratio / scale)) < RATIO_TOLERANCE
@@ -180,19 +259,19 @@ class AudioIndex:
             offset = t_ref[near] - scale * t_query[near]
             # Two staggered grids, so a cluster on a bin edge is counted whole on one.
             for shift in (0.0, OFFSET_BIN / 2):
-                binned = np.floor((offset + shift) / OFFSET_BIN).astype(np.int64)
-                key = works[near] * (1 << 32) + (binned + (1 << 31))
-                # One vote per query anchor and cell: a repeated chord in the reference
-                # matches one anchor's triplets many times over.
-                anchor = anchors[near]
-                order = np.lexsort((anchor, key))
-                key, anchor = key[order], anchor[order]
-                new = np.ones(key.size, bool)
-                new[1:] = (key[1:] != key[:-1]) | (anchor[1:] != anchor[:-1])
-                unique, count = np.unique(key[new], return_counts=True)
-                cells.append(unique)
+                binned = np.floor((offset + shift) / OFFSET_BIN).astype(np.int64) + (1 << 23)
+                key = (compact[near] << 45) | (binned << 21) | anchors[near]
+                key.sort()
+                cell = key[np.append(True, key[1:] != key[:-1])] >> 21
+                first = np.ones(cell.size, bool)
+                first[1:] = cell[1:] != cell[:-1]
+                starts = np.flatnonzero(first)
+                count = np.diff(np.append(starts, cell.size))
+                cell = cell[starts]
+                work = work_ids[cell >> 24]
+                cells.append(work * (1 << 32) + ((cell & ((1 << 24) - 1)) - (1 << 23) + (1 << 31)))
                 votes.append(count)
-                scales.append(np.full(unique.size, scale))
+                scales.append(np.full(cell.size, scale))
         if not cells:
             return []
         cell, vote, scale_of = np.concatenate(cells), np.concatenate(votes), np.concatenate(scales)
@@ -260,7 +339,9 @@ class AudioIndex:
         path = Path(directory)
         path.mkdir(parents=True, exist_ok=True)
         s = self._seal()
-        np.savez(path / "hashes.npz", hashes=s.hashes, works=s.works, times=s.times, spans=s.spans)
+        np.save(path / "directory.npy", s.directory)
+        np.save(path / "entries.npy", np.asarray(s.entries))
+        (path / "hashes.npz").unlink(missing_ok=True)
         manifest = {
             "format": FORMAT_VERSION,
             "ids": self._ids,
@@ -274,7 +355,7 @@ class AudioIndex:
         path = Path(directory)
         try:
             manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-            if manifest.get("format") != FORMAT_VERSION:
+            if manifest.get("format") not in (1, FORMAT_VERSION):
                 raise AudioIndexError(f"{path}: audio index format {manifest.get('format')!r}")
             ids, deleted, durations = manifest["ids"], manifest["deleted"], manifest["durations"]
             if not isinstance(ids, list) or not all(isinstance(i, str | int) for i in ids):
@@ -283,28 +364,45 @@ class AudioIndex:
                 raise ValueError("deletions and durations must be lists")
             if not len(ids) == len(deleted) == len(durations):
                 raise ValueError("ids, deletions and durations differ in length")
-            with np.load(path / "hashes.npz", allow_pickle=False) as saved:
-                arrays = [
-                    np.ascontiguousarray(saved[name], dtype=dtype)
-                    for name, dtype in (
-                        ("hashes", np.uint32),
-                        ("works", np.uint32),
-                        ("times", np.uint32),
-                        ("spans", np.uint16),
-                    )
-                ]
-            size = arrays[0].shape
-            if len(size) != 1 or any(a.shape != size for a in arrays):
-                raise ValueError("hash arrays differ in shape")
-            if size[0] and (
-                int(arrays[1].max()) >= len(ids) or np.any(np.diff(arrays[0].astype(np.int64)) < 0)
-            ):
-                raise ValueError("hashes unsorted or of works that are not in the index")
+            if manifest["format"] == 1:
+                sealed = _open_format_1(path, len(ids))
+            else:
+                table = np.load(path / "directory.npy", allow_pickle=False)
+                entries = np.load(path / "entries.npy", mmap_mode="r", allow_pickle=False)
+                if table.dtype != np.uint64 or table.shape != ((1 << HASH_BITS) + 1,):
+                    raise ValueError("directory of the wrong type or size")
+                if entries.dtype != np.uint64 or entries.ndim != 1:
+                    raise ValueError("entries of the wrong type or shape")
+                if table[0] != 0 or np.any(np.diff(table.astype(np.int64)) < 0):
+                    raise ValueError("directory not non-decreasing from 0")
+                if int(table[-1]) != entries.size:
+                    raise ValueError("directory and entries disagree in size")
+                sealed = _Sealed(table, entries)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise AudioIndexError(f"{path}: unreadable audio index ({error})") from error
         index = cls()
         index._ids = list(ids)
         index._deleted = [bool(d) for d in deleted]
         index._durations = [float(d) for d in durations]
-        index._sealed = _Sealed(*arrays)
+        index._sealed = sealed
         return index
+
+
+def _open_format_1(path: Path, works: int) -> _Sealed:
+    """The first saved format: hashes, works, times and spans in hashes.npz, sorted by hash."""
+    with np.load(path / "hashes.npz", allow_pickle=False) as saved:
+        arrays = [
+            np.ascontiguousarray(saved[name], dtype=dtype)
+            for name, dtype in (
+                ("hashes", np.uint32),
+                ("works", np.uint32),
+                ("times", np.uint32),
+                ("spans", np.uint16),
+            )
+        ]
+    size = arrays[0].shape
+    if len(size) != 1 or any(a.shape != size for a in arrays):
+        raise ValueError("hash arrays differ in shape")
+    if size[0] and (int(arrays[1].max()) >= works or int(arrays[0].max()) >= 1 << HASH_BITS):
+        raise ValueError("hashes or works out of range")
+    return _build(arrays[0], _pack(arrays[1], arrays[2], arrays[3]))

@@ -34,17 +34,22 @@ fills only part of it). Algorithm v0:
    every video that carries it.
 4. **Alignment** (index/video.py): every hit is (query time, work, reference time
    interval, weight), a PDQ hit weighing ``pdq_score(distance)`` and a keyframe hit
-   ``keypoint_score(inliers)`` (engine II's calibrated scores). For each speed of a grid
-   (``SPEEDS``, 0.94-1.06 reference seconds per query second) the offsets
-   ``reference - speed * query`` vote, in bins of ``OFFSET_BIN`` seconds, each query frame
-   once per bin with its best weight. The best (speed, offset) of each work is refitted by
-   weighted least squares on the hits within ``ALIGN_TOLERANCE`` s (a run's hit counts
-   at its nearest point), and the query frames that fit are the evidence: the sum E of
-   their weights, scored ``E^g / (E^g + E0^g)``. The fitting frames, split where
-   ``SEGMENT_GAP`` s pass without one, give the segments (start half a sampling step before
-   the first, end half a step after the last; the reference's ends from the fitted line).
-   A second and third alignment of the same work are sought among the query frames left
-   (a compilation of two scenes of one film), kept when strong enough on their own.
+   ``keypoint_score(inliers)`` (engine II's calibrated scores). A keyframe hit's interval
+   is the keyframe's time +-``KEY_SPREAD`` s: a frame resembles every keyframe of its shot,
+   and the most alike is not always the nearest in time (a cropped copy of a zooming shot
+   looks most like a later, more zoomed-in keyframe). For each speed of a grid (``SPEEDS``,
+   0.94-1.06 reference seconds per query second) the offsets ``reference - speed * query``
+   vote, in bins of ``OFFSET_BIN`` seconds, each query frame once per bin with its best
+   weight, a hit for every bin its interval spans; the speed nearest 1 whose best cell
+   holds at least 1 - ``SPEED_MARGIN`` of the most weight wins (a changed speed must earn
+   it). The cell's line is refitted by least squares through the single-instant PDQ hits
+   within ``ALIGN_TOLERANCE`` s (each query frame's closest hash), and the query frames
+   that fit are the evidence: the sum E of their weights, scored ``E^g / (E^g + E0^g)``.
+   The fitting frames, split where ``SEGMENT_GAP`` s pass without one, give the segments
+   (start half a sampling step before the first, end half a step after the last; the
+   reference's ends from the fitted line). A second and third alignment of the same work
+   are sought among the query frames left (a compilation of two scenes of one film), kept
+   when strong enough on their own.
 5. **Soundtrack** (``VideoMatcher``): the audio engine's matcher (``AudioMatcher``) holds
    the references' soundtracks, keyed by video work number; a silent or absent soundtrack
    gives no audio evidence. The two scores combine by noisy-OR,

@@ -59,6 +59,8 @@ STEP = 0.5
 SPEEDS = np.round(np.arange(0.94, 1.0601, 0.01), 3)
 OFFSET_BIN = 1.0
 ALIGN_TOLERANCE = 1.0
+#: The vote's preference for the original speed (see ``_vote``).
+SPEED_MARGIN = 0.1
 #: A matched stretch ends when this many seconds pass without a fitting query frame.
 SEGMENT_GAP = 5.0
 #: Works aligned per query (most votes first), alignments per work, least evidence of a
@@ -68,6 +70,9 @@ ALIGNMENTS = 3
 MIN_EXTRA = E0
 #: Least vote (sum of weights) for a work to be aligned.
 MIN_VOTE = 0.5
+#: A keyframe hit places the query frame within this many seconds of the keyframe (a frame
+#: resembles every keyframe of its shot; reference keyframes are about a second apart).
+KEY_SPREAD = 0.5
 #: Keyframe hits with fewer inliers are left out (chance geometry).
 MIN_INLIERS = 6
 
@@ -220,8 +225,8 @@ class VideoIndex:
                     (
                         np.full(keys.size, float(time)),
                         key_work[keys].astype(np.int64),
-                        at,
-                        at,
+                        at - KEY_SPREAD,
+                        at + KEY_SPREAD,
                         keypoint_score(inliers),
                         inliers,
                     )
@@ -425,11 +430,13 @@ def _vote(
     q: np.ndarray, r0: np.ndarray, r1: np.ndarray, weight: np.ndarray
 ) -> tuple[float, float] | None:
     """The (speed, offset) cell with the most weight: each query frame counts once per
-    cell, with its best hit's weight; a run's hit votes for every offset it spans."""
-    best_total, best = 0.0, None
+    cell, with its best hit's weight; a run's hit votes for every offset it spans. A
+    changed speed must earn it: the speed nearest 1 whose best cell has at least
+    1 - SPEED_MARGIN of the most weight wins (a short clip hardly tells speeds apart, and
+    most copies play at the original speed)."""
+    tops: list[tuple[float, float, float]] = []  # (weight, speed, offset)
     frame = np.round(q * 8).astype(np.int64)
-    # Nearest to 1 first: a tie (a still shot fits many speeds) goes to the unchanged speed.
-    for speed in sorted(SPEEDS, key=lambda s: (abs(s - 1.0), s)):
+    for speed in SPEEDS:
         for shift in (0.0, OFFSET_BIN / 2):
             low = np.floor((r0 - speed * q + shift) / OFFSET_BIN).astype(np.int64)
             high = np.floor((r1 - speed * q + shift) / OFFSET_BIN).astype(np.int64)
@@ -445,10 +452,13 @@ def _vote(
             cells, inverse = np.unique(bins[chosen], return_inverse=True)
             totals = np.bincount(inverse, weights=w[chosen])
             top = int(np.argmax(totals))
-            if totals[top] > best_total + 1e-9:
-                best_total = float(totals[top])
-                best = (float(speed), (cells[top] + 0.5) * OFFSET_BIN - shift)
-    return best
+            tops.append((float(totals[top]), float(speed), (cells[top] + 0.5) * OFFSET_BIN - shift))
+    if not tops:
+        return None
+    most = max(t[0] for t in tops)
+    enough = [t for t in tops if t[0] >= (1.0 - SPEED_MARGIN) * most]
+    _, speed, offset = min(enough, key=lambda t: (abs(t[1] - 1.0), -t[0], t[1]))
+    return speed, offset
 
 
 def _nearest(predicted: np.ndarray, r0: np.ndarray, r1: np.ndarray) -> np.ndarray:

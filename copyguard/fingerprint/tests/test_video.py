@@ -216,7 +216,7 @@ def test_a_transformed_clip_from_the_middle_is_found_with_its_segment(name):
     assert hit.reference_id == "A", hit
     assert hit.match and hit.score >= DEFAULT_THRESHOLD, hit
     assert hit.visual_score >= DEFAULT_THRESHOLD, hit
-    assert abs(hit.speed - speed) <= 0.05, hit
+    assert abs(hit.speed - speed) <= 0.02, hit
     assert_segment(hit, (0.0, CLIP / speed), (START, START + CLIP))
 
 

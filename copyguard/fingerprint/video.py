@@ -15,13 +15,18 @@ fills only part of it). Algorithm v0:
    reduced to ``PDQ_SIDE`` x ``PDQ_SIDE`` first (PDQ works on 64 x 64 internally, so this
    changes little and costs a tenth). Re-encoding, resizing, a frame-rate change, small
    overlays (a logo, a subtitle line) move a frame's hash by a few to ~40 of 256 bits. A
-   query also hashes its mirror image (flipped copies). Flat frames (PDQ quality below
+   query also hashes its mirror image (flipped copies) and up to ``INSETS`` windows that
+   look like a picture in the picture (``_insets``: a rectangle of at least
+   ``INSET_SHARE`` of each side bordered on three or four sides by an edge that stays put
+   while the pictures change). Flat frames (PDQ quality below
    ``FLAT_QUALITY``: black, fades, a blank title card) are skipped. A reference stores a
    **run** for consecutive frames whose hashes stay within ``RUN_DISTANCE`` bits of the
    run's first (a still shot, a static title: one hash with its start and end time, a new
    one every ``RUN_SECONDS`` at most), so static material does not flood the index.
 3. **Keyframes**: PDQ does not survive a crop of more than a few per cent, nor a picture
    shrunk into another (tested: a 5 % central crop moves it by 40-70 bits, 10 % by ~90),
+   and hashing a set of crops of each reference frame would need hundreds of them to
+   cover every crop up to 25 % within PDQ's tolerance of a couple of per cent per edge;
    so frames are also described by engine II's ORB keypoints with its geometric check (a
    similarity transform fitted by RANSAC), which survives crops, overlays, mirroring and a
    copy shrunk to 40 % inside another picture: a reference keeps a keyframe at each shot
@@ -58,10 +63,15 @@ fills only part of it). Algorithm v0:
    larger one counts alone: either kind of evidence reaches the threshold alone when
    strong, and agreeing evidence of both raises the score.
 
-Decoding speed: the H.264/HEVC decoder is told to skip non-reference frames
-(``SKIP_FRAMES = "NONREF"``): a sample then falls at most a few source frames from its
-time (at 30 fps with B-frames, within ~67 ms; the sampling step is 500 ms), and decoding
-takes half the time. Decoders without the option decode everything.
+Decoding speed: decoding is most of a reference's cost, so the decoder is told to skip
+frames no other frame refers to (``SKIP_FRAMES = "NONREF"``, FFmpeg's ``skip_frame``, set
+by ``read_video`` on the stream ``load_video`` opened): on x264 output at 30 fps a sample
+then shows a frame at most 33 ms from its time (the sampling step is 500 ms; PDQ of the
+samples is unchanged in the median) and decoding takes about half the time. Skipping every
+B-frame (``"BIDIR"``) is faster still and gave bit-identical pictures on x264 output, but
+is not the default: another encoder's P-frames may refer to B-frames, and HEVC's
+random-access groups are mostly B-frames, which would leave only a few frames to sample.
+Decoders without the option decode everything.
 
 Parameters are general (not tuned to particular files); see docs/engine.md.
 """

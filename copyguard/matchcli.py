@@ -27,7 +27,7 @@ import re
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TextIO, TypedDict
 
 from rich.cells import cell_len
@@ -638,12 +638,13 @@ def _recording_query(
                     (m.reference_id, Heard.of_video(m))
                     for m in engines.video.query(recording.path, candidates=candidates)
                 ]
-            else:
-                sound = engines.audio if media == "audio" else engines.video.audio
+            elif media == "audio":
                 matches = [
                     (m.reference_id, Heard.of_audio(m))
-                    for m in sound.query(recording.path, candidates=candidates)
+                    for m in engines.audio.query(recording.path, candidates=candidates)
                 ]
+            else:
+                matches = _soundtrack_matches(engines.video, recording.path, candidates)
         except Exception as exc:  # hostile input must not end a run over thousands of files
             if media == own or own == "audio":
                 return [], _problem(exc, own)
@@ -661,6 +662,23 @@ def _recording_query(
         except Exception as exc:
             return [], _problem(exc, own)
     return found, None
+
+
+def _soundtrack_matches(
+    video: VideoMatcher, path: str, candidates: bool
+) -> list[tuple[str | int, Heard]]:
+    """A sound file against the video references' soundtracks, kept by the video engine
+    under each video's number and timed from the soundtrack's first sample."""
+    found = []
+    for match in video.audio.query(path, candidates=candidates):
+        number = int(match.reference_id)
+        if video.index.deleted(number):
+            continue
+        shift = video.index.audio_start(number)
+        heard = Heard.of_audio(match)
+        segments = [(q, (r0 + shift, r1 + shift)) for q, (r0, r1) in heard.segments]
+        found.append((video.index.work_id(number), replace(heard, segments=segments)))
+    return found
 
 
 def _problem(exc: Exception, media: str) -> str:

@@ -177,8 +177,9 @@ def test_every_bad_file_gives_one_error_line_and_the_run_goes_on(audio_run) -> N
         "queries/bad/too-short.wav",
     }
     assert errors["queries/bad/empty.wav"] == "empty file"
-    assert "truncated" in errors["queries/bad/truncated.mp3"] or "corrupt" in (
-        errors["queries/bad/truncated.mp3"]
+    assert (
+        "truncated" in errors["queries/bad/truncated.mp3"]
+        or "corrupt" in (errors["queries/bad/truncated.mp3"])
     )
     assert "too short" in errors["queries/bad/too-short.wav"]
     for message in errors.values():
@@ -240,3 +241,72 @@ def test_the_table_shows_the_segments_as_clock_times(library: Library) -> None:
 def test_jsonl_lines_parse_one_by_one(audio_run) -> None:
     for text in audio_run.out.splitlines():
         json.loads(text)
+
+
+# ---------------------------------------------------------------- video
+
+
+@pytest.fixture(scope="module")
+def cinema(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two reference films (A with its music, B silent), a mirrored clip of A's middle, A's
+    music alone as a song, and a sound file given as a video by mistake."""
+    from copyguard.fingerprint.tests import test_video as films
+
+    root = tmp_path_factory.mktemp("cinema")
+    refs, queries = root / "refs", root / "queries"
+    refs.mkdir()
+    queries.mkdir()
+    (refs / "film-a.mp4").write_bytes(films.reference("A"))
+    (refs / "film-b.mp4").write_bytes(films.reference("B"))
+    (queries / "a-mirrored.mp4").write_bytes(
+        films.clip(lambda p, t: np.ascontiguousarray(p[:, ::-1]))
+    )
+    music_of_a = films.soundtrack("A", films.START, films.CLIP)
+    (queries / "a-music.m4a").write_bytes(encode(music_of_a, "mp4", "aac"))
+    return root
+
+
+def test_a_video_clip_is_found_with_its_segment_in_seconds(cinema: Path) -> None:
+    from copyguard.fingerprint.tests import test_video as films
+
+    run = run_match(cinema, "--refs", "refs", "--queries", "queries/a-mirrored.mp4")
+
+    assert run.status == 0, run.err
+    [line] = lines(run)
+    assert (line["reference"], line["media"], line["match"]) == ("refs/film-a.mp4", "video", True)
+    segment = max(line["segments"], key=lambda s: s["query"][1] - s["query"][0])
+    want = (0.0, films.CLIP, films.START, films.START + films.CLIP)
+    got = (*segment["query"], *segment["reference"])
+    assert all(abs(g - w) <= 1.0 for g, w in zip(got, want, strict=True)), got
+
+
+def test_a_song_is_found_in_a_reference_films_soundtrack(cinema: Path) -> None:
+    from copyguard.fingerprint.tests import test_video as films
+
+    run = run_match(cinema, "--refs", "refs", "--queries", "queries/a-music.m4a")
+
+    [line] = lines(run)
+    assert (line["reference"], line["media"], line["match"]) == ("refs/film-a.mp4", "audio", True)
+    [segment] = line["segments"]
+    assert abs((segment["reference"][0] - segment["query"][0]) - films.START) <= 0.1
+
+
+def test_media_video_refuses_a_sound_file_in_one_line(cinema: Path) -> None:
+    run = run_match(
+        cinema, "--refs", "refs", "--queries", "queries/a-music.m4a", "--media", "video"
+    )
+
+    [line] = lines(run)
+    assert line == {"query": "queries/a-music.m4a", "error": line["error"]}
+    assert "video" in line["error"] and "\n" not in line["error"]
+    assert run.status == 2
+
+
+def test_the_table_shows_picture_and_sound_evidence(cinema: Path) -> None:
+    run = run_match(
+        cinema, "--refs", "refs", "--queries", "queries/a-mirrored.mp4", "--format", "table"
+    )
+
+    assert "reference  refs/film-a.mp4" in run.out
+    assert "· video · picture 0." in run.out
+    assert "speed 1.0" in run.out

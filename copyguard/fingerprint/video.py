@@ -47,21 +47,25 @@ fills only part of it). Algorithm v0:
    vote, in bins of ``OFFSET_BIN`` seconds, each query frame once per bin with its best
    weight, a hit for every bin its interval spans; the speed nearest 1 whose best cell
    holds at least 1 - ``SPEED_MARGIN`` of the most weight wins (a changed speed must earn
-   it). The cell's line is refitted by least squares through the single-instant PDQ hits
-   within ``ALIGN_TOLERANCE`` s (each query frame's closest hash), and the query frames
-   that fit are the evidence: the sum E of their weights, scored ``E^g / (E^g + E0^g)``.
-   The fitting frames, split where ``SEGMENT_GAP`` s pass without one, give the segments
+   it). The offset is then placed in the middle of the stretch that the most query frames'
+   hit spans allow (``_deepest``; the bins are a second wide), and the line refitted by
+   least squares through the single-instant PDQ hits within ``ALIGN_TOLERANCE`` s (each
+   query frame's closest hash); the query frames that fit are the evidence: the sum E of
+   their weights, scored ``E^g / (E^g + E0^g)``. The fitting frames with at least
+   ``SEGMENT_WEIGHT``, split where ``SEGMENT_GAP`` s pass without one, give the segments
    (start half a sampling step before the first, end half a step after the last; the
-   reference's ends from the fitted line). A second and third alignment of the same work
+   reference's ends from the fitted line): a weak chance hit near a copy's end adds
+   evidence but does not stretch it. A second and third alignment of the same work
    are sought among the query frames left (a compilation of two scenes of one film), kept
    when strong enough on their own.
 5. **Soundtrack** (``VideoMatcher``): the audio engine's matcher (``AudioMatcher``) holds
    the references' soundtracks, keyed by video work number; a silent or absent soundtrack
    gives no audio evidence. The two scores combine by noisy-OR,
    ``1 - (1 - visual) (1 - audio)``, when the audio alignment agrees with the visual one
-   (the same reference time at the query's middle, within ``AGREEMENT`` s), else the
-   larger one counts alone: either kind of evidence reaches the threshold alone when
-   strong, and agreeing evidence of both raises the score.
+   (the same reference time at the middle of a visual segment, within ``AGREEMENT`` s),
+   else the larger one counts alone: either kind of evidence reaches the threshold alone
+   when strong, and agreeing evidence of both raises the score. The segments are the
+   pictures' when they reach the threshold, else the soundtrack's.
 
 Decoding speed: decoding is most of a reference's cost, so the decoder is told to skip
 frames no other frame refers to (``SKIP_FRAMES = "NONREF"``, FFmpeg's ``skip_frame``, set
@@ -734,21 +738,22 @@ class VideoMatcher:
             ref_start = self._index.audio_start(number)
             # The audio alignment on the files' timelines.
             offset = sound.offset + ref_start - sound.tempo * start
+            heard = VideoSegment(
+                float(sound.query_start + start),
+                float(sound.query_end + start),
+                float(sound.reference_start + ref_start),
+                float(sound.reference_end + ref_start),
+            )
             agree = hit is not None and _agrees(hit, offset, sound.tempo)
             if agree:
                 score = 1.0 - (1.0 - visual_score) * (1.0 - sound.score)
+                if visual_score < self.threshold or not segments:
+                    segments = (heard,)  # the pictures alone do not place the copy
             elif sound.score > visual_score:
                 score = sound.score
                 speed = sound.tempo
                 evidence = sound.evidence
-                segments = (
-                    VideoSegment(
-                        float(sound.query_start + start),
-                        float(sound.query_end + start),
-                        float(sound.reference_start + ref_start),
-                        float(sound.reference_end + ref_start),
-                    ),
-                )
+                segments = (heard,)
         return VideoMatch(
             reference_id=self._index.work_id(number),
             score=float(score),

@@ -61,8 +61,11 @@ OFFSET_BIN = 1.0
 ALIGN_TOLERANCE = 1.0
 #: The vote's preference for the original speed (see ``_vote``).
 SPEED_MARGIN = 0.1
-#: A matched stretch ends when this many seconds pass without a fitting query frame.
+#: A matched stretch ends when this many seconds pass without a fitting query frame; only
+#: frames fitting with at least SEGMENT_WEIGHT (a PDQ distance under ~47 bits, 12 inliers)
+#: place its ends.
 SEGMENT_GAP = 5.0
+SEGMENT_WEIGHT = 0.3
 #: Works aligned per query (most votes first), alignments per work, least evidence of a
 #: further alignment of a work already aligned.
 CANDIDATES = 16
@@ -273,6 +276,7 @@ class VideoIndex:
             best = _vote(q[left], r0[left], r1[left], weight[left])
             if best is None:
                 break
+            best = (best[0], _deepest(best, q[left], r0[left], r1[left]))
             speed, offset = _fit(best, q[left], r0[left], r1[left], likeness[left])
             frames, frame_weights = _fitting(
                 speed, offset, q[left], r0[left], r1[left], weight[left]
@@ -287,9 +291,12 @@ class VideoIndex:
         total, speed, offset, _, _ = alignments[0]
         segments: list[VideoSegment] = []
         count = 0
-        for _, s, o, frames, _ in alignments:
+        for _, s, o, frames, weights in alignments:
             count += frames.size
-            for start, end in _stretches(frames):
+            # Frames that fit by a weak hit add evidence but do not stretch a segment: near
+            # the copy's ends a chance hit within the tolerance would.
+            placing = frames[weights >= SEGMENT_WEIGHT]
+            for start, end in _stretches(placing if placing.size else frames):
                 q_start = max(0.0, start - STEP / 2)
                 q_end = min(max(query_duration, end), end + STEP / 2)
                 segments.append(
@@ -459,6 +466,49 @@ def _vote(
     enough = [t for t in tops if t[0] >= (1.0 - SPEED_MARGIN) * most]
     _, speed, offset = min(enough, key=lambda t: (abs(t[1] - 1.0), -t[0], t[1]))
     return speed, offset
+
+
+def _deepest(cell: tuple[float, float], q: np.ndarray, r0: np.ndarray, r1: np.ndarray) -> float:
+    """The offset, near the cell's, that the most query frames' hits allow: each hit near
+    the cell's line allows the offsets [r0 - speed q, r1 - speed q]; each query frame
+    counts once where its hits' allowed offsets overlap; the middle of the deepest stretch
+    (the vote's bins are a second wide; this places the line within the hits' spans)."""
+    speed, offset = cell
+    low, high = r0 - speed * q, r1 - speed * q
+    near = (high >= offset - OFFSET_BIN) & (low <= offset + OFFSET_BIN)
+    if not near.any():
+        return offset
+    low, high, frames = low[near], high[near], q[near]
+    # A frame's allowed offsets: the union of its hits', as +1/-1 events merged per frame.
+    points = np.concatenate([low, high])
+    steps = np.concatenate([np.ones(low.size), -np.ones(high.size)])
+    owner = np.concatenate([frames, frames])
+    order = np.lexsort((-steps, points, owner))
+    points, steps, owner = points[order], steps[order], owner[order]
+    # Per frame, depth of its own hits; the frame allows a point where that depth is > 0.
+    inside = np.zeros(points.size)
+    for frame in np.unique(owner):
+        mine = owner == frame
+        inside[mine] = np.cumsum(steps[mine])
+    enters = np.zeros(points.size)
+    previous = np.concatenate([[0.0], inside[:-1]])
+    first = np.ones(points.size, bool)
+    first[1:] = owner[1:] != owner[:-1]
+    previous[first] = 0.0
+    enters[(previous == 0) & (inside > 0)] = 1.0
+    enters[(previous > 0) & (inside == 0)] = -1.0
+    order = np.lexsort((-enters, points))
+    points, enters = points[order], enters[order]
+    depth = np.cumsum(enters)
+    top = depth.max()
+    if top <= 0:
+        return offset
+    # The deepest stretch nearest the cell's offset: from a point reaching the top depth to
+    # the next point.
+    starts = np.flatnonzero(depth == top)
+    ends = np.minimum(starts + 1, points.size - 1)
+    middles = (points[starts] + points[ends]) / 2
+    return float(middles[np.argmin(np.abs(middles - offset))])
 
 
 def _nearest(predicted: np.ndarray, r0: np.ndarray, r1: np.ndarray) -> np.ndarray:

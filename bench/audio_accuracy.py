@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"needs Debian packages: {' '.join(missing)}", file=sys.stderr)
         return 2
-    from copyguard.fingerprint.audio import AudioMatcher
+    from copyguard.fingerprint.audio import N0, AudioMatcher
 
     started = time.perf_counter()
     refs = A.music(args.references, seconds, 0)
@@ -377,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Calibration: the unrelated queries' best evidence reached {int(chance[0])} "
         f"(99th percentile {np.percentile(chance, 99):.0f}); the least evidence that at most "
         f"0.1 % of them reach ({allowed} of {len(chance)}) is n = {calibrated} (the engine's "
-        f"N0 = 13). At n ≥ {calibrated} the true queries found per class would be: "
+        f"N0 = {N0:.0f}). At n ≥ {calibrated} the true queries found per class would be: "
         + "; ".join(f"{k} {v:.3f}" for k, v in by_class.items())
         + ".\n\n"
     )

@@ -175,7 +175,7 @@ def synthetic_fill(
 
 
 def audio_speed(args: Any) -> str:
-    from copyguard.fingerprint.audio import gen_audio_fingerprint, gen_query_fingerprint
+    from copyguard.fingerprint.audio import N0, gen_audio_fingerprint, gen_query_fingerprint
     from copyguard.fingerprint.index.audio import HASH_BITS, AudioIndex
 
     started = time.perf_counter()
@@ -290,7 +290,7 @@ def audio_speed(args: Any) -> str:
         f"**3. Search latency** of 10 s clips ({args.queries} queries: clean, white noise 5 dB, "
         f"MP3 64 kbit/s; the query's fingerprint apart), real pieces plus a synthetic fill with "
         f"the real hash distribution; as many 10 s clips of unindexed pieces check the decision "
-        f"threshold (evidence N0 = 13 distinct anchors) as the index grows:\n\n{table3}\n\n"
+        f"threshold (evidence N0 = {N0:.0f} distinct anchors) as the index grows:\n\n{table3}\n\n"
         f"Run {time.perf_counter() - started:.0f} s.\n"
     )
 

@@ -208,7 +208,7 @@ def chroma_best(query: np.ndarray, references: list[np.ndarray]) -> tuple[int, f
 def main(argv: list[str] | None = None) -> int:
     p = parser("audio accuracy: excerpts of registered music among unrelated audio")
     p.add_argument("--references", type=int, default=100, help="registered pieces of 90 s")
-    p.add_argument("--per-class", type=int, default=100, help="true queries per class")
+    p.add_argument("--per-class", type=int, default=40, help="true queries per class")
     p.add_argument("--unrelated", type=int, default=60, help="unregistered pieces")
     args = p.parse_args(argv)
     seconds = SECONDS

@@ -309,10 +309,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pieces", type=int, default=20, help="rendered pieces of 90 s")
     p.add_argument(
         "--hours",
-        default="10,100",
-        help="comma-separated index sizes (hours) for the latency (default 10,100)",
+        default="3,10,30",
+        help="comma-separated index sizes (hours) for the latency (default 3,10,30)",
     )
-    p.add_argument("--queries", type=int, default=60, help="10 s clips searched")
+    p.add_argument("--queries", type=int, default=30, help="10 s clips searched")
     p.add_argument("--core", type=int, default=1, help="CPU to pin to")
     args = p.parse_args(argv)
     if args.quick:

@@ -65,7 +65,10 @@ fills only part of it). Algorithm v0:
    (the same reference time at the middle of a visual segment, within ``AGREEMENT`` s),
    else the larger one counts alone: either kind of evidence reaches the threshold alone
    when strong, and agreeing evidence of both raises the score. The segments are the
-   pictures' when they reach the threshold, else the soundtrack's.
+   pictures' when they reach the threshold, else the soundtrack's; when both reach it, the
+   pictures' segments take their reference times (and the speed) from the soundtrack's
+   line, timed to a hundredth of a second where a keyframe places a frame to half a
+   second or so.
 
 Decoding speed: decoding is most of a reference's cost, so the decoder is told to skip
 frames no other frame refers to (``SKIP_FRAMES = "NONREF"``, FFmpeg's ``skip_frame``, set
@@ -749,6 +752,12 @@ class VideoMatcher:
                 score = 1.0 - (1.0 - visual_score) * (1.0 - sound.score)
                 if visual_score < self.threshold or not segments:
                     segments = (heard,)  # the pictures alone do not place the copy
+                elif sound.score >= self.threshold:
+                    # The soundtrack's line is timed to a hundredth of a second, the
+                    # pictures' to a sampling step or a keyframe's spacing: the segments
+                    # that agree with it take their reference times from it.
+                    segments = _retimed(hit, offset, sound.tempo, self._index.duration(number))
+                    speed = sound.tempo
             elif sound.score > visual_score:
                 score = sound.score
                 speed = sound.tempo
@@ -768,6 +777,23 @@ class VideoMatcher:
 
 def _start(audio: DecodedAudio | None) -> float:
     return float(audio.start) if audio is not None else 0.0
+
+
+def _retimed(hit: Any, offset: float, tempo: float, duration: float) -> tuple[VideoSegment, ...]:
+    """The visual segments, those agreeing with the line reference = offset + tempo * query
+    given their reference ends from it."""
+    out = []
+    for s in hit.segments:
+        middle = (s.query_start + s.query_end) / 2
+        if abs(hit.offset + hit.speed * middle - (offset + tempo * middle)) <= AGREEMENT:
+            s = VideoSegment(
+                s.query_start,
+                s.query_end,
+                float(np.clip(offset + tempo * s.query_start, 0.0, duration)),
+                float(np.clip(offset + tempo * s.query_end, 0.0, duration)),
+            )
+        out.append(s)
+    return tuple(out)
 
 
 def _agrees(hit: Any, offset: float, tempo: float) -> bool:

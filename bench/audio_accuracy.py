@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         kind: float(np.mean([f for f, q in zip(found_at, queries, strict=True) if q.kind == kind]))
         for kind, _, _ in CLASSES
     }
-    calibration = (
+    calibration_line = (
         f"Calibration: the unrelated queries' best evidence reached {int(chance[0])} "
         f"(99th percentile {np.percentile(chance, 99):.0f}); the least evidence that at most "
         f"0.1 % of them reach ({allowed} of {len(chance)}) is n = {calibrated} (the engine's "
@@ -396,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         f"copyguard against the targets: {'; '.join(targets)}; false matches "
         f"{false_ours / len(negative):.4f} of unrelated queries (target ≤ 0.001); "
         f"{within:.3f} of identified queries within 0.1 s of the true offset (target: all).\n\n"
-        f"{calibration}"
+        f"{calibration_line}"
         f"Time on this machine (decoding included): copyguard {ours_ref_time / len(refs) * 1000:.0f} ms "
         f"per {seconds:.0f} s reference, {ours_time / ours_q * 1000:.0f} ms per query; Chromaprint (fpcalc "
         f"process and the numpy slide) {chroma_ref_time / len(refs) * 1000:.0f} ms per reference, "

@@ -32,6 +32,7 @@ import wave
 from functools import cache
 from math import gcd
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import signal
@@ -364,7 +365,7 @@ def encode(x: np.ndarray, codec: str, rate: int = 11025) -> bytes:
     up = resample(x, rate, codec_rate)
     out = io.BytesIO()
     with av.open(out, "w", format=fmt) as container:
-        stream = container.add_stream(encoder, rate=codec_rate)
+        stream: Any = container.add_stream(encoder, rate=codec_rate)
         stream.layout = "mono"
         stream.bit_rate = bit_rate
         size = stream.codec_context.frame_size or 1024

@@ -628,14 +628,8 @@ def read_video(source: Source, *, query: bool = False, skip_frames: str | None =
     """``source`` opened for sampling at the engine's size (a query's or a reference's).
 
     ``skip_frames``: the decoder's frame skipping (FFmpeg ``skip_frame``; None decodes every
-    frame). Set on the stream that :func:`load_video` opened, before its first frame."""
-    video = load_video(source, max_side=QUERY_SIDE if query else REF_SIDE)
-    stream = getattr(video, "_stream", None)
-    if skip_frames and stream is not None and stream.codec_context is not None:
-        # An older PyAV or a decoder without the option decodes every frame.
-        with contextlib.suppress(AttributeError, ValueError):
-            stream.codec_context.skip_frame = skip_frames
-    return video
+    frame)."""
+    return load_video(source, max_side=QUERY_SIDE if query else REF_SIDE, skip_frame=skip_frames)
 
 
 def _rewind(source: Source) -> Any:

@@ -255,12 +255,16 @@ def load_video(
     max_seconds: float = MAX_VIDEO_SECONDS,
     max_bytes: int = MAX_VIDEO_BYTES,
     max_pixels: int = MAX_VIDEO_PIXELS,
+    skip_frame: str | None = None,
 ) -> DecodedVideo:
     """Open the best video stream of ``source`` for sampling at ``fps`` frames per second.
 
     ``source`` is a path, the file's bytes or a binary file object. Frames are reduced to
     ``max_side`` on their longer side (``None``: full size); sampling stops at
     ``max_seconds``; files over ``max_bytes`` and frames over ``max_pixels`` are refused.
+    ``skip_frame`` is the decoder's frame skipping (FFmpeg's ``skip_frame``: ``"NONREF"``
+    leaves out the frames no other frame refers to, so a sample may be the nearest decoded
+    frame instead of the nearest frame); None decodes every frame.
     Raises :class:`ExtractionError` (one line) when the file cannot be read as a video.
     """
     if not 0 < fps <= 120:
@@ -298,6 +302,11 @@ def load_video(
         video._sar = stream.sample_aspect_ratio or context.sample_aspect_ratio
         video.width, video.height = _display_size(context.width, context.height, video._sar)
         stream.thread_type = "AUTO"
+        if skip_frame:
+            try:
+                context.skip_frame = skip_frame
+            except (AttributeError, ValueError):
+                raise ValueError(f"unknown skip_frame {skip_frame!r}") from None
         return video
     except BaseException:
         resources.close()

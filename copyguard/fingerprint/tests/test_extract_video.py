@@ -123,6 +123,24 @@ def test_the_same_times_are_sampled_from_24_30_and_12_5_fps_sources():
         assert np.abs(np.subtract(other, positions[0])).max() < 0.03
 
 
+def test_skipping_unreferenced_frames_keeps_the_sample_times_and_near_frames():
+    fps = Fraction(30)
+    data = encode_video(fps=fps, seconds=4.0)
+    every = list(load_video(data).frames())
+
+    skipped = list(load_video(data, skip_frame="NONREF").frames())
+
+    assert [f.time for f in skipped] == [f.time for f in every]
+    for frame in skipped:
+        assert abs(frame.source_time - frame.time) <= 2.5 / float(fps)
+        assert abs(bar_position(frame.pixels) - (0.0625 + frame.source_time / 4.0 * 0.875)) < 0.04
+
+
+def test_an_unknown_frame_skipping_is_refused():
+    with pytest.raises(ValueError, match="unknown skip_frame 'SOME'"):
+        load_video(sample(), skip_frame="SOME")
+
+
 def test_frames_are_reduced_to_max_side_keeping_the_shape():
     data = encode_video(size=(1280, 720), seconds=1.0)
 

@@ -30,3 +30,16 @@ def test_the_quick_run_prints_every_figure(capsys: pytest.CaptureFixture[str]) -
     assert row is not None
     assert int(row.group(4)) >= 5  # the true piece is found through the fill
     assert os.sched_getaffinity(0) == cores  # the pinning ends with the run
+
+
+def test_the_quick_video_run_times_every_system(capsys: pytest.CaptureFixture[str]) -> None:
+    assert av_speed.main(["--quick", "--no-record", "--media", "video"]) == 0
+    out = capsys.readouterr().out
+    for system in (
+        "decode every frame (PyAV)",
+        "copyguard: picture, reference",
+        "copyguard: picture and sound, reference",
+        "copyguard: picture, query",
+        "vPDQ (1 hash/s, 1 thread)",
+    ):
+        assert re.search(rf"\| {re.escape(system)} \| [\d.]+ \| [\d.]+\u00d7 \|", out), system

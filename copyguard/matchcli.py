@@ -333,17 +333,8 @@ class Report:
     ) -> None:
         self.pairs += 1
         if self.fmt == "jsonl":
-            line: PairLine = {
-                "query": query,
-                "reference": reference,
-                "media": media,
-                "score": round(found.score, 6),
-                "match": found.match,
-                "segments": [
-                    {"query": list(s.query), "reference": list(s.reference)} for s in found.segments
-                ],
-            }
-            self._line(line)
+            segments = [(s.query, s.reference) for s in found.segments]
+            self._line(_pair_line(query, reference, media, found.score, found.match, segments))
             return
         self.console.print(_pair_block(query, reference, media, found, texts))
 
@@ -351,15 +342,8 @@ class Report:
         self.pairs += 1
         box = list(found.box) if found.box is not None else None
         if self.fmt == "jsonl":
-            line: PairLine = {
-                "query": query,
-                "reference": reference,
-                "media": "image",
-                "score": round(found.score, 6),
-                "match": found.match,
-                "segments": [],
-                "box": box,
-            }
+            line = _pair_line(query, reference, "image", found.score, found.match, [])
+            line["box"] = box
             self._line(line)
             return
         verdict = "[bold green]match[/]" if found.match else "[dim]no match[/]"
@@ -381,23 +365,35 @@ class Report:
     def recording_pair(self, query: str, reference: str, media: str, found: Heard) -> None:
         self.pairs += 1
         if self.fmt == "jsonl":
-            line: PairLine = {
-                "query": query,
-                "reference": reference,
-                "media": media,
-                "score": round(found.score, 6),
-                "match": found.match,
-                "segments": [
-                    {"query": [_second(q0), _second(q1)], "reference": [_second(r0), _second(r1)]}
-                    for (q0, q1), (r0, r1) in found.segments
-                ],
-            }
-            self._line(line)
+            seconds = [
+                ((_second(q0), _second(q1)), (_second(r0), _second(r1)))
+                for (q0, q1), (r0, r1) in found.segments
+            ]
+            self._line(_pair_line(query, reference, media, found.score, found.match, seconds))
             return
         self.console.print(_recording_block(query, reference, media, found))
 
     def flush(self) -> None:
         self.console.file.flush()
+
+
+def _pair_line(
+    query: str,
+    reference: str,
+    media: str,
+    score: float,
+    match: bool,
+    segments: Sequence[tuple[Sequence[float], Sequence[float]]],
+) -> PairLine:
+    """A jsonl pair line; ``segments`` are (query span, reference span) pairs."""
+    return {
+        "query": query,
+        "reference": reference,
+        "media": media,
+        "score": round(score, 6),
+        "match": match,
+        "segments": [{"query": list(q), "reference": list(r)} for q, r in segments],
+    }
 
 
 def _second(value: float) -> float:

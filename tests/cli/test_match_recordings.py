@@ -14,6 +14,7 @@ import pytest
 
 from copyguard.fingerprint.extract.audio import AUDIO_RATE
 from copyguard.fingerprint.tests.test_audio import music
+from copyguard.fingerprint.tests.test_extract_audio import write_audio
 from tests.cli.test_match import lines, pairs, run_match
 
 RATE = AUDIO_RATE
@@ -38,17 +39,7 @@ def _resampled(samples: np.ndarray, rate: int) -> np.ndarray:
 
 
 def _write_sound(container, stream, samples: np.ndarray, rate: int) -> None:
-    samples = _resampled(samples, rate)
-    size = stream.codec_context.frame_size or 1024
-    for at in range(0, samples.size, size):
-        piece = np.tile(samples[at : at + size], (2, 1)).astype(np.float32)
-        frame = av.AudioFrame.from_ndarray(piece, format="fltp", layout="stereo")
-        frame.sample_rate = rate
-        frame.pts = at
-        for packet in stream.encode(frame):
-            container.mux(packet)
-    for packet in stream.encode(None):
-        container.mux(packet)
+    write_audio(container, stream, _resampled(samples, rate), rate, "stereo")
 
 
 def film(seconds: float, sound: np.ndarray | None, seed: int) -> bytes:

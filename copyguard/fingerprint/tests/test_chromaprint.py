@@ -22,6 +22,7 @@ from copyguard.fingerprint.extract.chromaprint import (
     gen_iscc_audio_code,
 )
 from copyguard.fingerprint.tests.test_audio import decoded, music
+from copyguard.fingerprint.tests.test_extract_audio import add_audio_stream, write_audio
 
 
 def wav(samples: np.ndarray, path: Path) -> Path:
@@ -37,20 +38,9 @@ def wav(samples: np.ndarray, path: Path) -> Path:
 def mp3(samples: np.ndarray) -> bytes:
     out = io.BytesIO()
     with av.open(out, "w", format="mp3") as container:
-        stream = container.add_stream("libmp3lame", rate=AUDIO_RATE)
-        stream.layout = "mono"
+        stream = add_audio_stream(container, "libmp3lame", AUDIO_RATE, "mono")
         stream.bit_rate = 64000
-        size = stream.codec_context.frame_size or 1152
-        for at in range(0, samples.size, size):
-            frame = av.AudioFrame.from_ndarray(
-                samples[None, at : at + size], format="fltp", layout="mono"
-            )
-            frame.sample_rate = AUDIO_RATE
-            frame.pts = at
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
+        write_audio(container, stream, samples, AUDIO_RATE, "mono")
     return out.getvalue()
 
 

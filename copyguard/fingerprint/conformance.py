@@ -155,6 +155,91 @@ def _image(case: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _sound(case: dict[str, Any]) -> Any:
+    """Deterministic mono samples at the audio engine's rate from a seed: notes of a few
+    harmonics with plucked envelopes over a quiet noise floor (no file or codec involved)."""
+    import numpy as np
+
+    from copyguard.fingerprint.extract.audio import AUDIO_RATE
+
+    rng = np.random.default_rng(int(case["seed"]))
+    count = round(float(case["seconds"]) * AUDIO_RATE)
+    out = 0.01 * rng.standard_normal(count)
+    note = float(case["note_seconds"])
+    length = round(note * AUDIO_RATE)
+    time = np.arange(length) / AUDIO_RATE
+    envelope = np.minimum(time / 0.005, 1.0) * np.exp(-4.0 * time / note)
+    for at in range(0, count - length, length):
+        freq = 110.0 * 2 ** (int(rng.integers(0, 36)) / 12)
+        tone = sum(np.sin(2 * np.pi * freq * k * time) / k for k in (1, 2, 3, 4))
+        out[at : at + length] += 0.3 * envelope * tone
+    return (out / np.abs(out).max() * 0.8).astype(np.float32)
+
+
+def _audio_fingerprint(fp: Any) -> dict[str, Any]:
+    return {
+        "duration": round(float(fp.duration), 6),
+        "peaks": int(fp.peaks),
+        "triplets": len(fp.hashes),
+        "first_hashes": [f"{int(h):08x}" for h in fp.hashes[:8]],
+        "digest": _digest(fp.hashes, fp.times, fp.spans),
+    }
+
+
+def _audio(case: dict[str, Any]) -> dict[str, Any]:
+    from copyguard.fingerprint.audio import gen_audio_fingerprint_v0, gen_query_fingerprint
+
+    samples = _sound(case)
+    return {
+        "reference": _audio_fingerprint(gen_audio_fingerprint_v0(samples)),
+        "query": _audio_fingerprint(gen_query_fingerprint(samples)),
+    }
+
+
+def _video(case: dict[str, Any]) -> dict[str, Any]:
+    """Frames at the engine's sampling rate: a seeded picture seen through a camera that pans
+    across it, with a cut to a second picture half-way (no file or codec involved)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from copyguard.fingerprint.extract.video import FRAME_RATE
+    from copyguard.fingerprint.video import gen_query_fingerprint, gen_video_fingerprint_v0
+
+    width, height = int(case["width"]), int(case["height"])
+    scenes = [
+        _picture({"seed": seed, "width": 2 * width, "height": height, "shapes": 60})
+        for seed in case["seeds"]
+    ]
+    count = round(float(case["seconds"]) * FRAME_RATE)
+    frames = []
+    for k in range(count):
+        scene = scenes[k * len(scenes) // count]
+        x = round((k % (count // len(scenes) or 1)) * width / max(count // len(scenes), 1))
+        frames.append(
+            SimpleNamespace(
+                time=k / FRAME_RATE, pixels=np.ascontiguousarray(scene[:, x : x + width])
+            )
+        )
+    reference = gen_video_fingerprint_v0(frames)
+    query = gen_query_fingerprint(frames)
+    return {
+        "reference": {
+            "frames": reference.frames,
+            "hashes": len(reference),
+            "digest": _digest(reference.hashes, reference.starts, reference.ends),
+            "keyframes": len(reference.keyframes),
+            "keyframe_keypoints": [len(k.keypoints) for k in reference.keyframes],
+            "key_times": [round(float(t), 3) for t in reference.key_times],
+        },
+        "query": {
+            "hashes": len(query),
+            "digest": _digest(query.hashes, query.starts),
+            "keyframes": len(query.keyframes),
+        },
+    }
+
+
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "normalize": _normalize,
     "text": _text,
@@ -162,6 +247,8 @@ SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "code_v1": _code_v1,
     "code_v2": _code_v2,
     "image": _image,
+    "audio": _audio,
+    "video": _video,
 }
 
 

@@ -108,8 +108,9 @@ def _vlq(value: int) -> bytes:
     return bytes(reversed(out))
 
 
-def _midi_file(events: list[tuple[int, int, bytes]], division: int) -> bytes:
-    """A format-0 standard MIDI file from (tick, order, message) events."""
+def midi_file(events: list[tuple[int, int, bytes]], division: int) -> bytes:
+    """A format-0 standard MIDI file from (tick, order, message) events (sorted by tick and
+    order; events equal in both keep the order given)."""
     track = bytearray()
     now = 0
     for tick, _, message in sorted(events, key=lambda e: (e[0], e[1])):
@@ -186,7 +187,7 @@ def composition(seconds: float, seed: int) -> bytes:
                 note(9, 38, at, 0.25, 90)
             if step % hat_step == 0:
                 note(9, 42, at, 0.2, int(g.integers(50, 80)))
-    return _midi_file(events, division)
+    return midi_file(events, division)
 
 
 def _render_midi(data: bytes) -> np.ndarray:

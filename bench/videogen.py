@@ -67,7 +67,6 @@ import importlib.util
 import math
 import os
 import shutil
-import struct
 import subprocess
 import tempfile
 import wave
@@ -82,7 +81,7 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 
-from bench import imagegen
+from bench import audiogen, imagegen
 from bench.common import SEED, MaterialMissing, rng
 
 __all__ = [
@@ -434,15 +433,6 @@ def _query(
 
 
 # -- music -------------------------------------------------------------------------------------
-def _vlq(n: int) -> bytes:
-    out = [n & 0x7F]
-    n >>= 7
-    while n:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    return bytes(reversed(out))
-
-
 _PADS = (0, 4, 16, 19, 24, 48, 49, 52, 89, 91)
 _BASSES = (32, 33, 34, 35, 38)
 _LEADS = (11, 40, 56, 65, 68, 71, 73, 80, 81, 22)
@@ -497,14 +487,8 @@ def midi(label: str, seconds: float) -> bytes:
             if eighth in (2, 6):
                 note(tick, 60, 9, 38, 90)
     events.sort()
-    body = bytearray(b"\x00\xff\x51\x03" + (60_000_000 // bpm).to_bytes(3, "big"))
-    last = 0
-    for tick, _order, message in events:
-        body += _vlq(tick - last) + message
-        last = tick
-    body += b"\x00\xff\x2f\x00"
-    header = b"MThd" + struct.pack(">IHHH", 6, 0, 1, tpq)
-    return header + b"MTrk" + struct.pack(">I", len(body)) + bytes(body)
+    tempo = (0, -1, b"\xff\x51\x03" + (60_000_000 // bpm).to_bytes(3, "big"))
+    return audiogen.midi_file([tempo, *events], tpq)
 
 
 def music(label: str, seconds: float) -> np.ndarray:

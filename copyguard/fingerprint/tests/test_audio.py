@@ -21,6 +21,8 @@ from copyguard.fingerprint.audio import (
 from copyguard.fingerprint.extract import ExtractionError
 from copyguard.fingerprint.extract.audio import AUDIO_RATE, DecodedAudio, load_audio
 
+from .test_extract_audio import add_audio_stream, write_audio
+
 RATE = AUDIO_RATE
 REFERENCES = 6
 UNRELATED = 4
@@ -101,20 +103,9 @@ def encode(samples: np.ndarray, fmt: str, codec: str, rate: int, bit_rate: int) 
     up = signal.resample_poly(samples, rate, RATE).astype(np.float32)
     out = io.BytesIO()
     with av.open(out, "w", format=fmt) as container:
-        stream = container.add_stream(codec, rate=rate)
-        stream.layout = "mono"
+        stream = add_audio_stream(container, codec, rate, "mono")
         stream.bit_rate = bit_rate
-        size = stream.codec_context.frame_size or 1024
-        for at in range(0, up.size, size):
-            frame = av.AudioFrame.from_ndarray(
-                up[None, at : at + size], format="fltp", layout="mono"
-            )
-            frame.sample_rate = rate
-            frame.pts = at
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
+        write_audio(container, stream, up, rate, "mono")
     return out.getvalue()
 
 

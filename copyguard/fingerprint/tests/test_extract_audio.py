@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Callable
 from functools import cache
 
 import av
@@ -228,12 +229,17 @@ def test_threads_decode_at_once_with_the_same_results():
 # Bad input
 
 
-def _refused(source, **limits) -> str:
+def one_line_refusal(action: Callable[[], object]) -> str:
+    """The message of the ExtractionError ``action`` raises, checked to be one line."""
     with pytest.raises(ExtractionError) as caught:
-        load_audio(source, **limits)
+        action()
     message = str(caught.value)
     assert "\n" not in message and message
     return message
+
+
+def _refused(source, **limits) -> str:
+    return one_line_refusal(lambda: load_audio(source, **limits))
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ from copyguard.cli import ArgumentParser, UsageError
 
 if TYPE_CHECKING:
     from copyguard.fingerprint import Match, Matcher
-    from copyguard.fingerprint.audio import AudioMatch, AudioMatcher
+    from copyguard.fingerprint.audio import AudioMatch, AudioMatcher, AudioSource
     from copyguard.fingerprint.extract.image import DecodedImage
     from copyguard.fingerprint.image import ImageMatch, ImageMatcher
     from copyguard.fingerprint.video import VideoMatch, VideoMatcher
@@ -625,6 +625,15 @@ def _recording_query(
     own, other = recording.media, "video" if recording.media == "audio" else "audio"
     found: list[tuple[str, str, Heard]] = []
     asked = False
+    sound: AudioSource = recording.path
+    if own == "audio" and (engines.has("audio") or engines.has("video")):
+        # Decoded once for both the audio references and the video references' soundtracks.
+        from copyguard.fingerprint.audio import read_audio
+
+        try:
+            sound = read_audio(recording.path)
+        except Exception as exc:  # hostile input must not end a run over thousands of files
+            return [], _problem(exc, own)
     for media in (own, other):
         if not engines.has(media):
             continue
@@ -637,10 +646,10 @@ def _recording_query(
             elif media == "audio":
                 matches = [
                     (m.reference_id, Heard.of_audio(m))
-                    for m in engines.audio.query(recording.path, candidates=candidates)
+                    for m in engines.audio.query(sound, candidates=candidates)
                 ]
             else:
-                matches = _soundtrack_matches(engines.video, recording.path, candidates)
+                matches = _soundtrack_matches(engines.video, sound, candidates)
         except Exception as exc:  # hostile input must not end a run over thousands of files
             if media == own or own == "audio":
                 return [], _problem(exc, own)
@@ -661,12 +670,12 @@ def _recording_query(
 
 
 def _soundtrack_matches(
-    video: VideoMatcher, path: str, candidates: bool
+    video: VideoMatcher, sound: AudioSource, candidates: bool
 ) -> list[tuple[str | int, Heard]]:
     """A sound file against the video references' soundtracks, kept by the video engine
     under each video's number and timed from the soundtrack's first sample."""
     found = []
-    for match in video.audio.query(path, candidates=candidates):
+    for match in video.audio.query(sound, candidates=candidates):
         number = int(match.reference_id)
         if video.index.deleted(number):
             continue

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "copyguard.works",
     "copyguard.works.certificates",
     "copyguard.works.ownership",
+    "copyguard.monitoring",
 ]
 
 MIDDLEWARE = [

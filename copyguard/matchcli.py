@@ -27,7 +27,7 @@ import re
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO, TypedDict
 
 from rich.cells import cell_len
@@ -41,10 +41,9 @@ from copyguard.cli import ArgumentParser, UsageError
 
 if TYPE_CHECKING:
     from copyguard.fingerprint import Match, Matcher
-    from copyguard.fingerprint.audio import AudioMatch, AudioMatcher, AudioSource
+    from copyguard.fingerprint.engines import Engines, Heard
     from copyguard.fingerprint.extract.image import DecodedImage
     from copyguard.fingerprint.image import ImageMatch, ImageMatcher
-    from copyguard.fingerprint.video import VideoMatch, VideoMatcher
 
 __all__ = ["FORMATS", "MEDIA", "cmd_match", "match_parser", "walk"]
 
@@ -428,42 +427,6 @@ def _recording_block(query: str, reference: str, media: str, found: Heard) -> Gr
     return Group(header, table, Text(""))
 
 
-@dataclass(frozen=True)
-class Heard:
-    """An audio or video match as the report shows it: segments in seconds, and the
-    evidence in words."""
-
-    score: float
-    match: bool
-    segments: list[tuple[tuple[float, float], tuple[float, float]]]
-    evidence: str
-
-    @classmethod
-    def of_audio(cls, found: AudioMatch) -> Heard:
-        return cls(
-            found.score,
-            found.match,
-            [((found.query_start, found.query_end), (found.reference_start, found.reference_end))],
-            f"tempo {found.tempo:.3f} · {found.evidence} aligned landmarks",
-        )
-
-    @classmethod
-    def of_video(cls, found: VideoMatch) -> Heard:
-        evidence = f"picture {found.visual_score:.3f}"
-        if found.audio_score is not None:
-            evidence += f", sound {found.audio_score:.3f}"
-        evidence += f" · speed {found.speed:.3f}"
-        return cls(
-            found.score,
-            found.match,
-            [
-                ((s.query_start, s.query_end), (s.reference_start, s.reference_end))
-                for s in found.segments
-            ],
-            evidence,
-        )
-
-
 def _pair_block(
     query: str, reference: str, media: str, found: Match, texts: tuple[str, str]
 ) -> Group:
@@ -492,62 +455,6 @@ def _pair_block(
 
 
 # ---------------------------------------------------------------- running
-
-
-class Engines:
-    """The image, audio and video engines, each loaded (OpenCV, PyAV, …) when the first
-    reference of its media comes."""
-
-    def __init__(self) -> None:
-        self._images: ImageMatcher | None = None
-        self._audio: AudioMatcher | None = None
-        self._video: VideoMatcher | None = None
-
-    @property
-    def images(self) -> ImageMatcher:
-        if self._images is None:
-            from copyguard.fingerprint.image import ImageMatcher
-
-            self._images = ImageMatcher()
-        return self._images
-
-    @property
-    def audio(self) -> AudioMatcher:
-        if self._audio is None:
-            from copyguard.fingerprint.audio import AudioMatcher
-
-            self._audio = AudioMatcher()
-        return self._audio
-
-    @property
-    def video(self) -> VideoMatcher:
-        if self._video is None:
-            from copyguard.fingerprint.video import VideoMatcher
-
-            self._video = VideoMatcher()
-        return self._video
-
-    def has(self, media: str) -> bool:
-        """Whether any reference of ``media`` (image, audio or video) was indexed."""
-        engine = {"image": self._images, "audio": self._audio, "video": self._video}[media]
-        return engine is not None and len(engine.index) > 0
-
-
-def _unreadable(exc: Exception, media: str) -> str | None:
-    """The one-line reason for an engine's refusal of a file, or None for a failure that is
-    not the file's (a bug, which must not pass for bad input)."""
-    from copyguard.fingerprint import ExtractionError
-    from copyguard.fingerprint.audio import ShortAudioError
-    from copyguard.fingerprint.image import FlatImageError
-
-    if isinstance(exc, ExtractionError | FlatImageError | ShortAudioError):
-        return str(exc)
-    if media == "video":
-        from copyguard.fingerprint.video import ShortVideoError
-
-        if isinstance(exc, ShortVideoError):
-            return str(exc)
-    return None
 
 
 def _add_reference(engines: Engines, name: str, document: Picture | Recording) -> str | None:
@@ -613,84 +520,20 @@ def _recording_query(
     engines: Engines, recording: Recording, threshold: float
 ) -> tuple[list[tuple[str, str, Heard]], str | None]:
     """(reference, media, match) for every pair the engines retrieved for the query, and why
-    the query could not be read (None when it could).
-
-    A video is compared with the video references and, by its soundtrack, with the audio
-    references; a sound file with the audio references and the video references'
-    soundtracks. A video without a usable soundtrack is no error: its pictures were read.
-    """
+    the query could not be read (None when it could); see ``recording_query``."""
     from copyguard.fingerprint import DEFAULT_THRESHOLD
+    from copyguard.fingerprint.engines import recording_query
 
-    candidates = threshold < DEFAULT_THRESHOLD
-    own, other = recording.media, "video" if recording.media == "audio" else "audio"
-    found: list[tuple[str, str, Heard]] = []
-    asked = False
-    sound: AudioSource = recording.path
-    if own == "audio" and (engines.has("audio") or engines.has("video")):
-        # Decoded once for both the audio references and the video references' soundtracks.
-        from copyguard.fingerprint.audio import read_audio
-
-        try:
-            sound = read_audio(recording.path)
-        except Exception as exc:  # hostile input must not end a run over thousands of files
-            return [], _problem(exc, own)
-    for media in (own, other):
-        if not engines.has(media):
-            continue
-        try:
-            if own == "video" and media == "video":
-                matches = [
-                    (m.reference_id, Heard.of_video(m))
-                    for m in engines.video.query(recording.path, candidates=candidates)
-                ]
-            elif media == "audio":
-                matches = [
-                    (m.reference_id, Heard.of_audio(m))
-                    for m in engines.audio.query(sound, candidates=candidates)
-                ]
-            else:
-                matches = _soundtrack_matches(engines.video, sound, candidates)
-        except Exception as exc:  # hostile input must not end a run over thousands of files
-            if media == own or own == "audio":
-                return [], _problem(exc, own)
-            continue  # the video's soundtrack: missing, silent or too short
-        asked = True
-        label = "video" if own == "video" and media == "video" else "audio"
-        found.extend((str(reference), label, match) for reference, match in matches)
-    if not asked:
-        # No reference to compare it with: still say whether the file could be read.
-        from copyguard.fingerprint.extract.video import recording_media
-
-        try:
-            if recording_media(recording.path) != own and own == "video":
-                return [], "no video stream"
-        except Exception as exc:
-            return [], _problem(exc, own)
-    return found, None
-
-
-def _soundtrack_matches(
-    video: VideoMatcher, sound: AudioSource, candidates: bool
-) -> list[tuple[str | int, Heard]]:
-    """A sound file against the video references' soundtracks, kept by the video engine
-    under each video's number and timed from the soundtrack's first sample."""
-    found = []
-    for match in video.audio.query(sound, candidates=candidates):
-        number = int(match.reference_id)
-        if video.index.deleted(number):
-            continue
-        shift = video.index.audio_start(number)
-        heard = Heard.of_audio(match)
-        segments = [(q, (r0 + shift, r1 + shift)) for q, (r0, r1) in heard.segments]
-        found.append((video.index.work_id(number), replace(heard, segments=segments)))
-    return found
+    found, problem = recording_query(
+        engines, recording.path, recording.media, candidates=threshold < DEFAULT_THRESHOLD
+    )
+    return [(str(reference), media, heard) for reference, media, heard in found], problem
 
 
 def _problem(exc: Exception, media: str) -> str:
-    reason = _unreadable(exc, media)
-    if reason is None:
-        return f"unexpected {type(exc).__name__} while reading the {media}: {exc}"
-    return reason
+    from copyguard.fingerprint.engines import problem
+
+    return problem(exc, media)
 
 
 def _on_terminal(stream: TextIO) -> bool:
@@ -731,6 +574,8 @@ def cmd_match(argv: Sequence[str]) -> int:
         with progress:
             refs = list(walk(args.refs))
             matcher = Matcher(threshold=DEFAULT_THRESHOLD)
+            from copyguard.fingerprint.engines import Engines
+
             engines = Engines()
             references = _index_references(refs, args.media, matcher, engines, report, progress)
             # Without references the queries are still read: each unreadable one is reported.

@@ -7,6 +7,7 @@ See docs/settings.md for every variable.
 
 from __future__ import annotations
 
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -67,6 +68,28 @@ ALLOW_PRIVATE_NETWORKS = envbool(
     False,
     "Let the crawler and other outgoing fetches reach private, loopback and link-local "
     "addresses. Off by default; tests turn it on.",
+)
+
+# Upload scanning (POST /api/v1/scan, docs/monitoring.md "Upload scanning").
+SCAN_RATE = envstr(
+    "COPYGUARD_SCAN_RATE",
+    "60/min",
+    "How many scan requests one API token (or one signed-in user) may send: N/sec, N/min, "
+    "N/hour or N/day, counted over a sliding window; 0/min turns scanning off.",
+)
+if not re.fullmatch(r"\s*\d+\s*/\s*(s|sec|second|m|min|minute|h|hour|d|day)\s*", SCAN_RATE):
+    raise SettingError(f"COPYGUARD_SCAN_RATE={SCAN_RATE!r} is not like 60/min")
+SCAN_MAX_BYTES = envint(
+    "COPYGUARD_SCAN_MAX_BYTES",
+    200 * 1024 * 1024,
+    "Largest file (or fetched URL body) the scan API accepts, in bytes; larger ones are "
+    "refused with 413.",
+)
+SCAN_SYNC_MAX_BYTES = envint(
+    "COPYGUARD_SCAN_SYNC_MAX_BYTES",
+    5 * 1024 * 1024,
+    "Texts and pictures up to this size (bytes) are scanned while the caller waits; larger "
+    "files, sound, video and URLs are scanned by a background job.",
 )
 
 INSTALLED_APPS = [

@@ -83,7 +83,7 @@ def make_world() -> World:
     work = registered_work(holder, registry).work
     other_work = registered_work(
         other_holder, registry, title="别的书", text="完全不同的文字。" * 40
-    )
+    ).work
     return World(
         holder=holder,
         owner=make_member(holder, Role.OWNER),

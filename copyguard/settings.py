@@ -92,6 +92,25 @@ SCAN_SYNC_MAX_BYTES = envint(
     "files, sound, video and URLs are scanned by a background job.",
 )
 
+# Evidence capture (docs/monitoring.md "Evidence").
+EVIDENCE_TIMEOUT = envint(
+    "COPYGUARD_EVIDENCE_TIMEOUT",
+    60,
+    "Seconds an evidence capture may take for each fetch and for the screenshot.",
+)
+EVIDENCE_MAX_BYTES = envint(
+    "COPYGUARD_EVIDENCE_MAX_BYTES",
+    200 * 1024 * 1024,
+    "Largest page or file an evidence capture records, in bytes (the page's pictures and "
+    "styles share the same budget); a larger one fails the capture.",
+)
+EVIDENCE_CA_FILE = envstr(
+    "COPYGUARD_EVIDENCE_CA_FILE",
+    "",
+    "A PEM file of extra certificate authorities that evidence capture trusts, besides "
+    "certifi's, when it records whether a site's TLS certificate verifies.",
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

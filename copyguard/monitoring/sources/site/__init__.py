@@ -1,0 +1,1 @@
+"""The ``site`` source kind."""

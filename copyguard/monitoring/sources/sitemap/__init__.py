@@ -1,0 +1,1 @@
+"""The ``sitemap`` source kind."""

@@ -9,6 +9,7 @@ who is the outsider, and a platform (owner, viewer).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -21,7 +22,15 @@ from copyguard.testing import make_member, make_organisation
 from copyguard.works.models import Work
 from copyguard.works.testing import Registry, registered_work
 
-__all__ = ["World", "make_hit", "make_source", "make_world", "outcome_for"]
+__all__ = ["World", "make_hit", "make_source", "make_world", "outcome_for", "use_data_dir"]
+
+
+def use_data_dir(settings: Any, tmp_path: Path) -> Path:
+    """Point the data directory (runs' workdirs, blobs, the index) at a private one."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR.mkdir(exist_ok=True)
+    return settings.DATA_DIR  # type: ignore[no-any-return]
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from copyguard.accounts.audit import Actor
@@ -60,7 +62,8 @@ def test_a_bad_config_is_refused_on_its_field_and_nothing_is_written(world):
 
 
 def test_an_unknown_kind_or_an_empty_name_is_refused(world):
-    for fields in ({"name": "x", "kind": "gopher"}, {"name": " ", "kind": "site"}):
+    cases: list[dict[str, Any]] = [{"name": "x", "kind": "gopher"}, {"name": " ", "kind": "site"}]
+    for fields in cases:
         with pytest.raises(ActionError) as caught:
             create_source(Actor(user=world.owner), world.holder, config=SITE, **fields)
         assert caught.value.code == MonitoringErrorCode.INVALID

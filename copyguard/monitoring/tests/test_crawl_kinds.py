@@ -29,9 +29,8 @@ def crawl(
 ) -> tuple[list[CrawledItem], CrawlSummary]:
     items: list[CrawledItem] = []
     cleaned = get_kind(kind).clean_config(config)
-    summary = run_crawl(
-        {"kind": kind, "config": cleaned, "download_delay": 0, **spec}, workdir, items.append
-    )
+    full: Any = {"kind": kind, "config": cleaned, "download_delay": 0, **spec}
+    summary = run_crawl(full, workdir, items.append)
     return items, summary
 
 

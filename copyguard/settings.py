@@ -70,6 +70,20 @@ ALLOW_PRIVATE_NETWORKS = envbool(
     "addresses. Off by default; tests turn it on.",
 )
 
+# Monitoring runs and digests (docs/monitoring.md).
+CRAWL_DELAY_MS = envint(
+    "COPYGUARD_CRAWL_DELAY_MS",
+    1000,
+    "Milliseconds the crawler waits between two requests to one host.",
+)
+DIGEST_HOUR = envint(
+    "COPYGUARD_DIGEST_HOUR",
+    8,
+    "Local hour (0-23) from which the worker sends each member's daily digest of new hits.",
+)
+if not 0 <= DIGEST_HOUR <= 23:
+    raise SettingError(f"COPYGUARD_DIGEST_HOUR={DIGEST_HOUR} is not an hour from 0 to 23")
+
 # Upload scanning (POST /api/v1/scan, docs/monitoring.md "Upload scanning").
 SCAN_RATE = envstr(
     "COPYGUARD_SCAN_RATE",

@@ -159,6 +159,21 @@ def test_a_file_is_captured_as_itself_without_a_screenshot() -> None:
     assert "not an HTML page" in capture.context["notes"]["screenshot"]
 
 
+@pytest.mark.browser
+def test_a_picture_is_captured_with_the_page_it_is_on() -> None:
+    with serve_site(_site()) as base:
+        capture = capture_page(f"{base}/cover.png", page_url=f"{base}/chapter.html", **OPTIONS)
+    assert set(capture.files) == {"capture.warc.gz", "screenshot.png"}
+    uris = [
+        r.rec_headers.get_header("WARC-Target-URI")
+        for r, _ in _records(capture.files["capture.warc.gz"])
+        if r.rec_type == "response"
+    ]
+    assert uris[:2] == [f"{base}/cover.png", f"{base}/chapter.html"]
+    assert capture.context["notes"]["screenshot"]["url"] == f"{base}/chapter.html"
+    assert capture.context["page_exchanges"][0]["status"] == 200
+
+
 def test_a_missing_page_is_recorded_as_gone() -> None:
     with serve_site({}) as base:
         capture = capture_page(f"{base}/deleted.html", **OPTIONS)

@@ -1,0 +1,132 @@
+"""A full-page screenshot of the captured response with headless Chromium (Playwright).
+
+The page's own request is answered from the captured bytes, so the picture shows what the
+WARC holds; every other request the page makes is fetched through the same guarded path
+(and recorded in the WARC too) or refused; the browser's own network points at a proxy
+that does not exist, so nothing leaves unchecked (WebSockets, prefetches).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from copyguard.monitoring.evidence.exchange import (
+    CaptureError,
+    Exchange,
+    decoded_body,
+    fetch_exchange,
+)
+
+__all__ = ["CHROMIUM", "SCREENSHOT_NAME", "take_screenshot"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    # Every request the page makes is answered by the route handler; anything that would
+    # go past it (WebSockets, prefetches) meets a proxy that does not exist.
+    "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+MAX_SUBRESOURCES = 200
+SCREENSHOT_NAME = "screenshot.png"
+
+
+_DROP_HEADERS = frozenset(
+    {"content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive"}
+)
+
+
+def _fulfil_headers(exchange: Exchange) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for key, value in exchange.headers:
+        if key.lower() not in _DROP_HEADERS:
+            headers[key] = value
+    return headers
+
+
+def take_screenshot(
+    final: Exchange,
+    *,
+    user_agent: str,
+    timeout: float,
+    max_bytes: int,
+    trust: bytes,
+) -> tuple[bytes, str, list[Exchange], list[str]]:
+    """A full-page PNG of ``final`` as captured, the Chromium version, the page's other
+    exchanges (fetched through the guard) and the requests refused (one line each)."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        raise CaptureError("protocol", f"Chromium is not installed at {CHROMIUM}")
+    page_body = decoded_body(final, max_bytes)
+    extra: list[Exchange] = []
+    refused: list[str] = []
+    budget = [max_bytes]
+
+    def route(route: Any, request: Any) -> None:
+        url = request.url
+        if (
+            url == final.url
+            and request.is_navigation_request()
+            and request.frame.parent_frame is None
+        ):
+            route.fulfill(status=final.status, headers=_fulfil_headers(final), body=page_body)
+            return
+        if len(extra) >= MAX_SUBRESOURCES or budget[0] <= 0:
+            refused.append(f"{url}: the capture's resource budget is spent")
+            route.abort("blockedbyclient")
+            return
+        try:
+            exchange = fetch_exchange(
+                url,
+                user_agent=user_agent,
+                timeout=timeout,
+                max_bytes=budget[0],
+                trust=trust,
+                accept="*/*",
+            )
+            body = decoded_body(exchange, budget[0])
+        except CaptureError as exc:
+            refused.append(f"{url}: {exc}")
+            route.abort("blockedbyclient")
+            return
+        extra.append(exchange)
+        budget[0] -= len(exchange.response)
+        route.fulfill(status=exchange.status, headers=_fulfil_headers(exchange), body=body)
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=timeout * 1000
+            )
+            try:
+                context = browser.new_context(
+                    user_agent=user_agent,
+                    viewport=VIEWPORT,  # type: ignore[arg-type]
+                    ignore_https_errors=True,
+                    service_workers="block",
+                )
+                context.route("**/*", route)
+                page = context.new_page()
+                page.goto(final.url, wait_until="load", timeout=timeout * 1000)
+                # A page that keeps polling is photographed as it stands.
+                with contextlib.suppress(PlaywrightError):
+                    page.wait_for_load_state("networkidle", timeout=min(timeout, 5) * 1000)
+                png = page.screenshot(full_page=True, type="png", timeout=timeout * 1000)
+                version = browser.version
+            finally:
+                browser.close()
+    except PlaywrightError as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CaptureError("protocol", f"the screenshot failed: {message}") from None
+    return png, version, extra, refused

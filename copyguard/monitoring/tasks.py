@@ -1,0 +1,276 @@
+"""Background jobs of monitoring (run by `copyguard worker`).
+
+``crawl_source_run`` crawls one run's source and records what it finds. It is safe to run
+again: the run is claimed with a conditional update (a second copy of the job exits), every
+fetched page or file is recorded once per run (``FetchedItem``, unique per run and
+address) and scanned once (``scanned_at``), and hits are one per work file and address. A
+job whose worker died is queued again by the worker's recovery and resumes the crawl from
+the run's working directory, where the crawler keeps its state.
+
+``tick`` is what the worker calls about once a minute: scheduled runs that are due, and
+from ``COPYGUARD_DIGEST_HOUR`` on, the day's digests.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import TaskContext, task
+
+from copyguard.monitoring.actions import runs as run_actions
+from copyguard.monitoring.enums import HitChannel, ItemKind, RunStatus
+from copyguard.monitoring.models import URL_LENGTH, CrawlRun, FetchedItem, Source
+
+__all__ = [
+    "crawl_source_run",
+    "run_workdir",
+    "send_daily_digests",
+    "tick",
+]
+
+logger = logging.getLogger(__name__)
+
+# How often the crawl's should_stop() looks at the run in the database (seconds).
+STOP_CHECK_SECONDS = 2.0
+
+
+def run_workdir(run: CrawlRun) -> Path:
+    """The run's working directory: the crawler's state, journal and fetched bodies."""
+    return Path(settings.DATA_DIR) / "monitoring" / "runs" / str(run.pk)
+
+
+def crawl_spec(source: Source) -> dict[str, Any]:
+    """What the crawler needs to crawl ``source`` (``crawl.CrawlSpec``)."""
+    spec: dict[str, Any] = {
+        "kind": source.kind,
+        "config": source.config,
+        "obey_robots": source.obey_robots,
+        "robots_override_reason": source.robots_override_reason,
+        "download_delay": max(0, settings.CRAWL_DELAY_MS) / 1000.0,
+    }
+    return spec
+
+
+class ItemRecorder:
+    """``on_item`` of one run: record the fetched item once, scan it once, record hits."""
+
+    def __init__(self, run: CrawlRun) -> None:
+        self.run = run
+        self.source = run.source
+
+    def __call__(self, item: dict[str, Any]) -> None:
+        url = str(item.get("url") or "")
+        if not url or len(url) > URL_LENGTH:
+            run_actions.note_errors(self.run.pk, [f"address too long, skipped: {url[:200]}"])
+            return
+        fetched = self._fetched_item(item)
+        if fetched.scanned_at is not None:
+            return  # scanned before the job was interrupted
+        outcome = self._scan(item)
+        self._record(fetched, item, outcome)
+
+    def _fetched_item(self, item: dict[str, Any]) -> FetchedItem:
+        kind = ItemKind.FILE if item.get("kind") == "file" else ItemKind.PAGE
+        url = str(item["url"])
+        existing = FetchedItem.objects.filter(run=self.run, url=url).first()
+        if existing is not None:
+            return existing
+        size = int(item.get("size") or 0)
+        fields: dict[str, Any] = {
+            "final_url": _fit(str(item.get("final_url") or "")),
+            "parent_url": _fit(str(item.get("parent_url") or "")),
+            "kind": kind,
+            "status_code": int(item.get("status") or 0) or None,
+            "content_type": str(item.get("content_type") or "")[:200],
+            "title": str(item.get("title") or "")[:500],
+            "sha256": str(item.get("sha256") or "")[:64],
+            "size": size,
+            "fetched_at": _parse_time(item.get("fetched_at")),
+            "error": str(item.get("error") or "")[:500],
+        }
+        try:
+            with transaction.atomic():
+                fetched = FetchedItem.objects.create(run=self.run, url=url, **fields)
+                run_actions.count_item(self.run.pk, kind=kind, size=size)
+        except IntegrityError:  # recorded by another copy of this job meanwhile
+            return FetchedItem.objects.get(run=self.run, url=url)
+        return fetched
+
+    def _scan(self, item: dict[str, Any]) -> dict[str, Any] | None:
+        body = str(item.get("body_path") or "")
+        if not body or int(item.get("status") or 0) >= 400 or item.get("error"):
+            return None
+        path = Path(body)
+        if not path.is_file():
+            return {"media": "", "matches": [], "error": "the fetched body is missing"}
+        from copyguard.works.scanning import scan_source
+
+        name = _file_name(str(item.get("final_url") or item["url"]))
+        try:
+            return dict(scan_source(path, name, content_type=str(item.get("content_type") or "")))
+        except Exception as exc:  # one bad file must not end the run
+            logger.exception("Scanning %s failed", item["url"])
+            return {"media": "", "matches": [], "error": f"scan failed: {exc}"[:300]}
+
+    def _page_title(self, fetched: FetchedItem, item: dict[str, Any]) -> str:
+        if fetched.kind == ItemKind.PAGE or not fetched.parent_url:
+            return fetched.title
+        parent = (
+            FetchedItem.objects.filter(run=self.run, url=fetched.parent_url)
+            .values_list("title", flat=True)
+            .first()
+        )
+        return parent or ""
+
+    def _record(
+        self, fetched: FetchedItem, item: dict[str, Any], outcome: dict[str, Any] | None
+    ) -> None:
+        from copyguard.monitoring.actions.hits import record_matches
+
+        with transaction.atomic():
+            if outcome is not None and outcome.get("matches"):
+                page_url = fetched.url if fetched.kind == ItemKind.PAGE else fetched.parent_url
+                record_matches(
+                    url=fetched.url,
+                    page_url=page_url,
+                    page_title=self._page_title(fetched, item),
+                    outcome=outcome,
+                    channel=HitChannel.CRAWL,
+                    source=self.source,
+                    run=self.run,
+                    seen_at=fetched.fetched_at,
+                )
+            error = str((outcome or {}).get("error") or "")
+            fetched.scanned_at = timezone.now()
+            fetched.media = str((outcome or {}).get("media") or "")[:10]
+            if error and not fetched.error:
+                fetched.error = error[:500]
+            fetched.save(update_fields=["scanned_at", "media", "error"])
+            if error:
+                run_actions.note_errors(self.run.pk, [f"{fetched.url} {error}"])
+            run_actions.touch_run(self.run.pk)
+
+
+def _fit(url: str) -> str:
+    return url if len(url) <= URL_LENGTH else ""
+
+
+def _file_name(url: str) -> str:
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return "download"
+    return path.rstrip("/").rsplit("/", 1)[-1] or "index.html"
+
+
+def _parse_time(value: object) -> datetime:
+    if isinstance(value, str) and value:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return timezone.now()
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return timezone.now()
+
+
+def _should_stop(run_id: int, job_id: str) -> Any:
+    last = {"at": 0.0, "stop": False}
+
+    def should_stop() -> bool:
+        now = time.monotonic()
+        if now - last["at"] >= STOP_CHECK_SECONDS:
+            last["at"] = now
+            last["stop"] = not run_actions.run_is_live(run_id, job_id)
+            if not last["stop"]:
+                run_actions.touch_run(run_id)
+        return bool(last["stop"])
+
+    return should_stop
+
+
+def execute_run(run_id: int, job_id: str) -> dict[str, Any]:
+    """Crawl run ``run_id`` as job ``job_id`` (the body of ``crawl_source_run``)."""
+    from copyguard.monitoring.crawl import CrawlRefused, run_crawl
+
+    run = run_actions.begin_run(run_id, job_id)
+    if run is None:
+        status = CrawlRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
+        return {"run": run_id, "skipped": True, "status": status}
+    workdir = run_workdir(run)
+    try:
+        summary = run_crawl(
+            crawl_spec(run.source),  # type: ignore[arg-type]
+            workdir,
+            ItemRecorder(run),  # type: ignore[arg-type]
+            should_stop=_should_stop(run.pk, job_id),
+        )
+    except CrawlRefused as exc:
+        run_actions.note_errors(run.pk, [str(exc)])
+        run_actions.end_run(run.pk, job_id, status=RunStatus.FAILED, message=str(exc))
+        return {"run": run.pk, "status": RunStatus.FAILED, "message": str(exc)}
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {exc}"[:500]
+        run_actions.note_errors(run.pk, [message])
+        run_actions.end_run(run.pk, job_id, status=RunStatus.FAILED, message=message)
+        raise
+    run_actions.note_errors(
+        run.pk,
+        list(summary["error_log"]),
+        counted=int(summary["errors"]) + int(summary["refused"]),
+    )
+    crashed = summary["exit_code"] != 0 and not summary["stopped"]
+    status = RunStatus.FAILED if crashed else RunStatus.FINISHED
+    message = str(summary["finish_reason"])
+    if summary["robots_denied"]:
+        message += f"; {summary['robots_denied']} addresses disallowed by robots.txt"
+    if summary["refused"]:
+        message += f"; {summary['refused']} addresses refused by the network guard"
+    ended = run_actions.end_run(run.pk, job_id, status=status, message=message)
+    return {
+        "run": run.pk,
+        "status": ended.status if ended is not None else status,
+        "pages": summary["pages"],
+        "files": summary["files"],
+        "errors": summary["errors"],
+        "finish_reason": summary["finish_reason"],
+    }
+
+
+@task(takes_context=True)
+def crawl_source_run(context: TaskContext, run_id: int) -> dict[str, Any]:
+    """Crawl a run's source, scanning every page and file against the registry."""
+    return execute_run(run_id, str(context.task_result.id))
+
+
+@task()
+def send_daily_digests() -> int:
+    """Send today's digest of new hits to every member who has not had it yet."""
+    from copyguard.monitoring.notify import send_daily_digests as send
+
+    return send()
+
+
+# The day (local date) this process last queued the digests: the per-user record in the
+# database makes a second queueing harmless; this only keeps the tick from asking hourly.
+_digest_queued_on: list[Any] = [None]
+
+
+def tick(now: datetime | None = None) -> dict[str, Any]:
+    """The worker's periodic call: queue due scheduled runs; once a day, the digests."""
+    now = now or timezone.now()
+    queued = run_actions.queue_due_runs(now=now)
+    local = timezone.localtime(now)
+    digests = False
+    if local.hour >= settings.DIGEST_HOUR and _digest_queued_on[0] != local.date():
+        _digest_queued_on[0] = local.date()
+        send_daily_digests.enqueue()
+        digests = True
+    return {"runs_queued": [run.pk for run in queued], "digests_queued": digests}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +173,29 @@ def test_a_picture_is_captured_with_the_page_it_is_on() -> None:
     assert uris[:2] == [f"{base}/cover.png", f"{base}/chapter.html"]
     assert capture.context["notes"]["screenshot"]["url"] == f"{base}/chapter.html"
     assert capture.context["page_exchanges"][0]["status"] == 200
+
+
+@pytest.mark.browser
+def test_the_browser_reaches_nothing_past_the_guard() -> None:
+    """A WebSocket is not a request the route sees: it meets the dead proxy instead."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    page = (
+        "<!doctype html><html><body><p>socket</p><script>"
+        f"new WebSocket('ws://127.0.0.1:{port}/live');"
+        "</script></body></html>"
+    ).encode()
+    try:
+        with serve_site({"/live.html": (200, HTML, page)}) as base:
+            capture = capture_page(f"{base}/live.html", **OPTIONS)
+        assert "screenshot.png" in capture.files
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()
 
 
 def test_a_missing_page_is_recorded_as_gone() -> None:

@@ -1,0 +1,256 @@
+"""What runs on a Dask worker: read a shard's records and find registered works in them.
+
+Workers never touch the database. Each worker process sets Django up once
+(:class:`CorpusWorkerSetup`, a worker plugin naming the data directory) so that the
+registry's index (``copyguard.works.registry_index``) opens read-only and memory-mapped
+from ``DATA_DIR/works-index`` — every worker on a machine shares the pages of the same
+files, which is how the index is "broadcast": through storage. A worker returns, for each
+document in which the engine found something, the raw matches by work file id
+(:class:`FoundMatch`); the command's process turns them into hits, checking each work's
+registration against the database (``scanning``'s rule) as it records them.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+from typing import Any, TypedDict
+
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from copyguard.monitoring.corpus.warc import (
+    MAX_RECORD_BYTES,
+    Document,
+    ShardError,
+    ShardRange,
+    Skipped,
+    Tally,
+    read_documents,
+)
+
+__all__ = [
+    "CorpusWorkerSetup",
+    "FoundDocument",
+    "FoundMatch",
+    "ShardResult",
+    "scan_shard",
+]
+
+#: Skipped records and unreadable documents named in a shard's error (the rest are counted).
+ERRORS_KEPT = 5
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_DOCUMENT_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "text/plain",
+        "application/pdf",
+        "application/epub+zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+)
+
+
+class FoundMatch(TypedDict):
+    """A match before the database says whose work it is (as ``works.scanning`` has it)."""
+
+    file_id: int
+    media: str
+    score: float
+    segments: list[dict[str, list[Any]]]
+    box: list[int] | None
+    detail: dict[str, Any]
+    passages: list[dict[str, Any]]
+
+
+class FoundDocument(TypedDict):
+    url: str
+    title: str
+    media: str
+    matches: list[FoundMatch]
+
+
+class ShardResult(TypedDict):
+    key: str
+    records: int  # every record read
+    documents: int  # records the engine looked at
+    found: list[FoundDocument]
+    error: str  # "" or one line: the shard could not be read to its end
+    problems: list[str]  # skipped records and unreadable documents (the first few)
+    problem_count: int
+
+
+class CorpusWorkerSetup(WorkerPlugin):
+    """Set Django up in each worker process, on the driver's data directory."""
+
+    name = "copyguard-corpus"
+
+    def __init__(self, data_dir: str) -> None:
+        self.data_dir = data_dir
+
+    def setup(self, worker: Any) -> None:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copyguard.settings")
+        os.environ["COPYGUARD_DATA_DIR"] = self.data_dir
+        import django
+        from django.conf import settings
+
+        django.setup()
+        settings.DATA_DIR = Path(self.data_dir)
+
+
+def _kind(content_type: str, url: str) -> str | None:
+    """What the engine reads the document as, or None: not scanned."""
+    if content_type in _DOCUMENT_TYPES:
+        return "document"
+    major = content_type.split("/", 1)[0]
+    if major in ("image", "audio", "video"):
+        return "media"
+    if not content_type and url.lower().endswith((".txt", ".html", ".htm", ".pdf", ".epub")):
+        return "document"
+    return None
+
+
+def _title(document: Document) -> str:
+    if document.content_type not in ("text/html", "application/xhtml+xml"):
+        return ""
+    found = _TITLE.search(document.payload[:65536])
+    if not found:
+        return ""
+    title = found.group(1).decode("utf-8", "replace")
+    return " ".join(html.unescape(title).split())[:500]
+
+
+def _name(url: str) -> str:
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    return path.rstrip("/").rsplit("/", 1)[-1] or "index"
+
+
+def _find_in_text(
+    text: str, media: str, language: str | None, name: str, limit: float
+) -> list[FoundMatch]:
+    from copyguard.fingerprint import DEFAULT_THRESHOLD
+    from copyguard.works import registry_index
+    from copyguard.works.scanning import PASSAGE_CHARS
+
+    if not text.strip():
+        return []
+    matcher = registry_index.open_matcher()
+    found: list[FoundMatch] = []
+    for match in matcher.query(
+        text, media, language, name or None, candidates=limit < DEFAULT_THRESHOLD
+    ):
+        if match.score < limit:
+            continue
+        kept = matcher.references.get((media, match.reference_id))
+        reference = kept.text if kept is not None else ""
+        segments = [
+            {"query": list(s.query), "reference": list(s.reference)} for s in match.segments
+        ]
+        found.append(
+            {
+                "file_id": int(match.reference_id),
+                "media": media,
+                "score": float(match.score),
+                "segments": segments,
+                "box": None,
+                "detail": {
+                    "coverage_query": round(float(match.coverage.query), 4),
+                    "coverage_reference": round(float(match.coverage.reference), 4),
+                },
+                "passages": [
+                    {
+                        "query": s["query"],
+                        "reference": s["reference"],
+                        "query_text": text[s["query"][0] : s["query"][1]][:PASSAGE_CHARS],
+                        "reference_text": reference[s["reference"][0] : s["reference"][1]][
+                            :PASSAGE_CHARS
+                        ],
+                    }
+                    for s in segments
+                ],
+            }
+        )
+    return found
+
+
+def _find(document: Document, kind: str, limit: float) -> tuple[str, list[FoundMatch]]:
+    """(media read as, matches) for one document; ExtractionError when unreadable."""
+    from copyguard.fingerprint.extract import DEFAULT_LIMITS, extract
+    from copyguard.works import scanning
+
+    name = _name(document.url)
+    if kind == "document":
+        filename = name
+        if document.content_type in ("text/html", "application/xhtml+xml"):
+            if not filename.lower().endswith((".html", ".htm")):
+                filename += ".html"
+        elif document.content_type == "text/plain" and not filename.lower().endswith(".txt"):
+            filename += ".txt"
+        extracted = extract(
+            document.payload, filename=filename, media="auto", limits=DEFAULT_LIMITS
+        )
+        media = extracted.media if extracted.media in ("text", "code") else "text"
+        return media, _find_in_text(extracted.text, media, extracted.language, name, limit)
+    media = scanning._media_of(document.payload, name, document.content_type)
+    if media == "image":
+        found = scanning._scan_image(document.payload, limit)
+    elif media in ("audio", "video"):
+        found, problem = scanning._scan_recording(document.payload, media, limit)
+        if problem is not None:
+            from copyguard.fingerprint.extract import ExtractionError
+
+            raise ExtractionError(problem)
+    else:
+        return "", []
+    return media, [{**item, "passages": []} for item in found]  # type: ignore[typeddict-item]
+
+
+def scan_shard(shard: ShardRange, threshold: float | None = None) -> ShardResult:
+    """Read ``shard`` and scan its documents against the registry's index (no database)."""
+    from copyguard.fingerprint import DEFAULT_THRESHOLD
+    from copyguard.fingerprint.extract import ExtractionError
+
+    limit = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    tally = Tally()
+    result: ShardResult = {
+        "key": shard.key,
+        "records": 0,
+        "documents": 0,
+        "found": [],
+        "error": "",
+        "problems": [],
+        "problem_count": 0,
+    }
+
+    def problem(text: str) -> None:
+        result["problem_count"] += 1
+        if len(result["problems"]) < ERRORS_KEPT:
+            result["problems"].append(" ".join(text.split())[:200])
+
+    try:
+        for item in read_documents(shard, max_record_bytes=MAX_RECORD_BYTES, tally=tally):
+            if isinstance(item, Skipped):
+                problem(f"byte {item.offset}: {item.reason}")
+                continue
+            kind = _kind(item.content_type, item.url)
+            if kind is None:
+                continue
+            result["documents"] += 1
+            try:
+                media, matches = _find(item, kind, limit)
+            except ExtractionError as exc:
+                problem(f"byte {item.offset} ({item.url}): {exc}")
+                continue
+            except Exception as exc:  # hostile input must not end a scan of millions of pages
+                problem(f"byte {item.offset} ({item.url}): unexpected {type(exc).__name__}: {exc}")
+                continue
+            if matches:
+                result["found"].append(
+                    {"url": item.url, "title": _title(item), "media": media, "matches": matches}
+                )
+    except ShardError as exc:
+        result["error"] = str(exc)
+    result["records"] = tally.records
+    return result

@@ -69,6 +69,9 @@ COMMANDS: dict[str, Promise | str] = {
     # English too: `ledger verify` runs without Django set up.
     "ledger": "Transparency ledger: check the log, verify an evidence bundle offline, print "
     "the latest signed tree head.",
+    # English, like the help of the management command behind it.
+    "scan-corpus": "Scan web-archive files (WARC, WET) for copies of registered works on "
+    "Dask; resumable.",
 }
 
 
@@ -589,15 +592,36 @@ def cmd_ledger(argv: Sequence[str]) -> int:
     return cmd_ledger(argv)
 
 
+# ---------------------------------------------------------------- scan-corpus (monitoring)
+
+
+def scan_corpus_parser() -> argparse.ArgumentParser:
+    from django.core.management import load_command_class
+
+    command = load_command_class("copyguard.monitoring", "scan_corpus")
+    parser: argparse.ArgumentParser = command.create_parser("copyguard", "scan-corpus")
+    return parser
+
+
+def cmd_scan_corpus(argv: Sequence[str]) -> int:
+    # A management command (it records hits), named with a hyphen like the other commands.
+    from django.core.management import load_command_class
+
+    command = load_command_class("copyguard.monitoring", "scan_corpus")
+    command.run_from_argv(["copyguard", "scan-corpus", *argv])
+    return 0
+
+
 # ---------------------------------------------------------------- dispatch
 
-CLI_PARSERS: dict[str, Callable[[], ArgumentParser]] = {
+CLI_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "serve": serve_parser,
     "demo": demo_parser,
     "check": check_parser,
     "loaddemo": loaddemo_parser,
     "match": match_parser,
     "ledger": ledger_parser,
+    "scan-corpus": scan_corpus_parser,
 }
 _CLI_COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "serve": cmd_serve,
@@ -606,6 +630,7 @@ _CLI_COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "loaddemo": cmd_loaddemo,
     "match": cmd_match,
     "ledger": cmd_ledger,
+    "scan-corpus": cmd_scan_corpus,
 }
 
 

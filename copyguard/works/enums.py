@@ -87,10 +87,14 @@ class CheckStatus(models.TextChoices):
 
 
 class FileMedia(models.TextChoices):
-    """How the engine reads a file: as text, as source code, or not at all (hash only)."""
+    """How the engine reads a file: as text, source code, a picture, sound or a video, or not
+    at all (compared by hash only)."""
 
     TEXT = "text", _("Text")
     CODE = "code", _("Source code")
+    IMAGE = "image", _("Image")
+    AUDIO = "audio", _("Audio")
+    VIDEO = "video", _("Video")
     OTHER = "other", _("Other (compared by hash only)")
 
 

@@ -169,6 +169,9 @@ class WorkFile(models.Model):
     text_chars = models.PositiveBigIntegerField(_("characters of text"), default=0)
     iscc_text_code = models.CharField(_("ISCC Text-Code"), max_length=60, blank=True)
     iscc_instance_code = models.CharField(_("ISCC Instance-Code"), max_length=80, blank=True)
+    # The ISCC Image-Code or Audio-Code of a picture or sound file (none for video: the
+    # engine cannot make the Video-Code).
+    iscc_content_code = models.CharField(_("ISCC Content-Code"), max_length=80, blank=True)
     fingerprinted_at = models.DateTimeField(_("fingerprinted"), null=True, blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
@@ -185,7 +188,7 @@ class WorkFile(models.Model):
 
     @property
     def iscc_code(self) -> str:
-        return self.iscc_text_code or self.iscc_instance_code
+        return self.iscc_text_code or self.iscc_content_code or self.iscc_instance_code
 
 
 class SoftwareDetails(models.Model):

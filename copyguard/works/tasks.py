@@ -21,7 +21,8 @@ def check_registration(registration_id: int) -> str:
 
 @task()
 def index_registration(registration_id: int) -> int:
-    """Add an approved registration's texts to the registry's index."""
+    """Add an approved registration's files (texts, pictures, sound, video) to the
+    registry's index."""
     from copyguard.works import registry_index
     from copyguard.works.enums import RegistrationStatus
     from copyguard.works.models import WorkFile

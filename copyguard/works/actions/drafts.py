@@ -264,21 +264,84 @@ def delete_work(actor: Actor, work: Work) -> None:
 # ---------------------------------------------------------------- files
 
 
-def _read_file(data: bytes, name: str) -> tuple[str, str, str | None]:
-    """(media, text, language) of a file, or ActionError when the engine cannot read it."""
+class _Read(TypedDict):
+    media: str
+    text: str
+    language: str | None
+    content_code: str  # ISCC Image-Code or Audio-Code; "" for the rest
+
+
+def _unreadable(name: str, reason: str) -> ActionError:
+    return ActionError(
+        WorkErrorCode.FILE_UNREADABLE,
+        _("%(name)s cannot be read: %(reason)s") % {"name": name, "reason": reason},
+        field="file",
+    )
+
+
+def _read_image(data: bytes) -> str:
+    """The ISCC Image-Code of a picture; ExtractionError when it does not decode."""
+    from copyguard.fingerprint.extract.image import gen_iscc_image_code, load_image
+
+    return gen_iscc_image_code(load_image(data, max_side=1024))
+
+
+def _read_audio(data: bytes) -> str:
+    """The ISCC Audio-Code of a sound file ("" without Chromaprint, or for a sound too short
+    for one); ExtractionError when it does not decode to the end."""
+    from copyguard.fingerprint.extract.audio import load_audio
+    from copyguard.fingerprint.extract.chromaprint import (
+        ChromaprintUnavailable,
+        gen_iscc_audio_code,
+    )
+
+    audio = load_audio(data)
+    try:
+        return gen_iscc_audio_code(audio)
+    except (ChromaprintUnavailable, ExtractionError):
+        return ""
+
+
+def _read_video(data: bytes) -> str:
+    """Nothing (the engine makes no ISCC Video-Code); ExtractionError when no picture of the
+    video decodes."""
+    from copyguard.fingerprint.extract.video import load_video
+
+    with load_video(data, max_side=64) as video:
+        if next(iter(video.frames()), None) is None:
+            raise ExtractionError("no picture of the video could be decoded")
+    return ""
+
+
+def _read_file(data: bytes, name: str) -> _Read:
+    """What the engine reads in a file, or ActionError when it cannot read it. A picture,
+    sound or video file must decode: one named or made like one that does not is refused."""
     detected = detect_media(name, data[:65536])
     if detected in ("image", "audio", "video"):
-        return FileMedia.OTHER, "", None
+        from copyguard.fingerprint.extract.video import recording_media
+
+        try:
+            if detected != "image":
+                # The streams, not the name, tell a song in an MP4 from a film.
+                detected = recording_media(data)
+            reader = {"image": _read_image, "audio": _read_audio, "video": _read_video}
+            code = reader[detected](data)
+        except ExtractionError as exc:
+            raise _unreadable(name, exc.message) from exc
+        except Exception as exc:  # a decoder's own failure on hostile input
+            raise _unreadable(name, f"{type(exc).__name__}: {exc}"[:200]) from exc
+        return {"media": detected, "text": "", "language": None, "content_code": code}
     try:
         extracted = extract(data, filename=name, limits=DEFAULT_LIMITS)
     except ExtractionError as exc:
-        raise ActionError(
-            WorkErrorCode.FILE_UNREADABLE,
-            _("%(name)s cannot be read: %(reason)s") % {"name": name, "reason": exc.message},
-            field="file",
-        ) from exc
+        raise _unreadable(name, exc.message) from exc
     media = FileMedia.CODE if extracted.media == "code" else FileMedia.TEXT
-    return media, extracted.text, extracted.language
+    return {
+        "media": media,
+        "text": extracted.text,
+        "language": extracted.language,
+        "content_code": "",
+    }
 
 
 def _clean_name(name: str) -> str:
@@ -305,8 +368,9 @@ def check_upload(data: bytes, name: str) -> None:
 
 def add_file(actor: Actor, work: Work, data: bytes, name: str, media_type: str = "") -> WorkFile:
     """Add a file to a draft. The engine reads it now, so a file it cannot read (corrupt,
-    encrypted, a zip bomb) is refused at once with the reason; images, audio and video are
-    kept and compared by hash only. Bytes and text are stored under their SHA-256."""
+    encrypted, a zip bomb, a picture or recording that does not decode) is refused at once
+    with the reason. Texts and code keep the text the engine read; pictures and sound their
+    ISCC content code. Bytes and text are stored under their SHA-256."""
     import iscc_core
 
     name = _clean_name(name)
@@ -320,13 +384,15 @@ def add_file(actor: Actor, work: Work, data: bytes, name: str, media_type: str =
             status=409,
         )
     require_editable(work)
-    media, text, language = _read_file(data, name)
+    read = _read_file(data, name)
+    media, text, language = read["media"], read["text"], read["language"]
     instance = iscc_core.gen_instance_code_v0(io.BytesIO(data))["iscc"]
     text_code = gen_iscc_text_code(text) if text.strip() else ""
     # Stored before the row: a rolled-back row leaves an unreferenced blob, never a row
     # without its bytes.
     storage_name = blobs.store_blob(sha256, data)
-    text_storage = blobs.store_text(sha256, text) if media != FileMedia.OTHER else ""
+    has_text = media in (FileMedia.TEXT, FileMedia.CODE)
+    text_storage = blobs.store_text(sha256, text) if has_text else ""
     guessed = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     return _create_file_row(
         actor,
@@ -342,6 +408,7 @@ def add_file(actor: Actor, work: Work, data: bytes, name: str, media_type: str =
         text_chars=len(text),
         iscc_text_code=text_code,
         iscc_instance_code=instance,
+        iscc_content_code=read["content_code"],
     )
 
 

@@ -145,12 +145,15 @@ def test_binary_garbage_named_as_text_is_refused(people):
     assert error.value.code == WorkErrorCode.FILE_UNREADABLE
 
 
-def test_an_image_is_kept_and_compared_by_hash_only(people):
+def test_an_image_is_read_as_an_image_with_its_iscc_image_code(people):
+    from copyguard.works.samples import landscape_png
+
     work = actions.create_work(ACTOR, people.org, title="photo", category="photography")
-    file = actions.add_file(ACTOR, work, b"\x89PNG\r\n\x1a\n" + b"x" * 100, "photo.png")
-    assert file.media == FileMedia.OTHER
+    file = actions.add_file(ACTOR, work, landscape_png(1), "photo.png")
+    assert file.media == FileMedia.IMAGE
     assert file.media_type == "image/png"
     assert file.iscc_text_code == "" and file.iscc_instance_code
+    assert file.iscc_content_code.startswith("ISCC:")
 
 
 def test_a_file_name_with_a_path_is_reduced_to_its_last_part(people):

@@ -173,7 +173,9 @@ def test_numbers_count_per_type_letter_and_never_repeat(people, registry):
         category="photography",
         authors=[{"real_name": "摄影师"}],
     )
-    actions.add_file(APPLICANT, photo, b"\x89PNG\r\n\x1a\n" + b"p" * 50, "p.png")
+    from copyguard.works.samples import landscape_png
+
+    actions.add_file(APPLICANT, photo, landscape_png(5), "p.png")
     with after_commit():
         registration = actions.submit(APPLICANT, photo.current_registration)
     registration = taken(registration, registry)

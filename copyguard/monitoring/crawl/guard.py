@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingHostnameResolver
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -29,11 +30,22 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.internet.interfaces import IAddress, IHostResolution
 
-__all__ = ["GuardMiddleware", "GuardRefused", "GuardedResolver", "ResumeMiddleware"]
+__all__ = [
+    "AlreadyFetched",
+    "GuardMiddleware",
+    "GuardRefused",
+    "GuardedResolver",
+    "RedirectHopFilter",
+    "ResumeMiddleware",
+]
 
 
 class GuardRefused(IgnoreRequest):
     """A request the SSRF guard refused."""
+
+
+class AlreadyFetched(IgnoreRequest):
+    """A request for a URL whose outcome is already recorded (see ResumeMiddleware)."""
 
 
 class GuardMiddleware:
@@ -51,6 +63,8 @@ class GuardMiddleware:
         return GuardRefused(message)
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if request.url in request.meta.get("redirect_urls", ()):
+            raise IgnoreRequest(f"redirect loop at {request.url}")
         try:
             checked = netguard.check_url(request.url)
         except netguard.FetchRefused as exc:
@@ -88,14 +102,30 @@ def _resolution_problem(host: str, port: int) -> str:
     return ""
 
 
+class RedirectHopFilter(RFPDupeFilter):
+    """Scrapy's fingerprint filter, except for redirect hops: a hop to a URL seen before
+    would vanish silently, leaving the redirecting URL without an outcome. Hops are
+    bounded by REDIRECT_MAX_TIMES, and GuardMiddleware stops loops."""
+
+    def request_seen(self, request: Request) -> bool:
+        if request.meta.get("redirect_urls"):
+            return False
+        return super().request_seen(request)
+
+
 class ResumeMiddleware:
     """Drops a request whose URL has already finished (see journal.py): after a clean
     stop Scrapy's saved queue and the journal's resumed requests overlap."""
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         journal = getattr(spider, "journal", None)
-        if journal is not None and request.meta.get("role") and request.url in journal.done:
-            raise IgnoreRequest("already fetched")
+        if (
+            journal is not None
+            and request.meta.get("role")
+            and not request.meta.get("redirect_urls")
+            and request.url in journal.done
+        ):
+            raise AlreadyFetched(request.url)
 
 
 @provider(IResolutionReceiver)

@@ -49,6 +49,7 @@ def scrapy_settings(
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         # a ceiling only: the spider keeps the page budget itself (files are extra)
         "CLOSESPIDER_PAGECOUNT": max_pages * (int(spec["max_files_per_page"]) + 1) + 100,
+        "DUPEFILTER_CLASS": "copyguard.monitoring.crawl.guard.RedirectHopFilter",
         "JOBDIR": str(files.jobdir),
         "LOG_FILE": str(files.log),
         "LOG_LEVEL": "INFO",

@@ -32,7 +32,7 @@ from ..sources.base import (
     is_http,
 )
 from ..sources.xmldoc import XMLProblem
-from .guard import GuardRefused
+from .guard import AlreadyFetched, GuardRefused
 from .journal import CrawlFiles, Journal, save_body
 
 __all__ = ["FILE_EXTENSIONS", "SourceSpider"]
@@ -302,6 +302,8 @@ class SourceSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         exc = failure.value
+        if isinstance(exc, AlreadyFetched):
+            return
         url = request.url
         urls = [*request.meta.get("redirect_urls", []), url]
         role = request.meta.get("role", ROLE_PAGE)

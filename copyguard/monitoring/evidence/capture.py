@@ -27,6 +27,7 @@ from copyguard.monitoring.evidence.environment import (
 from copyguard.monitoring.evidence.exchange import (
     CaptureError,
     Exchange,
+    decodable,
     decoded_body,
     fetch_exchange,
 )
@@ -178,7 +179,10 @@ def capture_page(
     chromium_version = ""
     page_exchanges: list[Exchange] = []
     if final.status < 400:
-        text, why = extract_content(body, final.url, is_html)
+        if decodable(final):
+            text, why = extract_content(body, final.url, is_html)
+        else:
+            text, why = None, f"the body is {final.header('content-encoding')}-coded"
         if text is not None:
             files[CONTENT_NAME] = text.encode("utf-8")
         else:

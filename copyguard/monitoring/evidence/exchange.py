@@ -35,7 +35,7 @@ from urllib.parse import quote, urlsplit
 
 from copyguard.monitoring.evidence.environment import iso_utc, now_utc
 
-__all__ = ["CaptureError", "Exchange", "decoded_body", "fetch_exchange"]
+__all__ = ["CaptureError", "Exchange", "decodable", "decoded_body", "fetch_exchange"]
 
 MAX_HEADER_BYTES = 64 * 1024
 
@@ -356,8 +356,18 @@ def fetch_exchange(
     )
 
 
+DECODED_CODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate"})
+
+
+def decodable(exchange: Exchange) -> bool:
+    """Whether :func:`decoded_body` removes the body's content coding (identity is asked
+    for; a server that sends brotli or zstd anyway gets its body recorded as sent)."""
+    return exchange.header("content-encoding").strip().lower() in DECODED_CODINGS
+
+
 def decoded_body(exchange: Exchange, max_bytes: int) -> bytes:
-    """The body with gzip or deflate content coding removed (within ``max_bytes``)."""
+    """The body with gzip or deflate content coding removed (within ``max_bytes``); any
+    other coding is left as it is (see :func:`decodable`)."""
     coding = exchange.header("content-encoding").strip().lower()
     if coding in ("gzip", "x-gzip", "deflate"):
         window = 16 + zlib.MAX_WBITS if "gzip" in coding else zlib.MAX_WBITS

@@ -15,6 +15,7 @@ from typing import Any
 from copyguard.monitoring.evidence.exchange import (
     CaptureError,
     Exchange,
+    decodable,
     decoded_body,
     fetch_exchange,
 )
@@ -40,15 +41,16 @@ MAX_SUBRESOURCES = 200
 SCREENSHOT_NAME = "screenshot.png"
 
 
-_DROP_HEADERS = frozenset(
-    {"content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive"}
-)
+_DROP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
 def _fulfil_headers(exchange: Exchange) -> dict[str, str]:
+    """The response's headers for the browser, the body being handed over decoded (a
+    coding we do not decode is left for the browser, with its header)."""
+    drop = _DROP_HEADERS | ({"content-encoding"} if decodable(exchange) else set())
     headers: dict[str, str] = {}
     for key, value in exchange.headers:
-        if key.lower() not in _DROP_HEADERS:
+        if key.lower() not in drop:
             headers[key] = value
     return headers
 
@@ -72,14 +74,14 @@ def take_screenshot(
     extra: list[Exchange] = []
     refused: list[str] = []
     budget = [max_bytes]
+    served = [False]
 
     def route(route: Any, request: Any) -> None:
         url = request.url
-        if (
-            url == final.url
-            and request.is_navigation_request()
-            and request.frame.parent_frame is None
-        ):
+        # The first top-level navigation is the page itself (whatever spelling of its URL
+        # the browser uses); it is answered with the captured bytes.
+        if not served[0] and request.is_navigation_request() and request.frame.parent_frame is None:
+            served[0] = True
             route.fulfill(status=final.status, headers=_fulfil_headers(final), body=page_body)
             return
         if len(extra) >= MAX_SUBRESOURCES or budget[0] <= 0:

@@ -198,6 +198,37 @@ def test_the_browser_reaches_nothing_past_the_guard() -> None:
         listener.close()
 
 
+@pytest.mark.browser
+def test_the_screenshot_shows_the_captured_response_not_a_second_fetch() -> None:
+    served: list[str] = []
+
+    def home(path: str) -> tuple[int, dict[str, str], bytes]:
+        served.append(path)
+        body = f"<!doctype html><html><body><h1>visit {len(served)}</h1></body></html>"
+        return 200, HTML, body.encode()
+
+    with serve_site({"/": home}) as base:
+        capture = capture_page(base, **OPTIONS)  # the browser asks for base + "/"
+    assert served == ["/"]
+    assert capture.files["content.txt"].decode().strip() == "visit 1"
+
+
+def test_a_gzipped_page_is_recorded_as_sent_and_read_decoded() -> None:
+    import gzip
+
+    packed = gzip.compress(CHAPTER)
+    headers = {**HTML, "Content-Encoding": "gzip"}
+    with serve_site({"/chapter.html": (200, headers, packed)}) as base:
+        capture = capture_page(f"{base}/chapter.html", screenshot=False, **OPTIONS)
+    response = next(
+        r
+        for r in ArchiveIterator(io.BytesIO(capture.files["capture.warc.gz"]))
+        if r.rec_type == "response"
+    )
+    assert response.raw_stream.read() == packed  # the body as it came over the wire
+    assert "春眠不觉晓" in capture.files["content.txt"].decode()
+
+
 def test_a_missing_page_is_recorded_as_gone() -> None:
     with serve_site({}) as base:
         capture = capture_page(f"{base}/deleted.html", **OPTIONS)

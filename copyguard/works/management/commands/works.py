@@ -32,7 +32,7 @@ class Command(OneLineErrorsMixin, BaseCommand):
     help = (
         "Works registry: `register` creates a work from files and submits it (or, with "
         "--approve and --as-registrar, registers it at once); `reindex` rebuilds the index "
-        "of registered texts from the database."
+        "of registered works' files (texts, pictures, sound, video) from the database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -75,7 +75,12 @@ class Command(OneLineErrorsMixin, BaseCommand):
         register.add_argument(
             "--json", action="store_true", help=_("Print one JSON object instead of a line.")
         )
-        sub.add_parser("reindex", help=_("Rebuild the index of registered works' texts."))
+        sub.add_parser(
+            "reindex",
+            help=_(
+                "Rebuild the index of registered works' files (texts, pictures, sound and video)."
+            ),
+        )
         for child in (register, *sub.choices.values()):
             # Argument errors of the subcommand are one line too (resolved when called).
             child.error = lambda message: parser.error(message)  # type: ignore[method-assign]

@@ -55,6 +55,7 @@ class NavContext:
 
 Predicate = Callable[[NavContext], bool]
 ArgsFor = Callable[[NavContext], Sequence[Any]]
+BadgeFor = Callable[[NavContext], int]
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class NavEntry:
     order: int = 100
     # Highlight the entry for every page under its URL, not only the URL itself.
     match_prefix: bool = True
+    # A count shown beside the label (e.g. unread notifications); 0 shows nothing.
+    badge: BadgeFor | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class NavItem:
     label: str | Promise
     url: str
     active: bool
+    badge: int = 0
 
 
 # --- predicates ---------------------------------------------------------------------------
@@ -135,6 +139,30 @@ def platform_staff(ctx: NavContext) -> bool:
     return ctx.signed_in and bool(ctx.user.is_staff)
 
 
+def monitors(ctx: NavContext) -> bool:
+    """Members of a rights holder, an administration or a platform see monitoring."""
+    from copyguard.monitoring.enums import MonitoringPermission, permissions_for_role
+
+    if ctx.is_superuser:
+        return True
+    membership = ctx.membership
+    return (
+        ctx.signed_in
+        and membership is not None
+        and MonitoringPermission.VIEW.value
+        in permissions_for_role(membership.organisation.kind, membership.role)
+    )
+
+
+def unread_notifications(ctx: NavContext) -> int:
+    from copyguard.monitoring.models import Notification
+
+    user = ctx.user
+    if not isinstance(user, User):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
 def current_org_id(ctx: NavContext) -> tuple[int]:
     assert ctx.membership is not None
     return (ctx.membership.organisation_id,)
@@ -163,6 +191,15 @@ NAV_ENTRIES: list[NavEntry] = [
         "members", "accounts:members", _("Members"), manages_members, args=current_org_id, order=30
     ),
     NavEntry("audit", "accounts:audit", _("Audit log"), reads_audit, order=40),
+    NavEntry("monitoring", "monitoring:home", _("Monitoring"), monitors, order=28),
+    NavEntry(
+        "notifications",
+        "monitoring:notifications",
+        _("Notifications"),
+        signed_in,
+        order=890,
+        badge=unread_notifications,
+    ),
     NavEntry("tokens", "accounts:tokens", _("API tokens"), signed_in, order=900),
     NavEntry("api_docs", "api:openapi-view", _("API docs"), signed_in, order=910),
     NavEntry("admin", "admin:index", _("Back office"), platform_staff, order=990),
@@ -196,10 +233,13 @@ def build_nav(ctx: NavContext, path: str) -> list[NavItem]:
             url = reverse(entry.url_name, args=args)
         except NoReverseMatch:
             continue
-        items.append(NavItem(entry.key, entry.label, url, _is_active(entry, url, path)))
+        badge = entry.badge(ctx) if entry.badge is not None else 0
+        items.append(NavItem(entry.key, entry.label, url, _is_active(entry, url, path), badge))
     # Only the most specific match counts as the current page.
     active = [item for item in items if item.active]
     if len(active) > 1:
         best = max(active, key=lambda item: len(item.url))
-        items = [NavItem(i.key, i.label, i.url, i is best) if i.active else i for i in items]
+        items = [
+            NavItem(i.key, i.label, i.url, i is best, i.badge) if i.active else i for i in items
+        ]
     return items

@@ -36,7 +36,16 @@ def test_visitors_see_the_public_entries(client):
 def test_a_read_only_member_sees_no_members_or_audit_links(client, people):
     client.force_login(people.viewer)
     nav = nav_of(client)
-    assert list(nav) == ["dashboard", "organisation", "works", "ownership", "tokens", "api_docs"]
+    assert list(nav) == [
+        "dashboard",
+        "organisation",
+        "works",
+        "ownership",
+        "monitoring",
+        "notifications",
+        "tokens",
+        "api_docs",
+    ]
     assert nav["works"][0] == reverse("works:list")
     assert nav["organisation"][0] == reverse("accounts:organisation", args=[people.org.pk])
     body = client.get("/about/").content.decode()
@@ -51,6 +60,8 @@ def test_staff_of_a_rights_holder_sees_no_members_or_audit_links(client, people)
         "organisation",
         "works",
         "ownership",
+        "monitoring",
+        "notifications",
         "tokens",
         "api_docs",
     ]
@@ -64,8 +75,10 @@ def test_a_manager_sees_members_and_audit(client, people):
         "organisation",
         "works",
         "ownership",
+        "monitoring",
         "members",
         "audit",
+        "notifications",
         "tokens",
         "api_docs",
     ]
@@ -95,6 +108,8 @@ def test_a_supervisor_of_an_administration_sees_members_and_audit(client):
         "organisation",
         "examination",
         "ownership",
+        "monitoring",
+        "notifications",
         "tokens",
         "api_docs",
     ]
@@ -115,7 +130,15 @@ def test_platform_staff_see_the_back_office(client, people):
 def test_a_superuser_without_membership_sees_audit_but_no_organisation(client):
     root = make_user("root@example.test", is_superuser=True, is_staff=True)
     client.force_login(root)
-    assert list(nav_of(client)) == ["dashboard", "audit", "tokens", "api_docs", "admin"]
+    assert list(nav_of(client)) == [
+        "dashboard",
+        "monitoring",
+        "audit",
+        "notifications",
+        "tokens",
+        "api_docs",
+        "admin",
+    ]
 
 
 def test_predicates_decide_per_role(people):
@@ -158,6 +181,8 @@ def test_later_capabilities_can_register_entries(client, people, restore_nav):
         "works",
         "ownership",
         "reports",
+        "monitoring",
+        "notifications",
         "tokens",
         "api_docs",
     ]

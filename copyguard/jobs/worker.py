@@ -8,7 +8,10 @@ of it this worker
   own database connection, reports ``last_seen_at`` every few seconds;
 * on start and at every heartbeat hands the jobs of dead workers back to the queue
   (:func:`copyguard.jobs.actions.recover_stalled_jobs`);
-* counts the jobs it ran and records ``stopped_at`` when it exits.
+* counts the jobs it ran and records ``stopped_at`` when it exits;
+* calls the periodic functions of ``PERIODIC_CALLS`` (the monitoring scheduler's tick)
+  from the heartbeat thread about once a minute. They must be quick and safe to call from
+  several workers at once: they queue jobs rather than do the work.
 """
 
 from __future__ import annotations
@@ -18,16 +21,22 @@ import os
 import signal
 import socket
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker as QueueWorker
 from django_tasks_db.models import DBTaskResult
 
 from copyguard.jobs import actions
 
-__all__ = ["HeartbeatWorker", "heartbeat_interval"]
+__all__ = ["PERIODIC_CALLS", "PERIODIC_SECONDS", "HeartbeatWorker", "heartbeat_interval"]
+
+# Dotted paths of functions (no arguments) the worker calls every PERIODIC_SECONDS.
+PERIODIC_CALLS: tuple[str, ...] = ("copyguard.monitoring.tasks.tick",)
+PERIODIC_SECONDS = 60.0
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +59,7 @@ class HeartbeatWorker(QueueWorker):
         self._stopping = threading.Event()
         self._heartbeat: threading.Thread | None = None
         self._previous_handlers: dict[int, Any] = {}
+        self._periodic_at: float | None = None
 
     # ------------------------------------------------------------ signals
 
@@ -102,9 +112,25 @@ class HeartbeatWorker(QueueWorker):
                     if not actions.touch_worker(self.worker_id):
                         logger.warning("Worker %s has no live row any more", self.worker_id)
                     actions.recover_stalled_jobs()
+                    self._periodic()
                 except DatabaseError:
                     # A busy or briefly unreachable database: try again at the next beat.
                     logger.warning("Heartbeat of worker %s failed", self.worker_id, exc_info=True)
                     connections.close_all()
         finally:
             connections.close_all()
+
+    def _periodic(self) -> None:
+        """Call the periodic functions if PERIODIC_SECONDS have passed since the last time;
+        one failing is logged and does not stop the others or the heartbeat."""
+        now = time.monotonic()
+        if self._periodic_at is not None and now - self._periodic_at < PERIODIC_SECONDS:
+            return
+        self._periodic_at = now
+        for path in PERIODIC_CALLS:
+            try:
+                import_string(path)()
+            except DatabaseError:
+                raise
+            except Exception:
+                logger.exception("Periodic call %s failed", path)

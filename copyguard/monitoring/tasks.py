@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -271,6 +271,9 @@ def tick(now: datetime | None = None) -> dict[str, Any]:
     digests = False
     if local.hour >= settings.DIGEST_HOUR and _digest_queued_on[0] != local.date():
         _digest_queued_on[0] = local.date()
-        send_daily_digests.enqueue()
-        digests = True
+        from copyguard.monitoring.models import Hit
+
+        if Hit.objects.filter(first_seen_at__gte=now - timedelta(days=1)).exists():
+            send_daily_digests.enqueue()
+            digests = True
     return {"runs_queued": [run.pk for run in queued], "digests_queued": digests}

@@ -23,6 +23,7 @@ from copyguard.monitoring.models import Evidence, Hit
 
 __all__ = [
     "REPORT_NAME",
+    "REPORT_PAGE_NAME",
     "bundle_path",
     "evidence_dir",
     "ledger_body",
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 REPORT_NAME = "match-report.json"
+REPORT_PAGE_NAME = "match-report.html"
 
 
 def evidence_dir() -> Path:
@@ -59,16 +61,11 @@ def _registration_number(hit: Hit) -> str:
 
 
 def engine_versions() -> dict[str, Any]:
+    """The algorithm version of each engine (text has no constant: its fingerprints say)."""
     from copyguard.fingerprint import audio, code, image, text, video
 
-    versions: dict[str, Any] = {}
-    for name, module in (
-        ("text", text),
-        ("code", code),
-        ("image", image),
-        ("audio", audio),
-        ("video", video),
-    ):
+    versions: dict[str, Any] = {"text": text.gen_text_fingerprints("copyguard").version}
+    for name, module in (("code", code), ("image", image), ("audio", audio), ("video", video)):
         version = getattr(module, "VERSION", None)
         if version is not None:
             versions[name] = version
@@ -122,8 +119,14 @@ def _json_bytes(value: Any) -> bytes:
 
 
 def bundle_files(capture: Capture, hit: Hit) -> dict[str, bytes]:
+    """The captured files, the match report and its page for people."""
+    from copyguard.monitoring.evidence.report import render_report
+
+    report = match_report(hit)
     files = dict(capture.files)
-    files[REPORT_NAME] = _json_bytes(match_report(hit))
+    files[REPORT_NAME] = _json_bytes(report)
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    files[REPORT_PAGE_NAME] = render_report(report, capture.summary(), digests)
     return files
 
 

@@ -39,6 +39,7 @@ FILES = [
     "capture.warc.gz",
     "content.txt",
     "manifest.json",
+    "match-report.html",
     "match-report.json",
     "proof.json",
     "screenshot.png",
@@ -105,12 +106,15 @@ def test_a_captured_bundle_verifies_offline_and_is_on_the_ledger(
         assert sorted(archive.namelist()) == FILES
         manifest = json.loads(archive.read("manifest.json"))
         report = json.loads(archive.read("match-report.json"))
+        page = archive.read("match-report.html").decode()
     assert manifest["captured"]["url"] == f"{base}/thread/3"
     assert manifest["requested_by"]["user_id"] == world["owner"].pk
     assert manifest["environment"]["chromium"] != "not used"
     assert "clock" in manifest["environment"]
     assert report["work"]["registration_number"]
     assert report["hit"]["segments"] == [{"query": [0, 60], "reference": [0, 60]}]
+    assert "登记号 / Registration number" in page
+    assert report["work"]["registration_number"] in page and "白日依山尽" in page
     entry = LedgerEntry.objects.get(pk=evidence.ledger_entry_id)
     assert entry.kind == "monitoring.evidence"
     assert set(entry.content["body"]["files"]) == set(FILES) - {"manifest.json", "proof.json"}

@@ -3,9 +3,11 @@
 
 Loaded by ``copyguard.demo.load_demo`` after the demo organisations and log-ins:
 
-- five works of the demo publishers and the enterprise (Chinese prose, an English story
-  opening, a software work with its source deposit), registered by the Jiangmen bureau's
-  registrar, each with its certificate (the PDF is rendered by the worker);
+- seven works of the demo publishers and the enterprise (Chinese prose, an English story
+  opening, a software work with its source deposit, a photograph and a tune), registered by
+  the Jiangmen bureau's registrar, each with its certificate (the PDF is rendered by the
+  worker); the photograph and the tune are made from a seed (``copyguard.works.samples``),
+  so that monitoring has pictures and sound to find;
 - a Traditional-script copy of one of them, submitted by another publisher and waiting in
   the examination queue with the conflict the check found;
 - an application returned with the registrar's reasons, and a draft;
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +37,7 @@ from copyguard.works.models import Registration, Work
 from copyguard.works.ownership import actions as ownership
 from copyguard.works.ownership.enums import RecordKind
 from copyguard.works.ownership.models import OwnershipRecord
+from copyguard.works.samples import landscape_png, tune_wav
 
 __all__ = ["REGISTRAR_OF", "DemoWork", "load_demo_works"]
 
@@ -278,6 +282,11 @@ class DemoWork:
     outcome: str  # "registered", "submitted", "returned" or "draft"
     software: dict[str, Any] | None = None
     return_reasons: str = ""
+    # A picture or sound file instead of the text: its bytes, made when the work is loaded.
+    content: Callable[[], bytes] | None = None
+
+    def file_bytes(self) -> bytes:
+        return self.content() if self.content is not None else self.text.encode("utf-8")
 
 
 def _traditional(text: str) -> str:
@@ -370,6 +379,34 @@ def demo_works() -> tuple[DemoWork, ...]:
                 "连续三次越界时通知调度员，并输出每辆车的温度统计。",
             },
         ),
+        DemoWork(
+            "pearl-tide", "长堤晨雾", "changdi-chenwu.png", "",
+            ({"real_name": "梁嘉怡"},),
+            {
+                "category": "photography",
+                "rights_obtained": "original",
+                "completed_on": datetime.date(2026, 4, 12),
+                "completed_place": "广东省江门市",
+                **_published("2026-05-01", "江门"),
+                "originality_statement": "作者清晨在江边拍摄的风景摄影作品。",
+            },
+            "registered",
+            content=lambda: landscape_png(2026),
+        ),
+        DemoWork(
+            "nanhu-books", "采菱小调", "cailing-xiaodiao.wav", "",
+            ({"real_name": "周静"},),
+            {
+                "category": "music",
+                "rights_obtained": "assignment",
+                "completed_on": datetime.date(2026, 2, 2),
+                "completed_place": "浙江省嘉兴市",
+                "publication_status": "unpublished",
+                "originality_statement": "作者为散文《南湖菱歌》配写的器乐小调。",
+            },
+            "registered",
+            content=lambda: tune_wav(2026, seconds=20.0),
+        ),
         # Another publisher applies for the first essay in Traditional script.
         DemoWork(
             "nanhu-books", _traditional("骑楼下的雨季"), "qilou-yuji-fanti.txt",
@@ -425,7 +462,7 @@ def _apply(spec: DemoWork, owner: Organisation, applicant: Actor) -> Registratio
     work = actions.create_work(
         applicant, owner, title=spec.title, authors=list(spec.authors), **spec.fields
     )
-    actions.add_file(applicant, work, spec.text.encode("utf-8"), spec.file_name)
+    actions.add_file(applicant, work, spec.file_bytes(), spec.file_name)
     if spec.software is not None:
         actions.set_software_details(applicant, work, **spec.software)
         actions.make_source_deposit(applicant, work)

@@ -41,16 +41,16 @@ def test_it_loads_registered_works_the_queue_and_ownership_records_once() -> Non
 
     second = load_demo()
 
-    assert (first.works_created, second.works_created) == (8, 0)
+    assert (first.works_created, second.works_created) == (10, 0)
     assert snapshot() == after_first
     registered = Registration.objects.filter(status=RegistrationStatus.REGISTERED)
-    assert registered.count() == 5
+    assert registered.count() == 7
     assert set(registered.values_list("administration__region_code", flat=True)) == {"440700"}
     assert all(r.number.startswith("440700-") for r in registered)
-    assert Certificate.objects.count() == 5
-    assert Certificate.objects.exclude(pdf_sha256="").count() == 5
+    assert Certificate.objects.count() == 7
+    assert Certificate.objects.exclude(pdf_sha256="").count() == 7
     assert sorted(Registration.objects.values_list("status", flat=True)) == sorted(
-        ["registered"] * 5 + ["submitted", "returned", "draft"]
+        ["registered"] * 7 + ["submitted", "returned", "draft"]
     )
     returned = Registration.objects.get(status=RegistrationStatus.RETURNED)
     assert "委托创作合同" in returned.return_reasons
@@ -59,7 +59,14 @@ def test_it_loads_registered_works_the_queue_and_ownership_records_once() -> Non
     records = OwnershipRecord.objects.filter(status=RecordStatus.APPROVED)
     assert sorted(records.values_list("kind", flat=True)) == [RecordKind.LICENCE, RecordKind.PLEDGE]
     # Everything went through the actions, as the demo accounts, from the command line.
-    assert AuditEvent.objects.filter(action="works.registration.approve").count() == 5
+    assert AuditEvent.objects.filter(action="works.registration.approve").count() == 7
+    # A photograph and a tune, indexed by their engines for monitoring to find.
+    media = dict(WorkFile.objects.values_list("original_name", "media"))
+    assert media["changdi-chenwu.png"] == "image" and media["cailing-xiaodiao.wav"] == "audio"
+    from copyguard.works import registry_index
+
+    engines = registry_index.open_engines()
+    assert engines.has("image") and engines.has("audio")
     assert set(AuditEvent.objects.values_list("params__via", flat=True)) == {"cli"}
     assert main(["ledger", "check"]) == 0
 

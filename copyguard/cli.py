@@ -70,6 +70,8 @@ COMMANDS: dict[str, Promise | str] = {
     "ledger": "Transparency ledger: check the log, verify an evidence bundle offline, print "
     "the latest signed tree head.",
     # English, like the help of the management command behind it.
+    "scan": "Scan files or web pages for copies of the works registered here (a table, or "
+    "JSON with --json).",
     "scan-corpus": "Scan web-archive files (WARC, WET) for copies of registered works on "
     "Dask; resumable.",
 }

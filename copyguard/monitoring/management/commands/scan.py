@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -169,7 +169,9 @@ class Command(OneLineErrorsMixin, BaseCommand):
         return fetched.body, name, fetched.content_type
 
     def _table(self, results: list[dict[str, Any]]) -> None:
-        console = Console(file=self.stdout._out, highlight=False, soft_wrap=False, width=200)
+        console = Console(
+            file=cast(IO[str], self.stdout._out), highlight=False, soft_wrap=False, width=200
+        )
         table = Table(show_lines=True)
         table.add_column("input", overflow="fold")
         table.add_column("media")

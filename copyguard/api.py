@@ -10,6 +10,7 @@ from __future__ import annotations
 from copyguard.accounts.api import router as accounts_router
 from copyguard.apiutil import CopyguardAPI, LocalSwagger, SessionAuth, TokenAuth
 from copyguard.ledger.api import router as ledger_router
+from copyguard.monitoring.api import router as monitoring_router
 from copyguard.monitoring.scanapi import router as scan_router
 from copyguard.works.api import router as works_router
 from copyguard.works.certificates.api import public_router as certificates_public_router
@@ -36,3 +37,4 @@ api.add_router("", certificates_public_router)
 api.add_router("", certificates_router)
 api.add_router("", ownership_router)
 api.add_router("", scan_router)
+api.add_router("", monitoring_router)

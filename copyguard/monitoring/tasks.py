@@ -26,12 +26,16 @@ from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from copyguard.monitoring.actions import runs as run_actions
+from copyguard.monitoring.actions.uploads import PUSH_FILE, run_workdir
 from copyguard.monitoring.enums import HitChannel, ItemKind, RunStatus
 from copyguard.monitoring.models import URL_LENGTH, CrawlRun, FetchedItem, Source
 
 __all__ = [
     "crawl_source_run",
+    "execute_push",
+    "execute_run",
     "run_workdir",
+    "scan_pushed_upload",
     "send_daily_digests",
     "tick",
 ]
@@ -40,11 +44,6 @@ logger = logging.getLogger(__name__)
 
 # How often the crawl's should_stop() looks at the run in the database (seconds).
 STOP_CHECK_SECONDS = 2.0
-
-
-def run_workdir(run: CrawlRun) -> Path:
-    """The run's working directory: the crawler's state, journal and fetched bodies."""
-    return Path(settings.DATA_DIR) / "monitoring" / "runs" / str(run.pk)
 
 
 def crawl_spec(source: Source) -> dict[str, Any]:
@@ -62,9 +61,11 @@ def crawl_spec(source: Source) -> dict[str, Any]:
 class ItemRecorder:
     """``on_item`` of one run: record the fetched item once, scan it once, record hits."""
 
-    def __init__(self, run: CrawlRun) -> None:
+    def __init__(self, run: CrawlRun, channel: str = HitChannel.CRAWL) -> None:
         self.run = run
         self.source = run.source
+        self.channel = channel
+        self.last: dict[str, Any] = {}
 
     def __call__(self, item: dict[str, Any]) -> None:
         url = str(item.get("url") or "")
@@ -113,7 +114,7 @@ class ItemRecorder:
             return {"media": "", "matches": [], "error": "the fetched body is missing"}
         from copyguard.works.scanning import scan_source
 
-        name = _file_name(str(item.get("final_url") or item["url"]))
+        name = str(item.get("name") or "") or _file_name(str(item.get("final_url") or item["url"]))
         try:
             return dict(scan_source(path, name, content_type=str(item.get("content_type") or "")))
         except Exception as exc:  # one bad file must not end the run
@@ -135,19 +136,21 @@ class ItemRecorder:
     ) -> None:
         from copyguard.monitoring.actions.hits import record_matches
 
+        self.last = {"outcome": outcome, "hits": []}
         with transaction.atomic():
             if outcome is not None and outcome.get("matches"):
                 page_url = fetched.url if fetched.kind == ItemKind.PAGE else fetched.parent_url
-                record_matches(
+                recorded = record_matches(
                     url=fetched.url,
                     page_url=page_url,
                     page_title=self._page_title(fetched, item),
                     outcome=outcome,
-                    channel=HitChannel.CRAWL,
+                    channel=self.channel,
                     source=self.source,
                     run=self.run,
                     seen_at=fetched.fetched_at,
                 )
+                self.last["hits"] = recorded["created"] + recorded["seen_again"]
             error = str((outcome or {}).get("error") or "")
             fetched.scanned_at = timezone.now()
             fetched.media = str((outcome or {}).get("media") or "")[:10]
@@ -248,6 +251,84 @@ def execute_run(run_id: int, job_id: str) -> dict[str, Any]:
 def crawl_source_run(context: TaskContext, run_id: int) -> dict[str, Any]:
     """Crawl a run's source, scanning every page and file against the registry."""
     return execute_run(run_id, str(context.task_result.id))
+
+
+def _fetch_pushed(item: dict[str, Any], workdir: Path) -> dict[str, Any]:
+    """Fetch a pushed upload given by address only; the item with its body or error."""
+    import hashlib
+
+    from copyguard.monitoring.crawl.runner import default_user_agent
+    from copyguard.monitoring.netguard import FetchError, safe_fetch
+
+    try:
+        fetched = safe_fetch(
+            item["url"],
+            max_bytes=settings.SCAN_MAX_BYTES,
+            timeout=60.0,
+            user_agent=default_user_agent(),
+        )
+    except FetchError as exc:
+        return {**item, "status": 0, "error": str(exc)[:500]}
+    digest = hashlib.sha256(fetched.body).hexdigest()
+    body = workdir / "bodies" / digest
+    body.parent.mkdir(parents=True, exist_ok=True)
+    body.write_bytes(fetched.body)
+    return {
+        **item,
+        "final_url": fetched.final_url,
+        "status": fetched.status,
+        "content_type": item.get("content_type") or fetched.content_type[:200],
+        "sha256": digest,
+        "size": len(fetched.body),
+        "body_path": str(body),
+    }
+
+
+def execute_push(run_id: int, job_id: str) -> dict[str, Any]:
+    """Scan the upload pushed as run ``run_id`` (the body of ``scan_pushed_upload``; the
+    API calls it directly for small texts and pictures). What it answers: the run's
+    status, the media read, the hits, and an error."""
+    import json
+
+    run = run_actions.begin_run(run_id, job_id)
+    if run is None:
+        status = CrawlRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
+        return {"run": run_id, "skipped": True, "status": status, "hits": []}
+    workdir = run_workdir(run)
+    try:
+        item = json.loads((workdir / PUSH_FILE).read_text("utf-8"))
+        if not item.get("body_path"):
+            item = _fetch_pushed(item, workdir)
+        recorder = ItemRecorder(run, channel=HitChannel.UPLOAD)
+        recorder(item)
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {exc}"[:500]
+        run_actions.note_errors(run.pk, [message])
+        run_actions.end_run(run.pk, job_id, status=RunStatus.FAILED, message=message)
+        raise
+    outcome = recorder.last.get("outcome") or {}
+    error = str(item.get("error") or outcome.get("error") or "")
+    if item.get("error"):
+        run_actions.note_errors(run.pk, [f"{item['url']} {item['error']}"])
+    run_actions.end_run(
+        run.pk,
+        job_id,
+        status=RunStatus.FAILED if item.get("error") else RunStatus.FINISHED,
+        message=error,
+    )
+    return {
+        "run": run.pk,
+        "status": RunStatus.FAILED if item.get("error") else RunStatus.FINISHED,
+        "media": str(outcome.get("media") or ""),
+        "hits": list(recorder.last.get("hits") or []),
+        "error": error,
+    }
+
+
+@task(takes_context=True)
+def scan_pushed_upload(context: TaskContext, run_id: int) -> dict[str, Any]:
+    """Scan an upload a platform pushed into an upload feed."""
+    return execute_push(run_id, str(context.task_result.id))
 
 
 @task()

@@ -190,18 +190,23 @@ def capture_page(
         if screenshot and shown is not None and 200 <= shown.status < 300:
             if on_step:
                 on_step("taking the screenshot")
-            png, chromium_version, page_exchanges, refused = take_screenshot(
-                shown, user_agent=user_agent, timeout=timeout, max_bytes=max_bytes, trust=trust
-            )
-            files[SCREENSHOT_NAME] = png
-            notes["screenshot"] = {
-                "url": shown.url,
-                "browser": f"Chromium {chromium_version} (headless, Playwright)",
-                "viewport": VIEWPORT,
-                "full_page": True,
-                "page_requests_fetched": len(page_exchanges),
-                "page_requests_refused": refused[:50],
-            }
+            try:
+                png, chromium_version, page_exchanges, refused = take_screenshot(
+                    shown, user_agent=user_agent, timeout=timeout, max_bytes=max_bytes, trust=trust
+                )
+            except CaptureError as exc:
+                # The exchange is the evidence; a missing picture is noted, not fatal.
+                notes["screenshot"] = f"failed: {exc}"
+            else:
+                files[SCREENSHOT_NAME] = png
+                notes["screenshot"] = {
+                    "url": shown.url,
+                    "browser": f"Chromium {chromium_version} (headless, Playwright)",
+                    "viewport": VIEWPORT,
+                    "full_page": True,
+                    "page_requests_fetched": len(page_exchanges),
+                    "page_requests_refused": refused[:50],
+                }
         elif shown is None:
             notes["screenshot"] = "none: not an HTML page (the file itself is in the WARC)"
     finished = now_utc()

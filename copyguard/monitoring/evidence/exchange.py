@@ -31,7 +31,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urldefrag, urlsplit
 
 from copyguard.monitoring.evidence.environment import iso_utc, now_utc
 
@@ -276,6 +276,7 @@ def fetch_exchange(
     accept: str = "text/html,application/xhtml+xml,*/*;q=0.8",
 ) -> Exchange:
     """GET ``url`` once (no redirects followed), keeping the bytes exchanged."""
+    url = urldefrag(url).url  # the fragment is the browser's, never sent
     checked, addresses = _checked_target(url)
     scheme, host, port = checked.scheme, checked.host, checked.port
     target = _request_target(url)
@@ -312,6 +313,8 @@ def fetch_exchange(
         buf = bytearray()
         progress = _Progress()
         while not progress.complete(buf):
+            if time.monotonic() > deadline:  # a server dripping bytes is cut off too
+                raise TimeoutError
             chunk = sock.recv(65536)
             if not chunk:
                 break

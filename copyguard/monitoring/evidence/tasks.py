@@ -38,12 +38,9 @@ def _capture_options() -> dict[str, Any]:
 
 
 def run_capture(evidence_id: int, **overrides: Any) -> str:
-    from django.db.models import Model
-
-    from copyguard.ledger.actions import build_bundle
+    """Capture the evidence if it is still pending; returns its status."""
     from copyguard.monitoring.enums import EvidenceStatus
-    from copyguard.monitoring.evidence import actions, bundle
-    from copyguard.monitoring.evidence.capture import CaptureError, capture_page
+    from copyguard.monitoring.evidence import actions
     from copyguard.monitoring.models import Evidence
 
     evidence = (
@@ -55,6 +52,26 @@ def run_capture(evidence_id: int, **overrides: Any) -> str:
         return "missing"
     if evidence.status != EvidenceStatus.PENDING:
         return str(evidence.status)
+    try:
+        return _capture(evidence, overrides)
+    except Exception as exc:
+        # A bug or a broken disk, not a fact about the page: the evidence fails (it can be
+        # asked for again) and the job fails with the traceback for the operator.
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        actions.record_failure(evidence_id, f"the capture failed: {type(exc).__name__} {reason}")
+        raise
+
+
+def _capture(evidence: Any, overrides: dict[str, Any]) -> str:
+    from django.db.models import Model
+
+    from copyguard.ledger.actions import build_bundle
+    from copyguard.monitoring.enums import EvidenceStatus
+    from copyguard.monitoring.evidence import actions, bundle
+    from copyguard.monitoring.evidence.capture import CaptureError, capture_page
+    from copyguard.monitoring.models import Evidence
+
+    evidence_id = evidence.pk
     options = {**_capture_options(), **overrides}
     try:
         capture = capture_page(evidence.url, page_url=evidence.hit.page_url or None, **options)

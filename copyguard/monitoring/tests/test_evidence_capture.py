@@ -6,6 +6,8 @@ import io
 import json
 import re
 import socket
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
 from copyguard.monitoring import netguard
+from copyguard.monitoring.evidence import screenshot
 from copyguard.monitoring.evidence.capture import CaptureError, capture_page
 from copyguard.monitoring.evidence.testing import make_test_ca, serve_site
 
@@ -227,6 +230,45 @@ def test_a_gzipped_page_is_recorded_as_sent_and_read_decoded() -> None:
     )
     assert response.raw_stream.read() == packed  # the body as it came over the wire
     assert "春眠不觉晓" in capture.files["content.txt"].decode()
+
+
+def test_a_failed_screenshot_is_noted_and_the_exchange_kept(monkeypatch: Any) -> None:
+    monkeypatch.setattr(screenshot, "CHROMIUM", Path("/nonexistent/chromium"))
+    with serve_site(_site()) as base:
+        capture = capture_page(f"{base}/chapter.html", **OPTIONS)
+    assert "screenshot.png" not in capture.files
+    assert capture.context["notes"]["screenshot"].startswith("failed: Chromium is not installed")
+    assert {"capture.warc.gz", "content.txt"} <= set(capture.files)
+
+
+def test_a_server_that_drips_bytes_is_cut_off_at_the_timeout() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(4096)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+            for _ in range(40):
+                try:
+                    connection.sendall(b"x")
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(CaptureError, match="within 1 s") as caught:
+            capture_page(f"http://127.0.0.1:{port}/slow", **{**OPTIONS, "timeout": 1})
+    finally:
+        listener.close()
+    assert caught.value.code == "timeout"
+    assert time.monotonic() - started < 2.5
 
 
 def test_a_missing_page_is_recorded_as_gone() -> None:

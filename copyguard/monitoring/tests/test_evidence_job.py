@@ -230,6 +230,23 @@ def test_a_run_killed_before_commit_leaves_nothing_and_the_next_run_captures(
     assert LedgerEntry.objects.filter(kind="monitoring.evidence").count() == 1
 
 
+def test_an_unexpected_error_fails_the_evidence_and_the_job(
+    world: dict[str, Any], monkeypatch: Any
+) -> None:
+    def broken(hit: Hit) -> dict[str, Any]:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(evidence_bundle, "match_report", broken)
+    with serve_site({"/thread/3": (200, HTML, PAGE)}) as base:
+        evidence = capture_evidence(Actor(user=world["owner"]), _hit(world, f"{base}/thread/3"))
+        with pytest.raises(RuntimeError):
+            run_capture(evidence.pk, screenshot=False)
+    evidence.refresh_from_db()
+    assert evidence.status == EvidenceStatus.FAILED
+    assert evidence.error == "the capture failed: RuntimeError disk on fire"
+    assert not LedgerEntry.objects.filter(kind="monitoring.evidence").exists()
+
+
 def test_a_pending_capture_is_not_requested_twice(world: dict[str, Any]) -> None:
     hit = _hit(world, "https://pirate.example/thread/3")
     first = capture_evidence(Actor(user=world["owner"]), hit)

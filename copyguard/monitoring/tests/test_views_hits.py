@@ -116,7 +116,7 @@ def test_confirm_then_reopen_then_dismiss_with_a_reason(client, world):
     hit.refresh_from_db()
     assert hit.status == HitStatus.CONFIRMED
     body = _page(client, hit)
-    assert "monitoring.hit.confirm" in body  # the history
+    assert "New → <strong>Confirmed infringement</strong>" in body  # the history
     _decide(client, hit, "reopen")
     hit.refresh_from_db()
     assert hit.status == HitStatus.NEW

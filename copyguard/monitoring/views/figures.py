@@ -28,6 +28,9 @@ class BoxFigure(TypedDict):
     h: int
     stroke: float
     area_percent: float
+    font: int  # label size, in the picture's pixels
+    label_pad: int
+    neg_pad: int
 
 
 def _number(value: Any) -> float | None:
@@ -71,6 +74,7 @@ def box_figure(box: Any, detail: dict[str, Any] | None) -> BoxFigure | None:
     else:
         width, height = max(size[0], x1), max(size[1], y1)
     area = (x1 - x0) * (y1 - y0) / (width * height) * 100
+    font = max(8, round(max(width, height) / 32))
     return BoxFigure(
         width=width,
         height=height,
@@ -81,6 +85,9 @@ def box_figure(box: Any, detail: dict[str, Any] | None) -> BoxFigure | None:
         h=y1 - y0,
         stroke=max(width, height) / 200,
         area_percent=round(area, 1),
+        font=font,
+        label_pad=font // 2,
+        neg_pad=-(font // 2),
     )
 
 

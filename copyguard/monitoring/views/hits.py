@@ -138,10 +138,21 @@ def _row(user: User, hit: Hit, *, error: str = "") -> dict[str, Any]:
 # ---------------------------------------------------------------- a hit's page
 
 
-def _history(hit: Hit) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        object_type=Hit._meta.label_lower, object_id=str(hit.pk)
-    ).order_by("created_at", "pk")
+def _history(hit: Hit) -> list[AuditEvent]:
+    """The hit's audit events, each review shown as "from → to" in status labels."""
+    labels = dict(HitStatus.choices)
+    events = list(
+        AuditEvent.objects.filter(
+            object_type=Hit._meta.label_lower, object_id=str(hit.pk)
+        ).order_by("created_at", "pk")
+    )
+    for event in events:
+        params = event.params if isinstance(event.params, dict) else {}
+        before, after = params.get("from"), params.get("to")
+        event.change = (  # type: ignore[attr-defined]
+            (labels[before], labels[after]) if before in labels and after in labels else None
+        )
+    return events
 
 
 def _may_open_work(request: HttpRequest, hit: Hit) -> bool:

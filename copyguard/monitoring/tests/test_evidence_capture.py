@@ -298,6 +298,16 @@ def test_loopback_is_refused_when_private_networks_are_not_allowed(settings: Any
     assert caught.value.code == "refused"
 
 
+def test_a_name_that_resolves_to_loopback_is_refused(settings: Any) -> None:
+    settings.ALLOW_PRIVATE_NETWORKS = False
+    with (
+        serve_site(_site()) as base,
+        pytest.raises(CaptureError, match="refused host localhost: it resolves to") as caught,
+    ):
+        capture_page(base.replace("127.0.0.1", "localhost") + "/chapter.html", **OPTIONS)
+    assert caught.value.code == "refused"
+
+
 def test_a_redirect_to_loopback_is_refused(settings: Any) -> None:
     settings.ALLOW_PRIVATE_NETWORKS = False
     with serve_site(_site()) as inner:

@@ -360,10 +360,12 @@ def registered_material() -> tuple[WorkMaterial, ...]:
     return tuple(works)
 
 
-def register_material(owner: Any, registry: Any) -> dict[str, Any]:
-    """Register every work of :func:`registered_material` for ``owner`` through the works
-    actions (examined and approved by ``registry``'s registrar, so the works are in the
-    registry's index). Returns the works by key."""
+def register_material(
+    owner: Any, registry: Any, keys: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Register the works of :func:`registered_material` (all, or those of ``keys``) for
+    ``owner`` through the works actions, examined and approved by ``registry``'s registrar,
+    so they are in the registry's index. Returns the works by key."""
     from copyguard.accounts.audit import Actor
     from copyguard.works import actions
     from copyguard.works.testing import after_commit
@@ -372,6 +374,8 @@ def register_material(owner: Any, registry: Any) -> dict[str, Any]:
     registrar = Actor(user=registry.registrar)
     works = {}
     for item in registered_material():
+        if keys is not None and item.key not in keys:
+            continue
         work = actions.create_work(
             actor, owner, title=item.title, category=item.category,
             authors=[{"real_name": "佚名", "pen_name": "anonymous"}],
@@ -974,9 +978,10 @@ class PirateSites:
     def url(self, site: str, path: str = "/") -> str:
         return self.sites[site].url(path)
 
-    def expected(self) -> set[tuple[str, str]]:
-        """(work key, copy URL) of every planted copy a crawl obeying robots.txt must find."""
-        return {(p.work, p.url) for p in self.planted}
+    def expected(self, site: str | None = None) -> set[tuple[str, str]]:
+        """(work key, copy URL) of every planted copy (of one site) that a crawl obeying
+        robots.txt must find."""
+        return {(p.work, p.url) for p in self.planted if site is None or p.site == site}
 
     def page_count(self) -> int:
         return sum(len(s.pages()) for s in self.sites.values())

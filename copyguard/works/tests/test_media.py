@@ -276,3 +276,36 @@ def test_scan_text_compares_text_already_extracted(registry_with_media):
     outcome = scanning.scan_text("前言。" + SAMPLE_TEXT + "后记。")
     assert [m["work_id"] for m in outcome["matches"]] == [essay.work.pk]
     assert scanning.scan_text("   ")["error"] == "no text in the file"
+
+
+def _pan(seed: int, seconds: float, start: float = 0.0) -> bytes:
+    """A video panning across a landscape, 12 frames a second, from ``start`` seconds."""
+    import av
+
+    wide = Image.open(io.BytesIO(landscape_png(seed, width=1280, height=480))).convert("RGB")
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=12)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for index in range(round(seconds * 12)):
+            x = int((start + index / 12) * 80)
+            view = wide.crop((x, 0, x + 640, 480)).resize((320, 240))
+            frame = av.VideoFrame.from_ndarray(np.asarray(view), format="rgb24")
+            frame.pts = index
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return out.getvalue()
+
+
+def test_a_clip_of_a_registered_video_is_found(people, registry):
+    film = _registered(people.org, registry, _pan(1, 8.0), "film.mp4", "audiovisual")
+    assert film.work.files.get().media == FileMedia.VIDEO
+    assert registry_index.open_engines().has("video")
+    outcome = scanning.scan_source(_pan(1, 3.0, start=3.0), "clip.mp4")
+    assert outcome["media"] == "video" and outcome["error"] == ""
+    (found,) = outcome["matches"]
+    assert found["work_file_id"] == film.work.files.get().pk and found["media"] == "video"
+    assert found["segments"][0]["reference"][0] == pytest.approx(3.0, abs=0.5)
+    assert "visual_score" in found["detail"]

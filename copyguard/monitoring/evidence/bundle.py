@@ -14,6 +14,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
@@ -28,6 +29,7 @@ __all__ = [
     "evidence_dir",
     "ledger_body",
     "match_report",
+    "recheck",
     "store_bundle",
 ]
 
@@ -72,10 +74,32 @@ def engine_versions() -> dict[str, Any]:
     return versions
 
 
-def match_report(hit: Hit) -> dict[str, Any]:
-    """What matched: the hit, the registered work and file, the engine's evidence."""
+def recheck(capture: Capture, hit: Hit) -> dict[str, Any]:
+    """The captured copy compared with the registry again: does it still match the hit's
+    registered file (at the engine's decision threshold), and where. A page still online
+    whose copy was taken down says so here."""
+    from copyguard.works.scanning import scan_source
+
+    name = urlsplit(capture.final_url).path.rsplit("/", 1)[-1] or "index.html"
+    outcome = scan_source(capture.body, name, content_type=capture.content_type)
+    found = next((m for m in outcome["matches"] if m["work_file_id"] == hit.work_file_id), None)
+    return {
+        "scanned": "the captured response body at the final address",
+        "media": outcome["media"],
+        "error": outcome["error"],
+        "still_matches": found is not None,
+        "score": found["score"] if found else None,
+        "segments": found["segments"] if found else [],
+        "box": found["box"] if found else None,
+    }
+
+
+def match_report(hit: Hit, checked: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What matched: the hit, the registered work and file, the engine's evidence, and
+    (``checked``) the comparison of the captured copy."""
     work_file = hit.work_file
     return {
+        "recheck": checked,
         "hit": {
             "id": hit.pk,
             "url": hit.url,
@@ -122,7 +146,7 @@ def bundle_files(capture: Capture, hit: Hit) -> dict[str, bytes]:
     """The captured files, the match report and its page for people."""
     from copyguard.monitoring.evidence.report import render_report
 
-    report = match_report(hit)
+    report = match_report(hit, recheck(capture, hit) if capture.body else None)
     files = dict(capture.files)
     files[REPORT_NAME] = _json_bytes(report)
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}

@@ -56,6 +56,7 @@ class Capture:
     exchanges: list[Exchange]
     context: dict[str, Any]
     files: dict[str, bytes]
+    body: bytes = b""  # the final response's body, content coding removed when we can
 
     @property
     def gone(self) -> bool:
@@ -244,4 +245,5 @@ def capture_page(
         exchanges=exchanges,
         context=context,
         files=files,
+        body=body,
     )

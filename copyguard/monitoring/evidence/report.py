@@ -102,6 +102,22 @@ def render_report(report: dict[str, Any], capture: dict[str, Any], files: dict[s
             ],
         ),
     ]
+    checked = report.get("recheck")
+    if checked is not None:
+        if checked["still_matches"]:
+            verdict = _both(pgettext_lazy("evidence report", "Yes")) + (
+                f" ({checked['score']:.3f})" if checked["score"] is not None else ""
+            )
+        else:
+            verdict = _both(pgettext_lazy("evidence report", "No"))
+        if checked["error"]:
+            verdict += f" ({checked['error']})"
+        parts.append(
+            _section(
+                pgettext_lazy("evidence report", "The captured copy compared again"),
+                [(pgettext_lazy("evidence report", "Still matches the registered file"), verdict)],
+            )
+        )
     if hit["segments"]:
         parts.append(
             format_html(

@@ -25,13 +25,13 @@ from copyguard.monitoring.evidence.testing import serve_site
 from copyguard.monitoring.models import Evidence, Hit
 from copyguard.monitoring.tests.core_helpers import make_hit
 from copyguard.testing import make_member, make_organisation
-from copyguard.works.testing import after_commit, make_registry, registered_work
+from copyguard.works.testing import SAMPLE_TEXT, after_commit, make_registry, registered_work
 
 pytestmark = pytest.mark.django_db
 
 PAGE = (
     "<!doctype html><html><head><meta charset='utf-8'><title>Forum</title></head><body>"
-    "<article><h1>第三楼</h1><p>" + "白日依山尽。黄河入海流。欲穷千里目。更上一层楼。" * 10 + "</p>"
+    "<article><h1>第三楼</h1><p>" + SAMPLE_TEXT + "</p>"
     "</article></body></html>"
 ).encode()
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -115,6 +115,8 @@ def test_a_captured_bundle_verifies_offline_and_is_on_the_ledger(
     assert report["hit"]["segments"] == [{"query": [0, 60], "reference": [0, 60]}]
     assert "登记号 / Registration number" in page
     assert report["work"]["registration_number"] in page and "白日依山尽" in page
+    assert report["recheck"]["still_matches"] is True and report["recheck"]["score"] > 0.5
+    assert report["recheck"]["segments"]
     entry = LedgerEntry.objects.get(pk=evidence.ledger_entry_id)
     assert entry.kind == "monitoring.evidence"
     assert set(entry.content["body"]["files"]) == set(FILES) - {"manifest.json", "proof.json"}
@@ -163,6 +165,21 @@ def test_a_bundle_altered_in_any_file_fails_naming_the_file(
     proof["entry"]["body"]["files"]["screenshot.png"] = "0" * 64
     forged = _altered(data, "proof.json", lambda _: json.dumps(proof).encode())
     assert "inclusion proof fails" in verify_bundle(forged)[0]
+
+
+@pytest.mark.browser
+def test_a_page_whose_copy_was_removed_is_captured_and_says_so(world: dict[str, Any]) -> None:
+    other = (
+        "<!doctype html><html><body><p>This thread was removed by the moderators.</p></body></html>"
+    )
+    with serve_site({"/thread/3": (200, HTML, other.encode())}) as base:
+        evidence = _capture(world, _hit(world, f"{base}/thread/3"))
+    assert evidence.status == EvidenceStatus.CAPTURED
+    with zipfile.ZipFile(_bundle(evidence)) as archive:
+        report = json.loads(archive.read("match-report.json"))
+        page = archive.read("match-report.html").decode()
+    assert report["recheck"]["still_matches"] is False
+    assert "否 / No" in page
 
 
 def test_a_page_that_is_gone_is_recorded_as_such(world: dict[str, Any]) -> None:
@@ -233,7 +250,7 @@ def test_a_run_killed_before_commit_leaves_nothing_and_the_next_run_captures(
 def test_an_unexpected_error_fails_the_evidence_and_the_job(
     world: dict[str, Any], monkeypatch: Any
 ) -> None:
-    def broken(hit: Hit) -> dict[str, Any]:
+    def broken(*args: Any) -> dict[str, Any]:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(evidence_bundle, "match_report", broken)

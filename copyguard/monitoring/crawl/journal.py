@@ -8,11 +8,11 @@
 ``bodies/<sha256>`` response bodies; ``scrapy-state/`` Scrapy's JOBDIR; ``crawl.log``
 
 After a kill, a line may be cut short: readers ignore an unterminated last line and the
-crawler cuts it off before appending. Scrapy's JOBDIR saves its queue only on a clean
-stop, so after a kill the journal is what resumes the crawl: requests scheduled (in
-frontier.log) but not finished (in done.log or items.jsonl) are sent again, past the
-duplicate filter; a request whose URL has finished is dropped before download, and an
-item whose URL already sits in items.jsonl is never written twice.
+crawler cuts it off before appending. Scrapy's JOBDIR queue is only consistent after a
+clean stop, so the journal is what resumes the crawl: the saved queue is dropped, and
+requests scheduled (in frontier.log) but not finished (in done.log or items.jsonl) are
+sent again, past the duplicate filter; a request whose URL has finished is dropped before
+download, and an item whose URL already sits in items.jsonl is never written twice.
 """
 
 from __future__ import annotations

@@ -8,7 +8,10 @@ settings. Scrapy's settings are built here; see docs/monitoring.md "Crawling".
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +79,36 @@ def scrapy_settings(
     }
 
 
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this process when the caller dies (a killed worker must not leave
+    a crawler running on a directory the resumed run will use), then make sure the caller
+    has not already died."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if parent_pid and os.getppid() != parent_pid:
+        raise SystemExit(3)
+
+
+def _lock_workdir(workdir: Path) -> Any:
+    """Hold an exclusive lock on the directory for the life of the process."""
+    import fcntl
+
+    handle = (workdir / "crawl.lock").open("a")
+    for _ in range(100):
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            time.sleep(0.1)
+    print("another crawler is running on this directory", file=sys.stderr)
+    raise SystemExit(4)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
@@ -85,6 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     payload = json.loads(spec_path.read_text("utf-8"))
     spec = payload["spec"]
     workdir = Path(payload["workdir"])
+    _die_with_parent(int(payload.get("parent_pid", 0)))
+    lock = _lock_workdir(workdir)
+    # Scrapy's disk queue writes its index only when it closes cleanly; after a kill the
+    # stale queue files hide requests pushed later (seen in testing). The journal holds
+    # the whole frontier (journal.py), so the queue starts empty and the journal refills
+    # it; JOBDIR still keeps the seen-requests filter.
+    shutil.rmtree(workdir / "scrapy-state" / "requests.queue", ignore_errors=True)
 
     from .. import netguard
 
@@ -120,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     process.start()
     stats_path = workdir / "stats.json"
     stats_path.write_text(json.dumps(outcome, default=str), "utf-8")
+    lock.close()
     return 0
 
 

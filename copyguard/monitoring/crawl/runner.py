@@ -91,7 +91,12 @@ def run_crawl(
     full = _full_spec(spec)
     workdir.mkdir(parents=True, exist_ok=True)
     files = CrawlFiles(workdir)
-    payload = {"spec": full, "workdir": str(workdir), "guard": netguard.policy()}
+    payload = {
+        "spec": full,
+        "workdir": str(workdir),
+        "guard": netguard.policy(),
+        "parent_pid": os.getpid(),
+    }
     files.spec.write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
     files.stats.unlink(missing_ok=True)
     events_offset = files.events.stat().st_size if files.events.exists() else 0

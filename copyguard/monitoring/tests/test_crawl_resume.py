@@ -83,3 +83,60 @@ def test_should_stop_stops_the_crawl_and_a_later_run_finishes_it(tmp_path: Path)
     assert in_first < PAGES
     counts = Counter(item["url"] for item in delivered)
     assert set(counts.values()) == {1} and len(counts) == PAGES + 1 + 4
+
+
+CALLER = """
+import json, sys
+from pathlib import Path
+import django
+django.setup()
+from copyguard.monitoring.crawl import run_crawl
+run_crawl(json.loads(sys.argv[1]), Path(sys.argv[2]), lambda item: None)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_the_crawler_dies_with_a_killed_caller_and_the_run_resumes(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+    import time
+
+    with slow_site() as site:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "copyguard.settings",
+            "COPYGUARD_ALLOW_PRIVATE_NETWORKS": "1",
+        }
+        caller = subprocess.Popen(
+            [sys.executable, "-c", CALLER, json.dumps(spec(site)), str(tmp_path)], env=env
+        )
+        items = tmp_path / "items.jsonl"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if items.exists() and items.read_bytes().count(b"\n") >= 4:
+                break
+            time.sleep(0.05)
+        crawler_pid = int((tmp_path / "crawler.pid").read_text())
+        caller.kill()
+        caller.wait()
+        deadline = time.monotonic() + 10
+        while _alive(crawler_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(crawler_pid)
+        offset = int((tmp_path / "delivered.offset").read_text() or 0)
+        handed_over = items.read_bytes()[:offset].count(b"\n")  # by the killed caller
+        delivered: list[CrawledItem] = []
+        summary = run_crawl(spec(site), tmp_path, delivered.append)
+    assert summary["finished"]
+    lines = [json.loads(line) for line in items.read_text().splitlines()]
+    assert len(lines) == len({line["url"] for line in lines}) == PAGES + 1 + 4
+    assert [item["url"] for item in delivered] == [line["url"] for line in lines[handed_over:]]

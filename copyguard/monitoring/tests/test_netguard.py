@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -217,3 +218,76 @@ def test_safe_fetch_reports_an_unreachable_server_in_one_line(private_allowed: N
     with pytest.raises(netguard.FetchError) as info:
         fetch(f"http://127.0.0.1:{port}/")
     assert "\n" not in str(info.value)
+
+
+def _certificate(tmp_path: Any, host: str) -> tuple[str, str]:
+    """A self-signed certificate for ``host`` (PEM files: certificate, key)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_file), str(key_file)
+
+
+@pytest.fixture
+def tls_site(tmp_path: Any) -> Iterator[tuple[LoopbackSite, str]]:
+    import ssl
+
+    cert_file, key_file = _certificate(tmp_path, "localhost")
+    site = LoopbackSite({"/": Route(html_page("Secure", "tls"))})
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert_file, key_file)
+    site.server.socket = server_context.wrap_socket(site.server.socket, server_side=True)
+    with site:
+        yield site, cert_file
+
+
+def test_https_is_verified_for_the_host_name(
+    private_allowed: None, tls_site: tuple[LoopbackSite, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssl
+
+    site, cert_file = tls_site
+    with pytest.raises(netguard.FetchError, match="TLS error"):  # not a trusted certificate
+        fetch(f"https://localhost:{site.port}/")
+    real = ssl.create_default_context
+
+    def trusting_the_test_certificate(*args: Any, **kw: Any) -> ssl.SSLContext:
+        context = real(*args, **kw)
+        context.load_verify_locations(cert_file)
+        return context
+
+    monkeypatch.setattr(netguard.ssl, "create_default_context", trusting_the_test_certificate)
+    got = fetch(f"https://localhost:{site.port}/")
+    assert got.status == 200 and b"tls" in got.body
+    assert got.tls_version.startswith("TLS") and got.peer_certificate
+    # the certificate names localhost, not the address: asking by address must fail
+    with pytest.raises(netguard.FetchError, match="TLS error"):
+        fetch(f"https://127.0.0.1:{site.port}/")

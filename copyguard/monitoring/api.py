@@ -223,7 +223,7 @@ def push(
             raise ApiError(
                 413,
                 MonitoringErrorCode.TOO_LARGE,
-                gettext("The file is too large: at most %(mb)d MB may be scanned.")
+                gettext("The file is too large: at most %(mb)d MB can be pushed.")
                 % {"mb": settings.SCAN_MAX_BYTES // (1024 * 1024)},
             )
         data = file.read()

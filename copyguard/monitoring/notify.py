@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 
 from copyguard.accounts.models import Membership, Organisation, User
 from copyguard.monitoring.enums import HitStatus, NotificationKind, permissions_for_role
@@ -103,18 +103,18 @@ def notify_key_work_hit(hit: Hit, key_works: Iterable[KeyWork]) -> list[Notifica
         languages = _languages(user)
 
         def subject() -> str:
-            return _g("Key work found: %(title)s") % {"title": hit.work.title}
+            return gettext("Key work found: %(title)s") % {"title": hit.work.title}
 
         def body() -> str:
             lines = [
-                _g("A copy of the key work %(title)s was found.") % {"title": hit.work.title},
-                _g("Address: %(url)s") % {"url": hit.url},
-                _g("Page: %(page)s") % {"page": hit.page_url or hit.url},
-                _g("Score: %(score).2f") % {"score": hit.score},
+                gettext("A copy of the key work %(title)s was found.") % {"title": hit.work.title},
+                gettext("Address: %(url)s") % {"url": hit.url},
+                gettext("Page: %(page)s") % {"page": hit.page_url or hit.url},
+                gettext("Score: %(score).2f") % {"score": hit.score},
             ]
             if reasons:
-                lines.append(_g("Why it is watched: %(reason)s") % {"reason": reasons})
-            lines.append(_g("Review it: %(link)s") % {"link": _absolute(link)})
+                lines.append(gettext("Why it is watched: %(reason)s") % {"reason": reasons})
+            lines.append(gettext("Review it: %(link)s") % {"link": _absolute(link)})
             return "\n".join(lines)
 
         subject_text = _in_languages(languages[:1], subject)
@@ -186,17 +186,19 @@ def send_daily_digest(user: User, *, now: datetime | None = None) -> Notificatio
     languages = _languages(user)
 
     def subject() -> str:
-        return _g("%(count)d new hits in the last day") % {"count": total}
+        return ngettext(
+            "%(count)d new hit in the last day", "%(count)d new hits in the last day", total
+        ) % {"count": total}
 
     def body() -> str:
-        lines = [_g("New copies of registered works found in the last day:"), ""]
+        lines = [gettext("New copies of registered works found in the last day:"), ""]
         for hit in shown:
-            marker = _g("[key work] ") if hit.priority else ""
+            marker = gettext("[key work] ") if hit.priority else ""
             lines.append(f"- {marker}{hit.work.title} — {hit.site.domain} ({hit.score:.2f})")
             lines.append(f"  {hit.url}")
             lines.append(f"  {_absolute(hit_link(hit))}")
         if total > len(shown):
-            lines.append(_g("… and %(more)d more.") % {"more": total - len(shown)})
+            lines.append(gettext("… and %(more)d more.") % {"more": total - len(shown)})
         return "\n".join(lines)
 
     subject_text = " / ".join(_in_languages([lang], subject) for lang in languages)[:300]

@@ -31,7 +31,7 @@ from copyguard.monitoring.evidence.exchange import (
     decoded_body,
     fetch_exchange,
 )
-from copyguard.monitoring.evidence.screenshot import SCREENSHOT_NAME, VIEWPORT, take_screenshot
+from copyguard.monitoring.evidence.screenshot import SCREENSHOT_NAME, take_screenshot
 from copyguard.monitoring.evidence.warc import WARC_NAME, write_warc
 
 __all__ = ["Capture", "CaptureError", "Exchange", "capture_page", "extract_content"]
@@ -192,22 +192,17 @@ def capture_page(
             if on_step:
                 on_step("taking the screenshot")
             try:
-                png, chromium_version, page_exchanges, refused = take_screenshot(
+                shot = take_screenshot(
                     shown, user_agent=user_agent, timeout=timeout, max_bytes=max_bytes, trust=trust
                 )
             except CaptureError as exc:
                 # The exchange is the evidence; a missing picture is noted, not fatal.
                 notes["screenshot"] = f"failed: {exc}"
             else:
-                files[SCREENSHOT_NAME] = png
-                notes["screenshot"] = {
-                    "url": shown.url,
-                    "browser": f"Chromium {chromium_version} (headless, Playwright)",
-                    "viewport": VIEWPORT,
-                    "full_page": True,
-                    "page_requests_fetched": len(page_exchanges),
-                    "page_requests_refused": refused[:50],
-                }
+                files[SCREENSHOT_NAME] = shot.png
+                chromium_version = shot.browser_version
+                page_exchanges = shot.exchanges
+                notes["screenshot"] = shot.summary(shown.url)
         elif shown is None:
             notes["screenshot"] = "none: not an HTML page (the file itself is in the WARC)"
     finished = now_utc()

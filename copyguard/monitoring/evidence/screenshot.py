@@ -9,6 +9,7 @@ that does not exist, so nothing leaves unchecked (WebSockets, prefetches).
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from copyguard.monitoring.evidence.exchange import (
     fetch_exchange,
 )
 
-__all__ = ["CHROMIUM", "SCREENSHOT_NAME", "take_screenshot"]
+__all__ = ["CHROMIUM", "MAX_SCREENSHOT_HEIGHT", "SCREENSHOT_NAME", "Screenshot", "take_screenshot"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,6 +40,11 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 800}
 MAX_SUBRESOURCES = 200
 SCREENSHOT_NAME = "screenshot.png"
+MAX_SCREENSHOT_HEIGHT = 20000
+_PAGE_HEIGHT = (
+    "() => Math.max(document.documentElement.scrollHeight,"
+    " document.body ? document.body.scrollHeight : 0)"
+)
 
 
 _DROP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
@@ -55,6 +61,26 @@ def _fulfil_headers(exchange: Exchange) -> dict[str, str]:
     return headers
 
 
+@dataclass
+class Screenshot:
+    png: bytes
+    browser_version: str
+    exchanges: list[Exchange]  # the page's other requests, fetched through the guard
+    refused: list[str]  # requests refused, one line each
+    page_height: int  # CSS pixels; the picture keeps the top MAX_SCREENSHOT_HEIGHT
+
+    def summary(self, url: str) -> dict[str, Any]:
+        return {
+            "url": url,
+            "browser": f"Chromium {self.browser_version} (headless, Playwright)",
+            "viewport": VIEWPORT,
+            "full_page": self.page_height <= MAX_SCREENSHOT_HEIGHT,
+            "page_height": self.page_height,
+            "page_requests_fetched": len(self.exchanges),
+            "page_requests_refused": self.refused[:50],
+        }
+
+
 def take_screenshot(
     final: Exchange,
     *,
@@ -62,9 +88,9 @@ def take_screenshot(
     timeout: float,
     max_bytes: int,
     trust: bytes,
-) -> tuple[bytes, str, list[Exchange], list[str]]:
-    """A full-page PNG of ``final`` as captured, the Chromium version, the page's other
-    exchanges (fetched through the guard) and the requests refused (one line each)."""
+) -> Screenshot:
+    """A full-page PNG of ``final`` as captured (the top ``MAX_SCREENSHOT_HEIGHT`` pixels of
+    a longer page), with the page's other exchanges and the requests refused."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -124,11 +150,26 @@ def take_screenshot(
                 # A page that keeps polling is photographed as it stands.
                 with contextlib.suppress(PlaywrightError):
                     page.wait_for_load_state("networkidle", timeout=min(timeout, 5) * 1000)
-                png = page.screenshot(full_page=True, type="png", timeout=timeout * 1000)
+                height = int(page.evaluate(_PAGE_HEIGHT))
+                clip = None
+                if height > MAX_SCREENSHOT_HEIGHT:
+                    # An endless page would make a picture no one can open: the top is kept.
+                    clip = {
+                        "x": 0,
+                        "y": 0,
+                        "width": VIEWPORT["width"],
+                        "height": MAX_SCREENSHOT_HEIGHT,
+                    }
+                png = page.screenshot(
+                    full_page=True,
+                    type="png",
+                    clip=clip,  # type: ignore[arg-type]
+                    timeout=timeout * 1000,
+                )
                 version = browser.version
             finally:
                 browser.close()
     except PlaywrightError as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CaptureError("protocol", f"the screenshot failed: {message}") from None
-    return png, version, extra, refused
+    return Screenshot(png, version, extra, refused, height)

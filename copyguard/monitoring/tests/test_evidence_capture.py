@@ -110,6 +110,19 @@ def test_the_screenshot_is_a_png_of_the_page_full_height() -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.browser
+def test_an_endless_page_is_photographed_down_to_the_height_limit(monkeypatch: Any) -> None:
+    monkeypatch.setattr(screenshot, "MAX_SCREENSHOT_HEIGHT", 2000)
+    tall = b"<!doctype html><html><body><div style='height:5000px'>top</div></body></html>"
+    with serve_site({"/tall.html": (200, HTML, tall)}) as base:
+        capture = capture_page(f"{base}/tall.html", **OPTIONS)
+    picture = Image.open(io.BytesIO(capture.files["screenshot.png"]))
+    assert picture.size == (1280, 2000)
+    note = capture.context["notes"]["screenshot"]
+    assert note["full_page"] is False and note["page_height"] > 5000
+
+
+@pytest.mark.browser
 def test_redirects_are_each_recorded() -> None:
     with serve_site(_site()) as base:
         capture = capture_page(f"{base}/old", **OPTIONS)

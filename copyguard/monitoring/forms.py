@@ -32,10 +32,10 @@ __all__ = [
     "config_field",
 ]
 
-LIST_SETTINGS = frozenset(
-    {"start_urls", "feed_urls", "sitemap_urls", "listing_urls", "urls", "allowed_domains"}
-)
-NUMBER_SETTINGS = frozenset({"max_depth", "max_pages", "max_items"})
+LIST_SETTINGS = frozenset({"start_urls", "feed_urls", "sitemap_urls", "allowed_domains"})
+NUMBER_SETTINGS = frozenset({"max_depth", "max_pages", "max_listing_pages"})
+# Settings without which a kind has nowhere to start (the kind validates them again).
+REQUIRED_SETTINGS = frozenset({"start_urls", "feed_urls", "sitemap_urls", "item_pattern"})
 
 # Labels and help of the settings the source kinds declare; an unknown setting falls back
 # to its name so a new kind still gets a working form.
@@ -43,20 +43,21 @@ SETTING_LABELS: dict[str, tuple[Any, Any]] = {
     "start_urls": (_("Start addresses"), _("One address per line.")),
     "feed_urls": (_("Feed addresses"), _("One RSS or Atom feed address per line.")),
     "sitemap_urls": (_("Sitemap addresses"), _("One sitemap.xml address per line.")),
-    "listing_urls": (_("Listing page addresses"), _("One address per line.")),
-    "urls": (_("Addresses"), _("One address per line.")),
     "allowed_domains": (
         _("Allowed domains"),
         _("Links are followed within these domains only; empty: the start addresses' hosts."),
     ),
     "max_depth": (_("Link depth"), _("How many links away from a start address to go.")),
     "max_pages": (_("Page budget"), _("At most this many pages per run.")),
-    "max_items": (_("Item budget"), _("At most this many items per run.")),
+    "max_listing_pages": (
+        _("Listing page budget"),
+        _("At most this many listing pages per run."),
+    ),
     "item_pattern": (
         _("Item address pattern"),
         _("A regular expression; links on listing pages that match it are item pages."),
     ),
-    "next_pattern": (
+    "next_page_pattern": (
         _("Next page pattern"),
         _("A regular expression for links to further listing pages (optional)."),
     ),
@@ -79,16 +80,17 @@ class ActionErrorMixin:
 def config_field(name: str) -> forms.Field:
     """The form field of a source setting called ``name``."""
     label, help_text = SETTING_LABELS.get(name, (name.replace("_", " "), ""))
+    required = name in REQUIRED_SETTINGS
     if name in LIST_SETTINGS:
         return forms.CharField(
             label=label,
             help_text=help_text,
-            required=False,
+            required=required,
             widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
         )
     if name in NUMBER_SETTINGS:
         return forms.IntegerField(label=label, help_text=help_text, required=False)
-    return forms.CharField(label=label, help_text=help_text, required=False, max_length=500)
+    return forms.CharField(label=label, help_text=help_text, required=required, max_length=500)
 
 
 def _as_text(value: Any) -> Any:
@@ -164,6 +166,13 @@ class SourceForm(ActionErrorMixin, forms.Form):
         self.config_names = list(self.kind.fields)
         for name in self.config_names:
             self.fields[name] = config_field(name)
+        if not any(o.kind == OrganisationKind.ADMINISTRATION for o in owners):
+            # Campaign-wide sources and ignoring robots.txt are for administrations only.
+            scope_field = self.fields["scope"]
+            assert isinstance(scope_field, forms.ChoiceField)
+            scope_field.choices = [(SourceScope.OWN.value, SourceScope.OWN.label)]
+            del self.fields["robots_override_reason"]
+            del self.fields["obey_robots"]
         if kind == "upload":
             platform_field = self.fields["platform"]
             assert isinstance(platform_field, forms.ChoiceField)
@@ -172,7 +181,7 @@ class SourceForm(ActionErrorMixin, forms.Form):
             ).order_by("name")
             platform_field.choices = [("", "—"), *((p.pk, p.name) for p in platforms)]
             for name in ("schedule", "obey_robots", "robots_override_reason"):
-                del self.fields[name]
+                self.fields.pop(name, None)
         else:
             del self.fields["platform"]
 
@@ -215,6 +224,7 @@ class SourceForm(ActionErrorMixin, forms.Form):
         }
         if "schedule" in self.fields:
             fields["schedule"] = data["schedule"]
+        if "obey_robots" in self.fields:
             fields["obey_robots"] = data["obey_robots"]
             fields["robots_override_reason"] = data["robots_override_reason"]
         if "platform" in self.fields:

@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from copyguard.monitoring.enums import HitStatus
-from copyguard.monitoring.models import KeyWork, Site
+from copyguard.monitoring.enums import HitStatus, NotificationKind, RunStatus
+from copyguard.monitoring.models import CrawlRun, KeyWork, Notification, Site, Source
 from copyguard.monitoring.tests.core_helpers import World, make_hit, make_world
 from tests.browser.harness import BrowserSession
 
@@ -212,3 +212,88 @@ def test_the_pages_in_chinese(session_factory: Any, world: World) -> None:
     expect(page.locator("main h1")).to_have_text("监测源")
     page.goto("/monitoring/watchlist/")
     expect(page.locator("main h1")).to_have_text("重点作品")
+
+
+def test_a_manager_adds_a_source_and_follows_its_runs(session_factory: Any, world: World) -> None:
+    web = _signed_in(session_factory, world.staff, "en")
+    page = web.page
+    page.goto("/monitoring/sources/")
+    page.get_by_role("link", name="Add a source").click()
+    page.locator("[data-kind=site]").click()
+    page.fill("input[name=name]", "Novel forum")
+    page.fill("textarea[name=start_urls]", "not an address")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".field-textarea.has-errors")).to_contain_text("cannot be crawled")
+    web.screenshot("monitoring-source-form-en")
+    page.fill("textarea[name=start_urls]", "https://novel-forum.example/board/1\n")
+    page.fill("input[name=max_depth]", "2")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main h1")).to_have_text("Novel forum")
+    source = Source.objects.get(name="Novel forum")
+    now = timezone.now()
+    # Runs as the crawl job leaves them (the crawl itself is the crawler's tests' business).
+    CrawlRun.objects.create(
+        source=source,
+        status=RunStatus.FINISHED,
+        queued_at=now - timedelta(hours=2),
+        started_at=now - timedelta(hours=2),
+        finished_at=now - timedelta(hours=2) + timedelta(seconds=95),
+        pages_fetched=310,
+        files_fetched=12,
+        bytes_fetched=48_000_000,
+        errors=2,
+        error_log=[
+            "https://novel-forum.example/board/1?page=40 HTTP 404",
+            "https://novel-forum.example/dl/big.pdf larger than the size limit",
+        ],
+        hits_found=1,
+    )
+    running = CrawlRun.objects.create(
+        source=source,
+        status=RunStatus.RUNNING,
+        started_at=now - timedelta(seconds=40),
+        heartbeat_at=now,
+        pages_fetched=27,
+        bytes_fetched=1_200_000,
+    )
+    page.reload()
+    expect(page.locator("table.runs tbody tr")).to_have_count(2)
+    web.screenshot("monitoring-source-en")
+    page.goto(f"/monitoring/runs/{running.pk}/")
+    expect(page.locator("#pages-fetched")).to_have_text("27")
+    # The figures refresh themselves while the run runs.
+    CrawlRun.objects.filter(pk=running.pk).update(pages_fetched=58)
+    expect(page.locator("#pages-fetched")).to_have_text("58", timeout=10_000)
+    web.screenshot("monitoring-run-en")
+    page.get_by_role("button", name="Cancel the run").click()
+    expect(page.locator("#run-status")).to_contain_text("Cancelled")
+    page.goto("/monitoring/sources/")
+    web.screenshot("monitoring-sources-en")
+
+
+def test_the_allow_list_and_notifications(session_factory: Any, world: World) -> None:
+    Notification.objects.create(
+        user=world.owner,
+        organisation=world.holder,
+        kind=NotificationKind.KEY_WORK_HIT,
+        subject="Key work found: 江南 on novel-forum.example",
+        body="A copy of 江南 (440600-2026-A-00000001) was found at "
+        "https://novel-forum.example/thread/8812",
+        link="/monitoring/hits/",
+    )
+    web = _signed_in(session_factory, world.owner, "zh-hans")
+    page = web.page
+    page.goto("/monitoring/allow-list/")
+    page.fill("input[name=domain]", "partner-books.example")
+    page.fill("input[name=licensee]", "Partner Books Ltd")
+    page.locator("#allow-form button[type=submit]").click()
+    expect(page.locator("#allow-list")).to_contain_text("partner-books.example")
+    web.screenshot("monitoring-allow-list-zh-hans")
+    badge = page.locator("[data-nav=notifications] .nav-badge")
+    expect(badge).to_contain_text("1")
+    page.locator("[data-nav=notifications]").click()
+    expect(page.locator("#notifications")).to_contain_text("Key work found")
+    web.screenshot("monitoring-notifications-zh-hans")
+    page.locator("#notifications [data-open]").click()
+    expect(page.locator("main h1")).to_have_text("审核队列")
+    expect(page.locator("[data-nav=notifications] .nav-badge")).to_have_count(0)

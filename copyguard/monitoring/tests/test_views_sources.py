@@ -75,15 +75,18 @@ def test_a_bad_setting_shows_next_to_its_field(client, world):
     assert not Source.objects.exists()
 
 
-def test_a_rights_holder_may_not_ignore_robots_txt(client, world):
+def test_a_rights_holder_may_not_ignore_robots_txt_or_watch_every_work(client, world):
     client.force_login(world.owner)
     url = reverse("monitoring:source_create", args=["site"])
+    body = client.get(url).content.decode()
+    assert 'name="obey_robots"' not in body and 'value="all"' not in body
+    response = client.post(url, _form(world, scope="all"))
+    assert response.status_code == 400
+    assert not Source.objects.exists()
     data = _form(world, robots_override_reason="campaign")
     del data["obey_robots"]
-    response = client.post(url, data)
-    assert response.status_code == 400
-    assert "Only an administration" in response.content.decode()
-    assert not Source.objects.exists()
+    assert client.post(url, data).status_code == 302
+    assert Source.objects.get().obey_robots is True
 
 
 def test_an_administration_runs_a_campaign_wide_source_ignoring_robots_with_a_reason(client, world):

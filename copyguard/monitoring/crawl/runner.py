@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
+
 from .. import netguard
 from ..sources import get_kind
 from .journal import CrawlFiles, read_new_lines
@@ -54,6 +56,14 @@ def _full_spec(spec: CrawlSpec) -> dict[str, Any]:
         raise CrawlRefused(f"unknown source kind: {full['kind']}") from None
     if not kind.crawlable:
         raise CrawlRefused(f"a {kind.name} source is not crawled")
+    try:
+        # cleaned again: a stored config may predate a rule, and defaults fill gaps
+        full["config"] = kind.clean_config(full.get("config") or {})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+        )
+        raise CrawlRefused(f"the source's settings are not valid: {problems}"[:500]) from None
     if not full["obey_robots"] and not str(full.get("robots_override_reason", "")).strip():
         raise CrawlRefused("ignoring robots.txt needs a recorded reason")
     if not full.get("user_agent"):

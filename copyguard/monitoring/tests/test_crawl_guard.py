@@ -6,13 +6,14 @@ checks again on its own, for every request including redirects and robots.txt.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from copyguard.monitoring import netguard
-from copyguard.monitoring.crawl import CrawledItem, CrawlSummary, run_crawl
+from copyguard.monitoring.crawl import CrawledItem, CrawlRefused, CrawlSummary, run_crawl
 from copyguard.monitoring.crawl.testsite import LoopbackSite, Route, html_page
 
 
@@ -30,22 +31,49 @@ def crawl(
     return items, run_crawl(spec, workdir, items.append)
 
 
-def test_private_and_loopback_start_urls_are_refused(tmp_path: Path) -> None:
+def test_private_literal_start_urls_are_refused_before_crawling(tmp_path: Path) -> None:
+    for start in ("http://127.0.0.1:8080/", "http://[::1]:8080/", "http://10.0.0.1:8080/"):
+        with pytest.raises(CrawlRefused, match="start_urls"):
+            crawl([start], [], tmp_path)
+    assert not (tmp_path / "items.jsonl").exists()
+
+
+def test_a_name_resolving_to_loopback_is_refused_by_the_crawler(tmp_path: Path) -> None:
     with LoopbackSite({"/": Route(html_page("Internal", "secret"))}) as internal:
-        starts = [
+        start = f"http://localhost:{internal.port}/"
+        items, summary = crawl([start], ["localhost"], tmp_path)
+        assert internal.requests == []
+    assert items == []
+    assert summary["refused"] == 1
+    assert "localhost" in summary["error_log"][0] and "loopback" in summary["error_log"][0]
+
+
+def test_links_to_private_addresses_are_refused(tmp_path: Path) -> None:
+    with LoopbackSite({"/": Route(html_page("Internal", "secret"))}) as internal:
+        targets = [
             internal.url("/"),
             f"http://[::1]:{internal.port}/",
-            f"http://localhost:{internal.port}/",  # a name resolving to loopback
+            f"http://localhost:{internal.port}/",
             "http://10.0.0.1:8080/",
             "http://169.254.169.254/latest/meta-data/",
             "http://[::ffff:127.0.0.1]:8080/",
+            "http://2130706433:8080/",
         ]
-        domains = ["127.0.0.1", "::1", "localhost", "10.0.0.1", "169.254.169.254"]
-        items, summary = crawl(starts, domains, tmp_path)
+        links = "".join(f"<a href='{t}'>x</a><img src='{t}x.png'>" for t in targets)
+        public_site = LoopbackSite({"/": Route(html_page("Public", links))})
+        # TEST ONLY: the public site stands in for a public server (no internet here)
+        with public_site as public, netguard.allow_endpoint_for_tests("127.0.0.1", public.port):
+            domains = [f"127.0.0.1:{public.port}", "127.0.0.1", "localhost", "10.0.0.1"]
+            domains += ["169.254.169.254", "2130706433"]
+            items, summary = crawl([public.url("/")], domains, tmp_path)
         assert internal.requests == []
-    assert items == []
-    assert summary["refused"] == len(starts)
-    assert any("localhost" in line and "loopback" in line for line in summary["error_log"])
+    assert [i["url"] for i in items] == [public.url("/")]
+    events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+    refused = {e["url"] for e in events if e["type"] == "refused"}
+    assert {t + "x.png" for t in targets} <= refused  # pictures are fetched from any host
+    followed = [t for t in targets if "[" not in t]  # pages: those within the domains
+    assert set(followed) <= refused
+    assert summary["refused"] == len(refused) == len(targets) + len(followed)
     assert any("metadata" in line for line in summary["error_log"])
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext
@@ -38,6 +39,7 @@ from copyguard.monitoring.enums import (
     MonitoringErrorCode,
     MonitoringPermission,
     RunStatus,
+    RunTrigger,
 )
 from copyguard.monitoring.models import (
     AllowListEntry,
@@ -48,6 +50,8 @@ from copyguard.monitoring.models import (
     Notification,
     Source,
 )
+from copyguard.monitoring.ratelimit import caller_token, enforce, lock_caller, sliding_window
+from copyguard.monitoring.scanning_jobs import scan_rate
 from copyguard.monitoring.schemas import (
     AllowListIn,
     AllowListOut,
@@ -199,7 +203,14 @@ def start_run(request: HttpRequest, source_id: ObjectId) -> Status[CrawlRun]:
 
 @router.post(
     f"{P}/sources/{{source_id}}/uploads",
-    response={200: PushOut, 202: PushOut, **ERROR_RESPONSES, 409: ErrorOut, 413: ErrorOut},
+    response={
+        200: PushOut,
+        202: PushOut,
+        **ERROR_RESPONSES,
+        409: ErrorOut,
+        413: ErrorOut,
+        429: ErrorOut,
+    },
     summary="Push an upload into an upload feed (platforms)",
 )
 def push(
@@ -213,7 +224,8 @@ def push(
     """Multipart form: ``url`` (where the upload is published on the platform), the
     ``file`` itself (optional: without it the address is fetched), ``page_url`` and
     ``title``. Small texts, code and pictures are scanned at once (200); the rest is queued
-    (202): poll the run. Matches become hits with channel ``upload``."""
+    (202): poll the run. Matches become hits with channel ``upload``. Pushes count against
+    COPYGUARD_SCAN_RATE per user; over it, 429 with Retry-After."""
     feed = access.get_upload_feed_for_user(api_user(request), source_id)
     data: bytes | None = None
     name = ""
@@ -232,17 +244,26 @@ def push(
     sync = (
         data is not None and len(data) <= settings.SCAN_SYNC_MAX_BYTES and _sync_media(data, name)
     )
-    run = push_upload(
-        api_actor(request),
-        feed,
-        url=url,
-        data=data,
-        name=name,
-        content_type=content_type,
-        page_url=page_url,
-        title=title,
-        enqueue=not sync,
-    )
+    user = api_user(request)
+    with transaction.atomic():
+        # Pushes count against the scan API's rate, per user, one request at a time.
+        lock_caller(user, caller_token(request))
+        pushed = CrawlRun.objects.filter(trigger=RunTrigger.PUSH, requested_by=user)
+        enforce(
+            sliding_window(pushed, field="queued_at", rate=scan_rate()),
+            MonitoringErrorCode.RATE_LIMITED,
+        )
+        run = push_upload(
+            api_actor(request),
+            feed,
+            url=url,
+            data=data,
+            name=name,
+            content_type=content_type,
+            page_url=page_url,
+            title=title,
+            enqueue=not sync,
+        )
     if not sync:
         return Status(202, {"run": run, "scanned": False, "media": "", "hit_ids": [], "error": ""})
     from copyguard.monitoring.tasks import execute_push

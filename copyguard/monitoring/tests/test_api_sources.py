@@ -184,3 +184,15 @@ def test_only_the_feeds_platform_or_its_owner_push(world):
     error_of(push(with_token(world.platform_owner), upload_feed, url="ftp://v.example/1"), 400)
     error_of(push(with_token(world.platform_owner), upload_feed), 422)
     assert not CrawlRun.objects.exists()
+
+
+def test_pushes_count_against_the_scan_rate(world, settings, django_capture_on_commit_callbacks):
+    settings.SCAN_RATE = "1/min"
+    upload_feed = feed(world)
+    caller = with_token(world.platform_owner)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert push(caller, upload_feed, url="https://video.example/u/1").status_code == 202
+        response = push(caller, upload_feed, url="https://video.example/u/2")
+    error_of(response, 429, "rate_limited")
+    assert response["Retry-After"]
+    assert CrawlRun.objects.count() == 1

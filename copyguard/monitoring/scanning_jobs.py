@@ -7,7 +7,7 @@ text or picture is scanned while the caller waits (:func:`start_sync_scan`, then
 what the per-caller rate limit counts (copyguard.monitoring.ratelimit).
 
 Each action is one transaction with one audit event. An uploaded file waiting for its job
-is kept as ``DATA_DIR/monitoring/uploads/<id>.upload`` and deleted when the job is done
+is kept under ``DATA_DIR/monitoring/uploads/`` (a random name) and deleted when the job is done
 with it (finished or failed); a worker killed in the middle leaves it for the job's rerun.
 
 What a scan answers is the public part of a match only (:func:`public_result`): the
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import shutil
 import unicodedata
 from pathlib import Path
@@ -263,6 +264,14 @@ def queue_scan(
         raise ValueError("queue_scan takes an upload or a URL")
     stored: Path | None = None
     try:
+        if upload is not None:
+            # Written before the transaction: on SQLite a transaction that writes holds the
+            # whole database, and a large file takes a while to copy.
+            stored = upload_dir() / f"{secrets.token_hex(16)}.upload"
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            upload.seek(0)
+            with stored.open("xb") as out:
+                shutil.copyfileobj(upload, out, 1024 * 1024)
         with transaction.atomic():
             _check_rate(user, token)
             scan = UploadScan.objects.create(
@@ -273,14 +282,8 @@ def queue_scan(
                 size=size,
                 media=media,
                 status=RunStatus.QUEUED,
+                storage_name=stored.name if stored is not None else "",
             )
-            if upload is not None:
-                scan.storage_name = f"{scan.pk}.upload"
-                stored = upload_dir() / scan.storage_name
-                stored.parent.mkdir(parents=True, exist_ok=True)
-                with stored.open("wb") as out:
-                    shutil.copyfileobj(upload, out, 1024 * 1024)
-                scan.save(update_fields=["storage_name"])
             record(
                 actor,
                 "monitoring.upload_scan.queue",

@@ -110,3 +110,16 @@ def test_a_rate_of_zero_turns_scanning_off(db, settings) -> None:  # type: ignor
     response = _post(with_token(make_member(org, Role.OWNER)))
     error_of(response, 429, "rate_limited")
     assert response["Retry-After"] == "60"
+
+
+def test_a_refused_upload_for_the_job_leaves_no_file_behind(db, settings) -> None:  # type: ignore[no-untyped-def]
+    from copyguard.monitoring.scanning_jobs import upload_dir
+
+    settings.SCAN_RATE = "1/min"
+    settings.SCAN_SYNC_MAX_BYTES = 10  # every upload goes to the job
+    org = make_organisation(OrganisationKind.PLATFORM)
+    api = with_token(make_member(org, Role.OWNER))
+    assert _post(api).status_code == 202
+    error_of(_post(api), 429, "rate_limited")
+    (kept,) = upload_dir().iterdir()
+    assert kept.name == UploadScan.objects.get().storage_name

@@ -315,6 +315,11 @@ def test_bad_input_is_refused_with_the_error_format(platform, essay, settings):
     )
     # Bytes of no format the engine reads, named as a picture.
     error_of(post_file(api, b"\x00\x01garbage" * 50, "photo.png", "image/png"), 415, "unreadable")
+    # A decompression bomb: 48 KB of PNG that would be 400 million pixels.
+    bomb = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(bomb, "PNG")
+    error = error_of(post_file(api, bomb.getvalue(), "bomb.png", "image/png"), 415, "unreadable")
+    assert "pixel limit" in error["message"]
     settings.SCAN_MAX_BYTES = 1000
     error_of(post_file(api, b"x" * 2000), 413, "too_large")
     # Refused from its Content-Length, before the body is read.

@@ -51,7 +51,8 @@ class ScanMatchOut(Schema):
     work_id: int
     score: float
     media: str
-    segments: list[dict[str, list[float]]]
+    # Characters (whole numbers) for text and code, seconds for sound and video.
+    segments: list[dict[str, list[int | float]]]
     box: list[int] | None = None
 
 

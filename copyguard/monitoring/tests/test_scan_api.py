@@ -111,7 +111,7 @@ def test_a_platform_scans_a_small_text_and_learns_the_registered_work(platform, 
     assert found["work_id"] == essay.work_id and found["media"] == "text"
     assert 0 < found["score"] <= 1 and found["box"] is None
     (q0, q1) = found["segments"][0]["query"]
-    assert 0 <= q0 < q1 <= len(FORUM_POST)
+    assert 0 <= q0 < q1 <= len(FORUM_POST) and isinstance(q0, int)  # characters
     # A generous bound, not a benchmark: the measured figure is in the report.
     print(f"\nsync text scan: {elapsed * 1000:.0f} ms")
     assert elapsed < 5

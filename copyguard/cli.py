@@ -74,6 +74,10 @@ COMMANDS: dict[str, Promise | str] = {
     "JSON with --json).",
     "scan-corpus": "Scan web-archive files (WARC, WET) for copies of registered works on "
     "Dask; resumable.",
+    "monitor": gettext_lazy(
+        "Monitoring: list sources, start a run (or crawl it here), queue due runs, send "
+        "today's digests."
+    ),
 }
 
 

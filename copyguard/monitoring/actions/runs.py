@@ -66,7 +66,7 @@ def _enqueue_crawl(run: CrawlRun) -> None:
     transaction.on_commit(enqueue)
 
 
-def _create_run(actor: Actor, source: Source, trigger: str) -> CrawlRun:
+def _create_run(actor: Actor, source: Source, trigger: str, enqueue: bool = True) -> CrawlRun:
     run = CrawlRun.objects.create(source=source, trigger=trigger, requested_by=actor.user)
     record(
         actor,
@@ -75,14 +75,18 @@ def _create_run(actor: Actor, source: Source, trigger: str) -> CrawlRun:
         organisation=source.owner,
         params={"source": source.pk, "trigger": trigger},
     )
-    _enqueue_crawl(run)
+    if enqueue:
+        _enqueue_crawl(run)
     return run
 
 
 @transaction.atomic
-def start_run(actor: Actor, source: Source, *, trigger: str = RunTrigger.MANUAL) -> CrawlRun:
+def start_run(
+    actor: Actor, source: Source, *, trigger: str = RunTrigger.MANUAL, enqueue: bool = True
+) -> CrawlRun:
     """Queue a crawl of ``source``; refused for upload feeds, disabled sources and while a
-    run of the source is queued or running. The crawl job is queued after commit."""
+    run of the source is queued or running. The crawl job is queued after commit
+    (``enqueue=False``: the caller crawls it itself, as ``copyguard monitor run --here``)."""
     source = Source.objects.select_for_update().select_related("owner").get(pk=source.pk)
     if source.kind == SourceKind.UPLOAD:
         raise ActionError(
@@ -102,7 +106,7 @@ def start_run(actor: Actor, source: Source, *, trigger: str = RunTrigger.MANUAL)
             _("A run of this source is already queued or running."),
             status=409,
         )
-    return _create_run(actor, source, trigger)
+    return _create_run(actor, source, trigger, enqueue)
 
 
 @transaction.atomic

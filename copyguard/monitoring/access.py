@@ -174,7 +174,9 @@ def get_source_for_user(user: User, pk: int | str, *, write: bool = False) -> tu
         raise Http404(_("No such source"))
     may_write = MonitoringPermission.MANAGE_SOURCES.value in granted
     if write and not may_write:
-        raise PermissionDenied(_("Only the owner's managers of sources may change this source"))
+        raise PermissionDenied(
+            _("Only members who manage the owner's sources may change this source")
+        )
     return source, may_write
 
 

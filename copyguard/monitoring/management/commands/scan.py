@@ -162,6 +162,8 @@ class Command(OneLineErrorsMixin, BaseCommand):
             return f"address refused: {exc}"
         except FetchError as exc:
             return f"fetch failed: {exc}"
+        except Exception as exc:  # one input's failure must not end a run of many
+            return f"fetch failed: unexpected {type(exc).__name__}: {exc}"
         if fetched.status >= 400:
             return f"fetch failed: HTTP {fetched.status} {fetched.reason}".strip()
         path = unquote(urlsplit(fetched.final_url).path)

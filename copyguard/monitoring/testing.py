@@ -152,7 +152,7 @@ def _bible(book: str, chapters: int) -> tuple[str, ...]:
         check=True,
         text=True,
     ).stdout
-    verse = re.compile(rf"^{re.escape(book)}(\d+):\d+ (.*)$", re.I)
+    verse = re.compile(r"^\d?[A-Za-z]+(\d+):\d+ (.*)$")  # "Prv1:1 …" for Proverbs
     found: dict[int, list[str]] = {}
     for line in out.splitlines():
         m = verse.match(line)
@@ -954,6 +954,9 @@ class PirateSites:
                 self.sites[name] = site
                 builder = _Builder(name, site.base_url)
                 _BUILDERS[name](builder, threads)
+                # Every page's navigation links to it.
+                about = "<h1>About</h1><p>All files are uploaded by users. No complaints.</p>"
+                builder.routes.setdefault("/about/", _page(name, "About", about, "en"))
                 site.routes = builder.routes
                 site.delay = delay
                 self.planted += builder.planted

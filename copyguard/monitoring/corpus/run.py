@@ -20,7 +20,12 @@ from django.conf import settings
 from copyguard.accounts.audit import Actor
 from copyguard.monitoring.corpus import actions
 from copyguard.monitoring.corpus.warc import SHARD_BYTES, corpus_files, plan_file
-from copyguard.monitoring.corpus.worker import CorpusWorkerSetup, ShardResult, scan_shard
+from copyguard.monitoring.corpus.worker import (
+    CorpusWorkerSetup,
+    ShardResult,
+    index_files,
+    scan_shard,
+)
 from copyguard.monitoring.enums import ShardStatus
 from copyguard.monitoring.models import CorpusScan, CorpusShard
 
@@ -67,7 +72,7 @@ def dask_client(scheduler: str = "", workers: int = 1) -> Iterator[Any]:
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: several scans may run at once
             silence_logs=40,  # errors only
         ) as cluster,
         Client(cluster) as client,
@@ -108,12 +113,18 @@ def run_corpus_scan(
     *,
     threshold: float | None = None,
     shard_bytes: int = SHARD_BYTES,
+    copy_index: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> CorpusScan:
-    """Scan every pending shard of ``scan`` on ``client``'s cluster and record the hits."""
+    """Scan every pending shard of ``scan`` on ``client``'s cluster and record the hits.
+    ``copy_index`` sends the registry's index to every worker (see ``CorpusWorkerSetup``)."""
     from distributed import as_completed
 
-    client.register_plugin(CorpusWorkerSetup(str(Path(settings.DATA_DIR).resolve())))
+    from copyguard.works.registry_index import index_dir
+
+    data_dir = str(Path(settings.DATA_DIR).resolve())
+    copied = index_files(index_dir()) if copy_index else None
+    client.register_plugin(CorpusWorkerSetup(data_dir, copied))
     try:
         _plan(scan, client, shard_bytes)
     except OSError as exc:

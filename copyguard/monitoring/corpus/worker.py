@@ -35,6 +35,7 @@ __all__ = [
     "FoundDocument",
     "FoundMatch",
     "ShardResult",
+    "index_files",
     "scan_shard",
 ]
 
@@ -83,21 +84,42 @@ class ShardResult(TypedDict):
 
 
 class CorpusWorkerSetup(WorkerPlugin):
-    """Set Django up in each worker process, on the driver's data directory."""
+    """Set Django up in each worker process, on the driver's data directory — or, with
+    ``index_files`` (the index's files by relative path), on a copy of the index written
+    into the worker's own directory: for workers that do not share the driver's storage."""
 
     name = "copyguard-corpus"
 
-    def __init__(self, data_dir: str) -> None:
+    def __init__(self, data_dir: str, index_files: dict[str, bytes] | None = None) -> None:
         self.data_dir = data_dir
+        self.index_files = index_files
 
     def setup(self, worker: Any) -> None:
+        data_dir = self.data_dir
+        files = getattr(self, "index_files", None)  # None from a driver of an older version
+        if files is not None:
+            data_dir = str(Path(worker.local_directory) / "copyguard-data")
+            index = Path(data_dir) / "works-index"
+            for name, content in files.items():
+                target = index / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copyguard.settings")
-        os.environ["COPYGUARD_DATA_DIR"] = self.data_dir
+        os.environ["COPYGUARD_DATA_DIR"] = data_dir
         import django
         from django.conf import settings
 
         django.setup()
-        settings.DATA_DIR = Path(self.data_dir)
+        settings.DATA_DIR = Path(data_dir)
+
+
+def index_files(index_dir: Path) -> dict[str, bytes]:
+    """The files of the registry's index, by path under ``index_dir`` (not its lock)."""
+    return {
+        str(path.relative_to(index_dir)): path.read_bytes()
+        for path in sorted(index_dir.rglob("*"))
+        if path.is_file() and path.name != "lock"
+    }
 
 
 def _kind(content_type: str, url: str) -> str | None:

@@ -201,3 +201,36 @@ def test_an_unreachable_scheduler_exits_2_with_one_line(run, tmp_path: Path) -> 
     assert err.strip().startswith("copyguard scan-corpus: error: cannot reach the Dask scheduler")
     assert len(err.strip().splitlines()) == 1
     assert not CorpusScan.objects.exists()
+
+
+def test_with_copy_index_the_workers_scan_a_copy_of_the_index(run, tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+
+    status, _out, err = run(str(corpus.directory), "--organisation", "Alpha Press",
+                           "--workers", "1", "--copy-index", "--json")  # fmt: skip
+
+    assert status == 0, err
+    assert hits() == corpus.planted
+
+
+def test_the_worker_setup_writes_the_copied_index_into_the_workers_directory(
+    tmp_path: Path, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from copyguard.monitoring.corpus.worker import CorpusWorkerSetup, index_files
+
+    monkeypatch.setenv("COPYGUARD_DATA_DIR", str(settings.DATA_DIR))
+    index = tmp_path / "data" / "works-index"
+    (index / "text").mkdir(parents=True)
+    (index / "text" / "manifest.json").write_text("{}")
+    (index / "lock").write_text("")
+    files = index_files(index)
+    assert files == {"text/manifest.json": b"{}"}
+    worker = SimpleNamespace(local_directory=str(tmp_path / "worker"))
+
+    CorpusWorkerSetup("/not/on/this/worker", files).setup(worker)
+
+    copy = tmp_path / "worker" / "copyguard-data"
+    assert (copy / "works-index" / "text" / "manifest.json").read_text() == "{}"
+    assert copy == settings.DATA_DIR

@@ -83,6 +83,11 @@ class Command(OneLineErrorsMixin, BaseCommand):
             help="The organisation the scan is for (its id or exact name); needed for a new scan.",
         )
         parser.add_argument(
+            "--copy-index",
+            action="store_true",
+            help="Send the registry's index to every worker (for workers without shared storage).",
+        )
+        parser.add_argument(
             "--shard-mb",
             type=_positive,
             default=SHARD_BYTES // 2**20,
@@ -147,6 +152,7 @@ class Command(OneLineErrorsMixin, BaseCommand):
                         client,
                         threshold=threshold,
                         shard_bytes=options["shard_mb"] * 2**20,
+                        copy_index=options["copy_index"],
                         on_progress=show,
                     )
         except SchedulerError as exc:

@@ -37,6 +37,7 @@ from copyguard.accounts.enums import (
     Role,
 )
 from copyguard.accounts.models import Membership, Organisation, User
+from copyguard.monitoring.demo import load_demo_monitoring
 from copyguard.works.demo import load_demo_works
 
 __all__ = [
@@ -310,4 +311,5 @@ def load_demo(actor: Actor | None = None) -> DemoLoad:
     )
     # The works registry: registered works with certificates, the examination queue.
     result.works_created = load_demo_works(organisations, via=actor.via)
+    load_demo_monitoring(organisations, via=actor.via)
     return result

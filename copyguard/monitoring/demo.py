@@ -129,7 +129,7 @@ def _outcome(work: Work, spec: DemoHit) -> dict[str, Any] | None:
     registration = work.registrations.exclude(number=None).first()
     if work_file is None or registration is None:
         return None
-    match = {
+    match: dict[str, Any] = {
         "work_file_id": work_file.pk,
         "work_id": work.pk,
         "registration_number": registration.number,

@@ -217,7 +217,7 @@ def send_daily_digest(user: User, *, now: datetime | None = None) -> Notificatio
 
 def _hits_path() -> str:
     try:
-        return reverse("monitoring:hits")
+        return reverse("monitoring:queue")
     except NoReverseMatch:
         return "/monitoring/hits/"
 

@@ -309,3 +309,16 @@ def test_a_clip_of_a_registered_video_is_found(people, registry):
     assert found["work_file_id"] == film.work.files.get().pk and found["media"] == "video"
     assert found["segments"][0]["reference"][0] == pytest.approx(3.0, abs=0.5)
     assert "visual_score" in found["detail"]
+
+
+def test_readers_reopen_a_media_index_another_process_changed(people, registry, settings):
+    import os
+
+    _registered(people.org, registry, landscape_png(1), "lake.png", "photography")
+    before = registry_index.open_engines().images
+    assert registry_index.open_engines().images is before  # unchanged: the same copy
+    pointer = settings.DATA_DIR / "works-index" / "image" / "current.json"
+    stat = pointer.stat()
+    os.utime(pointer, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    reopened = registry_index.open_engines().images
+    assert reopened is not before and len(reopened.index) == len(before.index) == 1

@@ -18,6 +18,10 @@ from copyguard.monitoring.tests.test_scan_api import FORUM_POST
 from copyguard.monitoring.tests.test_scan_api import essay as essay
 from copyguard.monitoring.tests.test_scan_api_url import site as site
 
+# The command closes the database connections when it ends, as Django's commands do: on a
+# file database (when worker tests run in the same session) only real transactions survive.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @dataclass
 class Run:

@@ -165,6 +165,8 @@ def _bench(args: Any, conn: Connection, workdir: Path) -> None:
     wall = time.perf_counter() - wall
     cpu = _cpu(resource.RUSAGE_SELF) - cpu_self + _cpu(resource.RUSAGE_CHILDREN) - cpu_children
     assert summary["finished"], summary
+    if counted["page"] < len(pages):
+        raise SystemExit(f"the crawl fetched {counted['page']} of the {len(pages)} pages")
     rows.append(("crawl alone", counted["page"], wall, cpu))
 
     # Crawl and match: the monitoring job.

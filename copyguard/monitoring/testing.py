@@ -4,7 +4,7 @@
 :class:`PirateSites` serves four web sites built from registered works and unrelated
 material, each by a threaded ``http.server`` of its own:
 
-- ``forum``: thread lists (paginated) → threads of several posts (long threads paginated);
+- ``forum``: boards of thread lists (paginated) → threads of several posts (long threads paginated);
   some posts paste chapters of registered texts — one in Traditional script, one with light
   edits, one verbatim — among unrelated posts and a short quotation that is not a copy;
   a members' area that ``robots.txt`` disallows holds one more pasted text (``blocked``);
@@ -518,13 +518,20 @@ def _paragraphs(text: str) -> str:
 
 
 def _pager(prefix: str, page: int, pages: int) -> str:
-    links = []
-    if page > 1:
-        previous = prefix if page == 2 else f"{prefix}page/{page - 1}/"
-        links.append(f'<a rel="prev" href="{previous}">« prev</a>')
+    """Previous, every page's number, next (page 1 is ``prefix`` itself)."""
+
+    def href(n: int) -> str:
+        return prefix if n == 1 else f"{prefix}page/{n}/"
+
+    if pages < 2:
+        return ""
+    links = [f'<a rel="prev" href="{href(page - 1)}">« prev</a>'] if page > 1 else []
+    links += [
+        f"<b>{n}</b>" if n == page else f'<a href="{href(n)}">{n}</a>' for n in range(1, pages + 1)
+    ]
     if page < pages:
-        links.append(f'<a rel="next" href="{prefix}page/{page + 1}/">next »</a>')
-    return f'<nav class="pager">{" ".join(links)}</nav>' if links else ""
+        links.append(f'<a rel="next" href="{href(page + 1)}">next »</a>')
+    return f'<nav class="pager">{" ".join(links)}</nav>'
 
 
 def _sitemap(urls: Sequence[str]) -> _Response:
@@ -639,18 +646,39 @@ def _forum(b: _Builder, threads: int) -> None:
     b.plant("lighthouse", "/thread/3/page/2/", "/thread/3/page/2/", "pasted with light edits")
     b.plant("gleaner", "/thread/5/", "/thread/5/", "a chapter pasted verbatim")
 
-    per_list = 8
-    lists = (threads + per_list - 1) // per_list
-    for p in range(1, lists + 1):
-        rows = "".join(
+    # Boards of up to ten list pages of eight threads, each list page linking to all of its
+    # board's pages: every thread is within four links of the home page, however many.
+    per_list, per_board = 8, 80
+
+    def rows(first: int, last: int) -> str:
+        return "".join(
             f'<li><a href="/thread/{t}/">{html.escape(titles[t])}</a> '
             f"<span>{len(posts[t])} posts</span></li>"
-            for t in range(1 + (p - 1) * per_list, min(threads, p * per_list) + 1)
+            for t in range(first, min(threads, last) + 1)
         )
-        body = f"<h1>最新帖子 Latest threads</h1><ul>{rows}</ul>{_pager('/', p, lists)}"
-        if p == 1:
-            body += '<p><a href="/members/vault/">会员专区 members only</a></p>'
-        b.routes["/" if p == 1 else f"/page/{p}/"] = _page("书友论坛 Readers' Forum", "首页", body)
+
+    boards = (threads + per_board - 1) // per_board
+    for board in range(1, boards + 1):
+        first = 1 + (board - 1) * per_board
+        lists = (min(threads, board * per_board) - first + per_list) // per_list
+        prefix = f"/board/{board}/"
+        for p in range(1, lists + 1):
+            start = first + (p - 1) * per_list
+            body = (
+                f"<h1>版块 Board {board}</h1><ul>{rows(start, start + per_list - 1)}</ul>"
+                f"{_pager(prefix, p, lists)}"
+            )
+            path = prefix if p == 1 else f"{prefix}page/{p}/"
+            b.routes[path] = _page("书友论坛 Readers' Forum", f"Board {board}", body)
+    board_links = "".join(
+        f'<li><a href="/board/{n}/">版块 Board {n}</a></li>' for n in range(1, boards + 1)
+    )
+    home = (
+        f"<h1>最新帖子 Latest threads</h1><ul>{rows(1, per_list)}</ul>"
+        f"<h2>版块 Boards</h2><ul>{board_links}</ul>"
+        '<p><a href="/members/vault/">会员专区 members only</a></p>'
+    )
+    b.routes["/"] = _page("书友论坛 Readers' Forum", "首页", home)
     b.routes["/about/"] = _page(
         "书友论坛 Readers' Forum", "About", "<p>Send complaints to nobody.</p>"
     )

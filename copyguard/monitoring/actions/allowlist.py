@@ -113,7 +113,11 @@ def update_allow_list_entry(
     note: str | None = None,
     valid_until: date | None = _UNSET,
 ) -> AllowListEntry:
-    entry = AllowListEntry.objects.select_for_update().select_related("owner").get(pk=entry.pk)
+    entry = (
+        AllowListEntry.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .get(pk=entry.pk)
+    )
     if domain is not None:
         entry.domain = clean_domain(domain)
     if work is not _UNSET:
@@ -139,7 +143,11 @@ def update_allow_list_entry(
 @transaction.atomic
 def remove_allow_list_entry(actor: Actor, entry: AllowListEntry) -> None:
     """Remove an entry: copies on its domain are hits again from the next scan on."""
-    entry = AllowListEntry.objects.select_for_update().select_related("owner").get(pk=entry.pk)
+    entry = (
+        AllowListEntry.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .get(pk=entry.pk)
+    )
     record(
         actor,
         "monitoring.allow_list.remove",

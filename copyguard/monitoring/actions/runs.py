@@ -87,7 +87,9 @@ def start_run(
     """Queue a crawl of ``source``; refused for upload feeds, disabled sources and while a
     run of the source is queued or running. The crawl job is queued after commit
     (``enqueue=False``: the caller crawls it itself, as ``copyguard monitor run --here``)."""
-    source = Source.objects.select_for_update().select_related("owner").get(pk=source.pk)
+    source = (
+        Source.objects.select_for_update(of=("self",)).select_related("owner").get(pk=source.pk)
+    )
     if source.kind == SourceKind.UPLOAD:
         raise ActionError(
             MonitoringErrorCode.NOT_CRAWLABLE,
@@ -113,7 +115,7 @@ def start_run(
 def cancel_run(actor: Actor, run: CrawlRun) -> CrawlRun:
     """Stop a queued or running run. A running crawl notices within seconds and stops;
     what it found so far stays."""
-    run = CrawlRun.objects.select_for_update().select_related("source").get(pk=run.pk)
+    run = CrawlRun.objects.select_for_update(of=("self",)).select_related("source").get(pk=run.pk)
     if not run.is_active():
         raise wrong_status(run.get_status_display())
     now = timezone.now()
@@ -236,7 +238,7 @@ def note_errors(run_id: int, lines: list[str], *, counted: int | None = None) ->
 def end_run(run_id: int, job_id: str, *, status: str, message: str = "") -> CrawlRun | None:
     """Finish (or fail) a running run held by ``job_id``; a cancelled run stays cancelled."""
     run = (
-        CrawlRun.objects.select_for_update()
+        CrawlRun.objects.select_for_update(of=("self",))
         .select_related("source", "source__owner")
         .filter(pk=run_id)
         .first()

@@ -124,7 +124,9 @@ def update_key_work(
 @transaction.atomic
 def remove_key_work(actor: Actor, key_work: KeyWork) -> None:
     key_work = (
-        KeyWork.objects.select_for_update().select_related("administration").get(pk=key_work.pk)
+        KeyWork.objects.select_for_update(of=("self",))
+        .select_related("administration")
+        .get(pk=key_work.pk)
     )
     record(
         actor,

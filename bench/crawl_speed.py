@@ -131,6 +131,7 @@ def _bench(args: Any, conn: Connection, workdir: Path) -> None:
     from copyguard.testing import make_member, make_organisation
     from copyguard.works.testing import make_registry
 
+    load = os.getloadavg()[0]
     call_command("migrate", verbosity=0)
     holder = make_organisation(OrganisationKind.RIGHTS_HOLDER, name="Pearl River Press")
     owner = Actor(user=make_member(holder, Role.OWNER))
@@ -228,7 +229,8 @@ def _bench(args: Any, conn: Connection, workdir: Path) -> None:
         f"A pirate forum of {len(pages)} pages ({args.threads} threads) on loopback; the "
         f"registry holds {len(works)} works (texts, photographs, a song, a film). "
         "Two requests at a time per host, no download delay. No peer (see the script's "
-        f"docstring).\n\n{table}\n\n"
+        f"docstring). Load average when the run started: {load:.1f} (CPU times are the run's "
+        f"own; wall times also show what else the machine was doing).\n\n{table}\n\n"
         f"Matching adds {per_page_ms:.1f} ms of CPU a page (recording, main text, index "
         f"search, hits). Hits: {len(found & planted)} of {len(planted)} planted copies, "
         f"{len(found - planted)} elsewhere.\n\n"

@@ -659,11 +659,11 @@ def _forum(b: _Builder, threads: int) -> None:
 
     boards = (threads + per_board - 1) // per_board
     for board in range(1, boards + 1):
-        first = 1 + (board - 1) * per_board
-        lists = (min(threads, board * per_board) - first + per_list) // per_list
+        opening = 1 + (board - 1) * per_board
+        lists = (min(threads, board * per_board) - opening + per_list) // per_list
         prefix = f"/board/{board}/"
         for p in range(1, lists + 1):
-            start = first + (p - 1) * per_list
+            start = opening + (p - 1) * per_list
             body = (
                 f"<h1>版块 Board {board}</h1><ul>{rows(start, start + per_list - 1)}</ul>"
                 f"{_pager(prefix, p, lists)}"

@@ -174,3 +174,17 @@ def test_decisions_need_the_csrf_token(world):
     assert _decide(client, hit, "dismiss", **{"dismiss-reason": "x"}).status_code == 403
     hit.refresh_from_db()
     assert hit.status == HitStatus.NEW
+
+
+def test_only_the_rights_holder_is_offered_licensing(client, world):
+    hit = text_hit(world)
+    client.force_login(world.officer)
+    body = _page(client, hit)
+    assert 'id="license-hit"' not in body and 'id="dismiss-hit"' in body
+    assert 'data-action="license"' not in client.get(reverse("monitoring:queue")).content.decode()
+    response = _decide(client, hit, "license")
+    assert response.status_code == 302  # refused by the action, shown as a message
+    hit.refresh_from_db()
+    assert hit.status == HitStatus.NEW
+    client.force_login(world.owner)
+    assert 'id="license-hit"' in _page(client, hit)

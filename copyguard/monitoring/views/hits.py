@@ -125,12 +125,20 @@ def _with(params: Any, **changes: str) -> str:
     return str(copy.urlencode())
 
 
+def may_license(user: User, hit: Hit) -> bool:
+    """Licensing puts the site on the rights holder's allow-list: its reviewers only."""
+    if user.is_superuser:
+        return True
+    return REVIEW in access.monitoring_permissions(user).get(hit.work.owner_id, frozenset())
+
+
 def _row(user: User, hit: Hit, *, error: str = "") -> dict[str, Any]:
     permissions = access.hit_permissions(user, hit)
     return {
         "hit": hit,
         "number": registration_number(hit),
         "may_review": REVIEW in permissions,
+        "may_license": REVIEW in permissions and may_license(user, hit),
         "error": error,
     }
 
@@ -177,6 +185,7 @@ def _hit_page(
         "hit": hit,
         "number": registration_number(hit),
         "may_review": REVIEW in permissions,
+        "may_license": REVIEW in permissions and may_license(user, hit),
         "may_capture": CAPTURE in permissions,
         "may_open_work": _may_open_work(request, hit),
         "passages": passages,

@@ -163,3 +163,14 @@ def test_a_source_owners_administration_sees_hits_its_campaign_found(client, wor
     hit = make_hit(world.work, "https://pirate.example/x", sources=[source])
     client.force_login(world.other_officer)
     assert reverse("monitoring:hit", args=[hit.pk]) in _body(client)
+
+
+def test_the_queue_does_not_ask_for_each_hits_parties_when_it_need_not(
+    client, world, django_assert_max_num_queries
+):
+    for i in range(20):
+        text_hit(world, f"https://pirate.example/many/{i}")
+    client.force_login(world.owner)
+    with django_assert_max_num_queries(25):
+        body = _body(client)
+    assert body.count('data-action="confirm"') == 20

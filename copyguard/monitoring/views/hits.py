@@ -92,7 +92,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     hits = _registered(hits).order_by("-priority", "-first_seen_at", "-id")
     page = page_of(request, hits)
     user = signed_in(request)
-    rows = [_row(user, hit) for hit in page.object_list]
+    mine = access.monitoring_permissions(user)
+    rows = [_row(user, hit, mine=mine) for hit in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("status", None)
@@ -132,13 +133,22 @@ def may_license(user: User, hit: Hit) -> bool:
     return REVIEW in access.monitoring_permissions(user).get(hit.work.owner_id, frozenset())
 
 
-def _row(user: User, hit: Hit, *, error: str = "") -> dict[str, Any]:
-    permissions = access.hit_permissions(user, hit)
+def _row(
+    user: User, hit: Hit, *, error: str = "", mine: dict[int, frozenset[str]] | None = None
+) -> dict[str, Any]:
+    mine = access.monitoring_permissions(user) if mine is None else mine
+    holder = user.is_superuser or REVIEW in mine.get(hit.work.owner_id, frozenset())
+    if holder:
+        may_review = True  # the work's rights holder always acts on its hits
+    elif not any(REVIEW in granted for granted in mine.values()):
+        may_review = False  # a reviewer nowhere: no need to work out the hit's parties
+    else:
+        may_review = REVIEW in access.hit_permissions(user, hit)
     return {
         "hit": hit,
         "number": registration_number(hit),
-        "may_review": REVIEW in permissions,
-        "may_license": REVIEW in permissions and may_license(user, hit),
+        "may_review": may_review,
+        "may_license": may_review and holder,
         "error": error,
     }
 

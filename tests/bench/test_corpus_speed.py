@@ -28,6 +28,6 @@ def test_the_quick_run_scans_with_one_and_two_workers_and_finds_every_planted_co
         planted_found, planted = found.split(" of ")
         assert planted_found == planted and int(planted) > 0, row
         assert row.split("|")[11].strip() == "0", row  # no hit on unrelated pages
-    assert "Scaling ratio (2 workers ÷ 1)" in out
+    assert "Scaling ratio (2 workers ÷ 1, wall clock)" in out
     assert "### A 3-billion-page crawl, on paper" in out
     assert "core-hours" in out

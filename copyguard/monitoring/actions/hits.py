@@ -331,7 +331,14 @@ def _review(actor: Actor, hit: Hit, status: str, reason: str, action: str, **ext
     hit.status_reason = reason
     hit.reviewed_by = actor.user
     hit.reviewed_at = timezone.now()
-    hit.save(update_fields=["status", "status_reason", "reviewed_by", "reviewed_at"])
+    changed = ["status", "status_reason", "reviewed_by", "reviewed_at"]
+    # Back among the open hits while its work is a key work: it gets the priority the open
+    # hits of the work have (watchlist._reprioritise).
+    reopened = status in (HitStatus.NEW, HitStatus.CONFIRMED) and not hit.priority
+    if reopened and _key_works(hit.work_id, timezone.localdate()):
+        hit.priority = True
+        changed.append("priority")
+    hit.save(update_fields=changed)
     record(
         actor,
         action,

@@ -1,26 +1,69 @@
 """Key works: an administration watches chosen works closely for a period (early warning).
 
 Hits of a key work during its period get priority and notify the rights holder and the
-administration at once (``hits.record_matches``).
+administration at once (``hits.record_matches``). Hits found before are caught up with:
+while a key work is active, the work's open hits (new or confirmed) have priority; once no
+active key work covers the work, none of its hits has. Adding, changing and removing a key
+work apply this at once; ``sweep_key_work_priorities`` applies it to periods that begin or
+lapse by date (the worker's tick calls it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
-from copyguard.monitoring.enums import MonitoringErrorCode
-from copyguard.monitoring.models import KeyWork
+from copyguard.monitoring.enums import HitStatus, MonitoringErrorCode
+from copyguard.monitoring.models import Hit, KeyWork
 from copyguard.works.models import Work
 
-__all__ = ["add_key_work", "remove_key_work", "update_key_work"]
+__all__ = [
+    "PriorityChange",
+    "add_key_work",
+    "remove_key_work",
+    "sweep_key_work_priorities",
+    "update_key_work",
+]
+
+# Hits still to act on: these get a key work's priority when it begins.
+OPEN_STATUSES = (HitStatus.NEW, HitStatus.CONFIRMED)
+
+
+class PriorityChange(TypedDict):
+    raised: int  # open hits that got priority
+    lowered: int  # hits that lost it
+
+
+def _reprioritise(
+    work_ids: Iterable[int] | None, today: date, *, excluding: int | None = None
+) -> PriorityChange:
+    """Make the priority of hits agree with the key works active on ``today`` (but the
+    key work ``excluding``, being removed): for the given works, or for all (``None``).
+    Call inside the action's transaction."""
+    active = KeyWork.objects.filter(starts_on__lte=today, ends_on__gte=today)
+    if excluding is not None:
+        active = active.exclude(pk=excluding)
+    hits = Hit.objects.all()
+    if work_ids is not None:
+        ids = sorted(set(work_ids))
+        active = active.filter(work_id__in=ids)
+        hits = hits.filter(work_id__in=ids)
+    active_works = active.values("work_id")
+    raised = hits.filter(work_id__in=active_works, status__in=OPEN_STATUSES, priority=False).update(
+        priority=True
+    )
+    lowered = hits.filter(priority=True).exclude(work_id__in=active_works).update(priority=False)
+    return PriorityChange(raised=raised, lowered=lowered)
+
 
 # The longest period a work stays on the watchlist in one go (a campaign year and a bit).
 MAX_DAYS = 400
@@ -83,12 +126,13 @@ def add_key_work(
         reason=(reason or "").strip(),
         created_by=actor.user,
     )
+    change = _reprioritise([work.pk], timezone.localdate())
     record(
         actor,
         "monitoring.key_work.add",
         key_work,
         organisation=administration,
-        params=_params(key_work),
+        params={**_params(key_work), **change},
     )
     return key_work
 
@@ -111,12 +155,13 @@ def update_key_work(
         key_work.reason = reason.strip()
     _check_period(key_work.starts_on, key_work.ends_on)
     key_work.save()
+    change = _reprioritise([key_work.work_id], timezone.localdate())
     record(
         actor,
         "monitoring.key_work.update",
         key_work,
         organisation=key_work.administration,
-        params=_params(key_work),
+        params={**_params(key_work), **change},
     )
     return key_work
 
@@ -128,11 +173,32 @@ def remove_key_work(actor: Actor, key_work: KeyWork) -> None:
         .select_related("administration")
         .get(pk=key_work.pk)
     )
+    change = _reprioritise([key_work.work_id], timezone.localdate(), excluding=key_work.pk)
     record(
         actor,
         "monitoring.key_work.remove",
         key_work,
         organisation=key_work.administration,
-        params=_params(key_work),
+        params={**_params(key_work), **change},
     )
     key_work.delete()
+
+
+@transaction.atomic
+def sweep_key_work_priorities(
+    actor: Actor | None = None, *, today: date | None = None
+) -> PriorityChange:
+    """Give priority to the open hits of key works whose period has begun and take it from
+    the hits of works no active key work covers any more. An audit event only when some
+    hit changed."""
+    actor = actor or Actor.system(via="worker")
+    today = today or timezone.localdate()
+    change = _reprioritise(None, today)
+    if change["raised"] or change["lowered"]:
+        record(
+            actor,
+            "monitoring.key_work.sweep",
+            None,
+            params={"on": today.isoformat(), **change},
+        )
+    return change

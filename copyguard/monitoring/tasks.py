@@ -7,8 +7,11 @@ address) and scanned once (``scanned_at``), and hits are one per work file and a
 job whose worker died is queued again by the worker's recovery and resumes the crawl from
 the run's working directory, where the crawler keeps its state.
 
-``tick`` is what the worker calls about once a minute: scheduled runs that are due, and
-from ``COPYGUARD_DIGEST_HOUR`` on, the day's digests.
+``tick`` is what the worker calls about once a minute: scheduled runs that are due, from
+``COPYGUARD_DIGEST_HOUR`` on the day's digests, once a day the key works' priorities (periods
+that began or lapsed by date), and a small batch of hits whose copy is due to be checked
+again (``COPYGUARD_RECHECK_HOURS``). The batch is claimed hit by hit with a conditional
+update, so two workers never check one hit; ``recheck_hits`` then fetches each one.
 """
 
 from __future__ import annotations
@@ -22,18 +25,23 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
+from copyguard.accounts.audit import Actor
 from copyguard.monitoring.actions import runs as run_actions
 from copyguard.monitoring.actions.uploads import PUSH_FILE, run_workdir
-from copyguard.monitoring.enums import HitChannel, ItemKind, RunStatus
-from copyguard.monitoring.models import URL_LENGTH, CrawlRun, FetchedItem, Source
+from copyguard.monitoring.enums import HitChannel, HitStatus, ItemKind, RunStatus
+from copyguard.monitoring.models import URL_LENGTH, CrawlRun, FetchedItem, Hit, Source
 
 __all__ = [
+    "claim_due_rechecks",
     "crawl_source_run",
     "execute_push",
+    "execute_rechecks",
     "execute_run",
+    "recheck_hits",
     "run_workdir",
     "scan_pushed_upload",
     "send_daily_digests",
@@ -339,22 +347,132 @@ def send_daily_digests() -> int:
     return send()
 
 
+# ------------------------------------------------------------------ re-checking hits
+
+# Hits claimed per tick (each is one fetch of up to RECHECK_TIMEOUT seconds, and a scan).
+RECHECK_BATCH = 10
+# A claimed hit whose job never ran (its worker died, the job was lost) is due again after
+# this long; a job runs well within it (RECHECK_BATCH times the fetch timeout, plus scans).
+RECHECK_LEASE = timedelta(hours=1)
+# No new batch is queued while this many re-check jobs wait or run: a backlog (the first
+# day, a slow site) is worked through a batch at a time instead of piling up jobs.
+RECHECK_JOBS_AT_ONCE = 2
+RECHECKED_STATUSES = (HitStatus.NEW, HitStatus.CONFIRMED)
+
+
+def claim_due_rechecks(
+    now: datetime | None = None, *, limit: int = RECHECK_BATCH
+) -> tuple[list[int], datetime | None]:
+    """Claim up to ``limit`` new or confirmed hits not checked for COPYGUARD_RECHECK_HOURS,
+    oldest check first: (their ids, the claim's mark).
+
+    Claiming moves a hit's ``last_checked_at`` to the mark, ``RECHECK_LEASE`` past the
+    moment it became due, with a conditional update (only while the hit is still due), so a
+    second worker claiming at the same time gets other hits, and a hit whose check never
+    happens is due again once the lease has passed. The check itself sets the real time."""
+    hours = settings.RECHECK_HOURS
+    if hours <= 0:
+        return [], None
+    now = now or timezone.now()
+    period = timedelta(hours=hours)
+    due_before = now - period
+    mark = due_before + min(RECHECK_LEASE, period)
+    due = Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=due_before)
+    candidates = list(
+        Hit.objects.filter(due, status__in=RECHECKED_STATUSES)
+        .order_by(F("last_checked_at").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)[: limit * 3]
+    )
+    claimed: list[int] = []
+    for pk in candidates:
+        if Hit.objects.filter(due, pk=pk).update(last_checked_at=mark):
+            claimed.append(pk)
+            if len(claimed) >= limit:
+                break
+    return claimed, mark
+
+
+def execute_rechecks(hit_ids: list[int], claimed_at: datetime) -> dict[str, Any]:
+    """Check the claimed hits (the body of ``recheck_hits``). A hit checked since the claim
+    (by an earlier try of this job, by hand, by a later claim) is skipped, so running the
+    job again after its worker died fetches nothing twice."""
+    from copyguard.monitoring.actions.recheck import recheck_hit
+
+    actor = Actor.system(via="worker")
+    outcomes: dict[str, str] = {}
+    skipped: list[int] = []
+    for pk in hit_ids:
+        hit = Hit.objects.filter(pk=pk, last_checked_at__lte=claimed_at).first()
+        if hit is None:
+            skipped.append(pk)
+            continue
+        try:
+            checked = recheck_hit(actor, hit)
+        except Exception:  # one hit must not stop the batch; its lease makes it due again
+            logger.exception("Re-checking hit %s failed", pk)
+            outcomes[str(pk)] = "error"
+            continue
+        outcomes[str(pk)] = str((checked.detail or {}).get("recheck", {}).get("outcome", ""))
+    return {"checked": outcomes, "skipped": skipped}
+
+
+@task()
+def recheck_hits(hit_ids: list[int], claimed_at: str) -> dict[str, Any]:
+    """Check whether the copies of claimed hits are still online."""
+    return execute_rechecks([int(pk) for pk in hit_ids], _parse_time(claimed_at))
+
+
+def _recheck_jobs_pending() -> int:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=f"{__name__}.recheck_hits",
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).count()
+
+
+def queue_rechecks(now: datetime | None = None) -> list[int]:
+    """Claim a batch of hits due to be checked again and queue their job; the ids."""
+    if settings.RECHECK_HOURS <= 0 or _recheck_jobs_pending() >= RECHECK_JOBS_AT_ONCE:
+        return []
+    claimed, mark = claim_due_rechecks(now)
+    if claimed and mark is not None:
+        recheck_hits.enqueue(claimed, mark.isoformat())
+    return claimed
+
+
+# ------------------------------------------------------------------ the tick
+
 # The day (local date) this process last queued the digests: the per-user record in the
 # database makes a second queueing harmless; this only keeps the tick from asking hourly.
 _digest_queued_on: list[Any] = [None]
+# The day this process last swept the key works' priorities (periods change by the day).
+_priorities_swept_on: list[Any] = [None]
 
 
 def tick(now: datetime | None = None) -> dict[str, Any]:
-    """The worker's periodic call: queue due scheduled runs; once a day, the digests."""
+    """The worker's periodic call: queue due scheduled runs; once a day, the digests and
+    the key works' priorities; a batch of hits to check again."""
     now = now or timezone.now()
     queued = run_actions.queue_due_runs(now=now)
     local = timezone.localtime(now)
     digests = False
     if local.hour >= settings.DIGEST_HOUR and _digest_queued_on[0] != local.date():
         _digest_queued_on[0] = local.date()
-        from copyguard.monitoring.models import Hit
 
         if Hit.objects.filter(first_seen_at__gte=now - timedelta(days=1)).exists():
             send_daily_digests.enqueue()
             digests = True
-    return {"runs_queued": [run.pk for run in queued], "digests_queued": digests}
+    priorities = None
+    if _priorities_swept_on[0] != local.date():
+        from copyguard.monitoring.actions.watchlist import sweep_key_work_priorities
+
+        priorities = sweep_key_work_priorities(today=local.date())
+        _priorities_swept_on[0] = local.date()
+    return {
+        "runs_queued": [run.pk for run in queued],
+        "digests_queued": digests,
+        "priorities": priorities,
+        "rechecks_queued": queue_rechecks(now),
+    }

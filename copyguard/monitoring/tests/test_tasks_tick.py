@@ -24,6 +24,7 @@ from copyguard.monitoring.tests.core_helpers import (
 @pytest.fixture
 def world(db, settings, tmp_path) -> World:  # type: ignore[no-untyped-def]
     use_data_dir(settings, tmp_path)
+    settings.RECHECK_HOURS = 0  # re-checks have their own tests (test_tasks_recheck.py)
     tasks._digest_queued_on[0] = None
     return make_world()
 

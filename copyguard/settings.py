@@ -83,6 +83,14 @@ DIGEST_HOUR = envint(
 )
 if not 0 <= DIGEST_HOUR <= 23:
     raise SettingError(f"COPYGUARD_DIGEST_HOUR={DIGEST_HOUR} is not an hour from 0 to 23")
+RECHECK_HOURS = envint(
+    "COPYGUARD_RECHECK_HOURS",
+    24,
+    "Hours after which the worker checks again whether a new or confirmed hit's copy is "
+    "still online; 0 turns the periodic re-check off.",
+)
+if RECHECK_HOURS < 0:
+    raise SettingError(f"COPYGUARD_RECHECK_HOURS={RECHECK_HOURS} is negative")
 
 # Upload scanning (POST /api/v1/scan, docs/monitoring.md "Upload scanning").
 SCAN_RATE = envstr(

@@ -379,13 +379,15 @@ def safe_fetch(
             for key, value in sent:
                 conn.putheader(key, value)
             conn.endheaders()
-            response = conn.getresponse()
+            # Read the connection's facts before the response: http.client drops the
+            # socket once a closing response (HTTP/1.0, Connection: close) is read.
             peer = conn.sock.getpeername()
             tls_version = ""
             cert = b""
             if isinstance(conn.sock, ssl.SSLSocket):
                 tls_version = conn.sock.version() or ""
                 cert = conn.sock.getpeercert(binary_form=True) or b""
+            response = conn.getresponse()
             status = response.status
             location = response.getheader("Location")
             if status in (301, 302, 303, 307, 308) and location:

@@ -291,3 +291,34 @@ def test_https_is_verified_for_the_host_name(
     # the certificate names localhost, not the address: asking by address must fail
     with pytest.raises(netguard.FetchError, match="TLS error"):
         fetch(f"https://127.0.0.1:{site.port}/")
+
+
+def test_it_fetches_from_an_http_1_0_server_that_closes_the_connection(
+    private_allowed: None,
+) -> None:
+    import http.server
+    import threading
+
+    class OldServer(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"
+
+        def do_GET(self) -> None:
+            body = b"<html><title>old</title>plain old server</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), OldServer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        got = fetch(f"http://127.0.0.1:{server.server_address[1]}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert got.status == 200 and b"plain old server" in got.body
+    assert got.ip == "127.0.0.1"

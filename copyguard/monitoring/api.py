@@ -423,6 +423,18 @@ def reopen_hit(request: HttpRequest, hit_id: ObjectId) -> Hit:
     return _fresh(actions.reopen_hit(api_actor(request), hit))
 
 
+@router.post(
+    f"{P}/hits/{{hit_id}}/recheck",
+    response=_responses(200, HitOut),
+    summary="Check again whether a hit's copy is still online",
+)
+def recheck_hit(request: HttpRequest, hit_id: ObjectId) -> Hit:
+    """Fetches the copy's address now (through the network guard) and answers the hit with
+    ``online``, ``last_checked_at`` and ``detail.recheck`` updated."""
+    hit = _reviewable(request, hit_id)
+    return _fresh(actions.recheck_hit(api_actor(request), hit))
+
+
 # ------------------------------------------------------------------ evidence
 
 
@@ -464,7 +476,7 @@ def get_evidence(request: HttpRequest, evidence_id: ObjectId) -> Evidence:
 
 @router.get(
     f"{P}/evidence/{{evidence_id}}/bundle",
-    response={200: None, **ERROR_RESPONSES, 409: ErrorOut},
+    response={**ERROR_RESPONSES, 409: ErrorOut},
     summary="Download an evidence bundle (zip)",
     url_name="monitoring_evidence_bundle",
     openapi_extra={

@@ -70,6 +70,13 @@ ALLOW_PRIVATE_NETWORKS = envbool(
     "addresses. Off by default; tests turn it on.",
 )
 
+ENGINE_THREADS = envint(
+    "COPYGUARD_ENGINE_THREADS",
+    1,
+    "Threads one registry scan may use inside the engine's libraries (faiss, OpenCV). "
+    "Web and worker processes answer many scans at once, so one each is fastest.",
+)
+
 # Monitoring runs and digests (docs/monitoring.md).
 CRAWL_DELAY_MS = envint(
     "COPYGUARD_CRAWL_DELAY_MS",

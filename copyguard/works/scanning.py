@@ -123,6 +123,26 @@ def _media_of(data: bytes | Path, name: str, content_type: str) -> str:
     return detected
 
 
+_threads_set = False
+
+
+def _limit_threads() -> None:
+    """Give the engine's libraries ``settings.ENGINE_THREADS`` threads, once per process:
+    a process answering many scans at once gains nothing from threads inside each one,
+    and they contend (see ENGINE_THREADS in docs/settings.md)."""
+    global _threads_set
+    if _threads_set:
+        return
+    import cv2
+    import faiss
+    from django.conf import settings
+
+    threads = max(1, int(settings.ENGINE_THREADS))
+    faiss.omp_set_num_threads(threads)
+    cv2.setNumThreads(threads)
+    _threads_set = True
+
+
 def scan_source(
     data: bytes | Path,
     name: str,
@@ -137,6 +157,7 @@ def scan_source(
     read for its main text)."""
     if media not in MEDIA:
         return _outcome("", f"unknown media {media!r}")
+    _limit_threads()
     try:
         size = len(data) if isinstance(data, bytes) else os.stat(data).st_size
     except OSError as exc:
@@ -203,6 +224,7 @@ def scan_text(
     texts (``media`` "text") or source code ("code")."""
     if media not in ("text", "code"):
         return _outcome("", f"unknown media {media!r} for a text")
+    _limit_threads()
     if not text.strip():
         return _outcome(media, "no text in the file")
     limit = _threshold(threshold)

@@ -621,6 +621,7 @@ def _forum(b: _Builder, threads: int) -> None:
     lighthouse = _text("lighthouse")
     for old, new in _LIGHTHOUSE_EDITS:
         lighthouse = lighthouse.replace(old, new)
+    # Exactly six posts before it (five to a page), topped up with unrelated ones if needed.
     posts[3] = [*posts[3][:6], *[("lurker", "en", e) for e in en[200:206]]][:6]
     posts[3].append(("pageturner", "en", lighthouse))
     # Thread 5: a chapter of the novel, verbatim.

@@ -14,7 +14,7 @@ from tests.cli.conftest import one_line_error
 
 PROJECT_COMMANDS = [
     "serve", "demo", "worker", "migrate", "createorg", "createuser", "works", "check",
-    "loaddemo", "match", "ledger", "scan", "scan-corpus",
+    "loaddemo", "match", "ledger", "scan", "scan-corpus", "monitor",
 ]  # fmt: skip
 
 

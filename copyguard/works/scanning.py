@@ -10,6 +10,11 @@ checked against the database, so a work whose certificate was revoked after it w
 is not reported. Bad input (empty, truncated, of no known format, too large) is an outcome
 with a one-line ``error``, never an exception. :func:`scan_text` does the same for text a
 caller has already extracted.
+
+The two halves are public for callers that must not read the database (a Dask worker
+scanning a corpus): :func:`match_source` and :func:`match_text` answer with the raw matches
+by work file id (:class:`Found`), and :func:`resolve` later keeps those of works registered
+now and names them.
 """
 
 from __future__ import annotations
@@ -28,8 +33,13 @@ __all__ = [
     "MAX_SCAN_BYTES",
     "MEDIA",
     "PASSAGE_CHARS",
+    "Found",
     "RegistryMatch",
     "ScanOutcome",
+    "match_source",
+    "match_text",
+    "passages",
+    "resolve",
     "scan_source",
     "scan_text",
 ]
@@ -66,7 +76,7 @@ class ScanOutcome(TypedDict):
     error: str  # "" or one line
 
 
-class _Found(TypedDict):
+class Found(TypedDict):
     """A match before the database says whose work it is."""
 
     file_id: int
@@ -75,6 +85,7 @@ class _Found(TypedDict):
     segments: list[dict[str, list[Any]]]
     box: list[int] | None
     detail: dict[str, Any]
+    passages: list[dict[str, Any]]  # text/code, when the caller filled them in; else []
 
 
 def _outcome(
@@ -168,24 +179,43 @@ def scan_source(
         return _outcome("", f"file too large: {size} bytes")
     from copyguard.fingerprint.extract import ExtractionError
 
-    read_as = media
     try:
-        if read_as == "auto":
-            read_as = _media_of(data, name, content_type)
+        read_as, found = match_source(
+            data, name, media=media, content_type=content_type, threshold=threshold
+        )
         if read_as in ("text", "code"):
             return _scan_document(data, name, read_as, media, content_type, threshold)
-        if read_as == "image":
-            found = _scan_image(data, threshold)
-        else:
-            found, problem = _scan_recording(data, read_as, threshold)
-            if problem is not None:
-                return _outcome("", problem)
     except ExtractionError as exc:
         return _outcome("", str(exc))
     except Exception as exc:  # hostile input must not end a crawl of thousands of files
         logger.warning("scan of %s failed", name, exc_info=True)
         return _outcome("", f"unexpected {type(exc).__name__} while reading the file: {exc}")
-    return _outcome(read_as, matches=_registered(found))
+    return _outcome(read_as, matches=resolve(found))
+
+
+def match_source(
+    data: bytes | Path,
+    name: str,
+    *,
+    media: str = "auto",
+    content_type: str = "",
+    threshold: float | None = None,
+) -> tuple[str, list[Found]]:
+    """What the file is read as and, for a picture, a sound or a video, what of the
+    registry's index it matches (by work file id, best first not guaranteed), without the
+    database. A file read as text or code comes back with no matches: its text is for
+    :func:`match_text`. ExtractionError when the file cannot be read."""
+    from copyguard.fingerprint.extract import ExtractionError
+
+    read_as = _media_of(data, name, content_type) if media == "auto" else media
+    if read_as == "image":
+        return read_as, _scan_image(data, threshold)
+    if read_as in ("audio", "video"):
+        found, problem = _scan_recording(data, read_as, threshold)
+        if problem is not None:
+            raise ExtractionError(problem)
+        return read_as, found
+    return read_as, []
 
 
 def _scan_document(
@@ -227,19 +257,35 @@ def scan_text(
     _limit_threads()
     if not text.strip():
         return _outcome(media, "no text in the file")
-    limit = _threshold(threshold)
-    from copyguard.fingerprint import DEFAULT_THRESHOLD
-
     matcher = registry_index.open_matcher()
     try:
-        matches = matcher.query(
-            text, media, language, name or None, candidates=limit < DEFAULT_THRESHOLD
-        )
+        found = match_text(text, media, language, name, threshold, matcher)
     except Exception as exc:  # hostile input must not end a crawl of thousands of files
         logger.warning("text scan of %s failed", name, exc_info=True)
         return _outcome("", f"unexpected {type(exc).__name__} while comparing the text: {exc}")
-    found: list[_Found] = []
-    for match in matches:
+    results = resolve(found)
+    for result in results:
+        result["passages"] = _passages(result, text, matcher)
+    return _outcome(media, matches=results)
+
+
+def match_text(
+    text: str,
+    media: str,
+    language: str | None,
+    name: str,
+    threshold: float | None,
+    matcher: Any,
+) -> list[Found]:
+    """The registry index's matches for text already extracted (``media`` "text" or "code"),
+    by work file id, without the database; ``passages`` left empty."""
+    from copyguard.fingerprint import DEFAULT_THRESHOLD
+
+    limit = _threshold(threshold)
+    found: list[Found] = []
+    for match in matcher.query(
+        text, media, language, name or None, candidates=limit < DEFAULT_THRESHOLD
+    ):
         if match.score < limit:
             continue
         found.append(
@@ -255,12 +301,28 @@ def scan_text(
                     "coverage_query": round(float(match.coverage.query), 4),
                     "coverage_reference": round(float(match.coverage.reference), 4),
                 },
+                "passages": [],
             }
         )
-    results = _registered(found)
-    for result in results:
-        result["passages"] = _passages(result, text, matcher)
-    return _outcome(media, matches=results)
+    return found
+
+
+def passages(
+    segments: list[dict[str, list[Any]]], text: str, reference: str
+) -> list[dict[str, Any]]:
+    """Each matched segment with its text on both sides (cut to ``PASSAGE_CHARS``)."""
+    kept = []
+    for segment in segments:
+        (q0, q1), (r0, r1) = segment["query"], segment["reference"]
+        kept.append(
+            {
+                "query": [q0, q1],
+                "reference": [r0, r1],
+                "query_text": text[q0:q1][:PASSAGE_CHARS],
+                "reference_text": reference[r0:r1][:PASSAGE_CHARS],
+            }
+        )
+    return kept
 
 
 def _passages(result: RegistryMatch, text: str, matcher: Any) -> list[dict[str, Any]]:
@@ -274,21 +336,10 @@ def _passages(result: RegistryMatch, text: str, matcher: Any) -> list[dict[str, 
     if not reference:
         kept = matcher.references.get((result["media"], result["work_file_id"]))
         reference = kept.text if kept is not None else ""
-    passages = []
-    for segment in result["segments"]:
-        (q0, q1), (r0, r1) = segment["query"], segment["reference"]
-        passages.append(
-            {
-                "query": [q0, q1],
-                "reference": [r0, r1],
-                "query_text": text[q0:q1][:PASSAGE_CHARS],
-                "reference_text": reference[r0:r1][:PASSAGE_CHARS],
-            }
-        )
-    return passages
+    return passages(result["segments"], text, reference)
 
 
-def _scan_image(data: bytes | Path, threshold: float | None) -> list[_Found]:
+def _scan_image(data: bytes | Path, threshold: float | None) -> list[Found]:
     from copyguard.fingerprint import DEFAULT_THRESHOLD
     from copyguard.fingerprint.image import FlatImageError, read_image
 
@@ -313,6 +364,7 @@ def _scan_image(data: bytes | Path, threshold: float | None) -> list[_Found]:
                 "pdq_distance": hit.pdq_distance,
                 "mirrored": hit.mirrored,
             },
+            "passages": [],
         }
         for hit in hits
         if hit.score >= limit
@@ -321,7 +373,7 @@ def _scan_image(data: bytes | Path, threshold: float | None) -> list[_Found]:
 
 def _scan_recording(
     data: bytes | Path, media: str, threshold: float | None
-) -> tuple[list[_Found], str | None]:
+) -> tuple[list[Found], str | None]:
     from copyguard.fingerprint import DEFAULT_THRESHOLD
     from copyguard.fingerprint.engines import recording_query
 
@@ -342,15 +394,16 @@ def _scan_recording(
             ],
             "box": None,
             "detail": dict(match.detail),
+            "passages": [],
         }
         for reference, label, match in heard
         if match.score >= limit
     ], None
 
 
-def _registered(found: list[_Found]) -> list[RegistryMatch]:
+def resolve(found: list[Found]) -> list[RegistryMatch]:
     """The matches whose file belongs to a work registered now, best first (one per file:
-    its best)."""
+    its best), with the work's registration number, title and owner (reads the database)."""
     if not found:
         return []
     ids = {item["file_id"] for item in found}
@@ -387,7 +440,7 @@ def _registered(found: list[_Found]) -> list[RegistryMatch]:
             "match": True,
             "segments": item["segments"],
             "box": item["box"],
-            "passages": [],
+            "passages": item["passages"],
             "detail": item["detail"],
         }
     return list(results.values())

@@ -119,17 +119,9 @@ def add_shards(scan: CorpusScan, shards: Sequence[ShardRange]) -> int:
 
 def _outcome(document: FoundDocument) -> tuple[Any, int]:
     """The document's matches as ``scanning`` reports them (works registered now only)."""
-    from copyguard.works.scanning import _registered
+    from copyguard.works.scanning import resolve
 
-    registered = _registered(
-        [
-            {k: m[k] for k in ("file_id", "media", "score", "segments", "box", "detail")}  # type: ignore[misc]
-            for m in document["matches"]
-        ]
-    )
-    passages = {m["file_id"]: m["passages"] for m in document["matches"]}
-    for match in registered:
-        match["passages"] = passages.get(match["work_file_id"], [])
+    registered = resolve(document["matches"])
     return {"media": document["media"], "matches": registered, "error": ""}, len(registered)
 
 

@@ -6,8 +6,11 @@ registry's index (``copyguard.works.registry_index``) opens read-only and memory
 from ``DATA_DIR/works-index`` — every worker on a machine shares the pages of the same
 files, which is how the index is "broadcast": through storage. A worker returns, for each
 document in which the engine found something, the raw matches by work file id
-(:class:`FoundMatch`); the command's process turns them into hits, checking each work's
-registration against the database (``scanning``'s rule) as it records them.
+(``scanning.Found``, from ``scanning.match_source`` and ``scanning.match_text``); the
+command's process turns them into hits, checking each work's registration against the
+database (``scanning.resolve``) as it records them. ``copyguard.works.scanning`` is imported
+only inside the functions: this module is imported (to unpickle the plugin) before Django
+is set up.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import html
 import os
 import re
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
@@ -30,10 +33,12 @@ from copyguard.monitoring.corpus.warc import (
     read_documents,
 )
 
+if TYPE_CHECKING:
+    from copyguard.works.scanning import Found
+
 __all__ = [
     "CorpusWorkerSetup",
     "FoundDocument",
-    "FoundMatch",
     "ShardResult",
     "index_files",
     "scan_shard",
@@ -54,23 +59,11 @@ _DOCUMENT_TYPES = frozenset(
 )
 
 
-class FoundMatch(TypedDict):
-    """A match before the database says whose work it is (as ``works.scanning`` has it)."""
-
-    file_id: int
-    media: str
-    score: float
-    segments: list[dict[str, list[Any]]]
-    box: list[int] | None
-    detail: dict[str, Any]
-    passages: list[dict[str, Any]]
-
-
 class FoundDocument(TypedDict):
     url: str
     title: str
     media: str
-    matches: list[FoundMatch]
+    matches: list[Found]
 
 
 class ShardResult(TypedDict):
@@ -151,53 +144,22 @@ def _name(url: str) -> str:
 
 def _find_in_text(
     text: str, media: str, language: str | None, name: str, limit: float
-) -> list[FoundMatch]:
-    from copyguard.fingerprint import DEFAULT_THRESHOLD
-    from copyguard.works import registry_index
-    from copyguard.works.scanning import PASSAGE_CHARS
+) -> list[Found]:
+    """The text's matches with their passages (the reference text kept in the index)."""
+    from copyguard.works import registry_index, scanning
 
     if not text.strip():
         return []
     matcher = registry_index.open_matcher()
-    found: list[FoundMatch] = []
-    for match in matcher.query(
-        text, media, language, name or None, candidates=limit < DEFAULT_THRESHOLD
-    ):
-        if match.score < limit:
-            continue
-        kept = matcher.references.get((media, match.reference_id))
+    found = scanning.match_text(text, media, language, name, limit, matcher)
+    for item in found:
+        kept = matcher.references.get((media, item["file_id"]))
         reference = kept.text if kept is not None else ""
-        segments = [
-            {"query": list(s.query), "reference": list(s.reference)} for s in match.segments
-        ]
-        found.append(
-            {
-                "file_id": int(match.reference_id),
-                "media": media,
-                "score": float(match.score),
-                "segments": segments,
-                "box": None,
-                "detail": {
-                    "coverage_query": round(float(match.coverage.query), 4),
-                    "coverage_reference": round(float(match.coverage.reference), 4),
-                },
-                "passages": [
-                    {
-                        "query": s["query"],
-                        "reference": s["reference"],
-                        "query_text": text[s["query"][0] : s["query"][1]][:PASSAGE_CHARS],
-                        "reference_text": reference[s["reference"][0] : s["reference"][1]][
-                            :PASSAGE_CHARS
-                        ],
-                    }
-                    for s in segments
-                ],
-            }
-        )
+        item["passages"] = scanning.passages(item["segments"], text, reference)
     return found
 
 
-def _find(document: Document, kind: str, limit: float) -> tuple[str, list[FoundMatch]]:
+def _find(document: Document, kind: str, limit: float) -> tuple[str, list[Found]]:
     """(media read as, matches) for one document; ExtractionError when unreadable."""
     from copyguard.fingerprint.extract import DEFAULT_LIMITS, extract
     from copyguard.works import scanning
@@ -215,18 +177,12 @@ def _find(document: Document, kind: str, limit: float) -> tuple[str, list[FoundM
         )
         media = extracted.media if extracted.media in ("text", "code") else "text"
         return media, _find_in_text(extracted.text, media, extracted.language, name, limit)
-    media = scanning._media_of(document.payload, name, document.content_type)
-    if media == "image":
-        found = scanning._scan_image(document.payload, limit)
-    elif media in ("audio", "video"):
-        found, problem = scanning._scan_recording(document.payload, media, limit)
-        if problem is not None:
-            from copyguard.fingerprint.extract import ExtractionError
-
-            raise ExtractionError(problem)
-    else:
+    media, found = scanning.match_source(
+        document.payload, name, content_type=document.content_type, threshold=limit
+    )
+    if media not in ("image", "audio", "video"):
         return "", []
-    return media, [{**item, "passages": []} for item in found]  # type: ignore[typeddict-item]
+    return media, found
 
 
 def scan_shard(shard: ShardRange, threshold: float | None = None) -> ShardResult:

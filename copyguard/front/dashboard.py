@@ -1,7 +1,7 @@
 """What the dashboard shows each kind of organisation and each role.
 
-The work areas are filled by later releases; until then their panels say what they will
-hold and nothing more (no invented figures).
+Each work area links to its pages once they exist (``AREA_PAGES``); the others say what
+they will hold and nothing more (no invented figures).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class WorkArea:
     key: str
     title: str | Promise
     description: str | Promise
+    url_name: str = ""  # the area's pages; empty while they are still to come
 
 
 _TITLES: dict[str, Promise] = {
@@ -189,8 +190,20 @@ ROLE_INTRODUCTIONS: dict[str, Promise] = {
 }
 
 
+# (kind, area) -> the page the area opens on, for the areas built so far.
+AREA_PAGES: dict[tuple[str, str], str] = {
+    (OrganisationKind.ADMINISTRATION, "registration"): "works:queue",
+    (OrganisationKind.ADMINISTRATION, "monitoring"): "monitoring:queue",
+    (OrganisationKind.RIGHTS_HOLDER, "registration"): "works:list",
+    (OrganisationKind.RIGHTS_HOLDER, "monitoring"): "monitoring:queue",
+}
+
+
 def work_areas_for(kind: str) -> list[WorkArea]:
-    return [WorkArea(key, _TITLES[key], text) for key, text in WORK_AREAS.get(kind, [])]
+    return [
+        WorkArea(key, _TITLES[key], text, AREA_PAGES.get((kind, key), ""))
+        for key, text in WORK_AREAS.get(kind, [])
+    ]
 
 
 def organisation_facts(membership: Membership) -> dict[str, Any]:

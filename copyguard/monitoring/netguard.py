@@ -34,6 +34,7 @@ __all__ = [
     "FetchError",
     "FetchRefused",
     "Fetched",
+    "ResponseHeaders",
     "allow_endpoint_for_tests",
     "check_address",
     "check_url",
@@ -270,8 +271,26 @@ def resolve_public(host: str, port: int) -> list[IPAddress]:
     return addrs
 
 
+class ResponseHeaders:
+    """Lookups in a response's ``headers`` (name, value pairs in the order received)."""
+
+    headers: list[tuple[str, str]]
+
+    def header(self, name: str) -> str:
+        """The first header called ``name`` (any case), or ""."""
+        name = name.lower()
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value
+        return ""
+
+    @property
+    def content_type(self) -> str:
+        return self.header("content-type").split(";", 1)[0].strip().lower()
+
+
 @dataclass
-class Fetched:
+class Fetched(ResponseHeaders):
     url: str  # the URL asked for
     final_url: str  # after redirects
     status: int
@@ -287,17 +306,6 @@ class Fetched:
     peer_certificate: bytes = b""  # DER of the server certificate (https)
     started_at: float = 0.0
     elapsed: float = 0.0
-
-    def header(self, name: str) -> str:
-        name = name.lower()
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return ""
-
-    @property
-    def content_type(self) -> str:
-        return self.header("content-type").split(";", 1)[0].strip().lower()
 
 
 def _connection(checked: CheckedURL, ip: IPAddress, timeout: float) -> http.client.HTTPConnection:

@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import quote, urldefrag, urlsplit
 
 from copyguard.monitoring.evidence.environment import iso_utc, now_utc
+from copyguard.monitoring.netguard import ResponseHeaders
 
 __all__ = ["CaptureError", "Exchange", "decodable", "decoded_body", "fetch_exchange"]
 
@@ -50,7 +51,7 @@ class CaptureError(Exception):
 
 
 @dataclass
-class Exchange:
+class Exchange(ResponseHeaders):
     """One HTTP request and its response, as exchanged on the wire."""
 
     url: str
@@ -67,17 +68,6 @@ class Exchange:
     body: bytes  # transfer coding removed, content coding as sent
     tls: dict[str, Any] | None = None
     record_id: str = field(default_factory=lambda: f"<urn:uuid:{uuid.uuid4()}>")
-
-    def header(self, name: str) -> str:
-        name = name.lower()
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return ""
-
-    @property
-    def content_type(self) -> str:
-        return self.header("content-type").split(";")[0].strip().lower()
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -23,7 +23,7 @@ import secrets
 import shutil
 import unicodedata
 from pathlib import Path
-from typing import IO, Any, TypedDict
+from typing import IO, TYPE_CHECKING, Any, TypedDict
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -45,11 +45,15 @@ from copyguard.monitoring.enums import (
 from copyguard.monitoring.models import UploadScan
 from copyguard.monitoring.ratelimit import Rate, enforce, lock_caller, sliding_window
 
+if TYPE_CHECKING:
+    from copyguard.monitoring.netguard import Fetched
+
 __all__ = [
     "PublicMatch",
     "PublicResult",
     "clean_name",
     "fail_scan",
+    "fetch_for_scan",
     "finish_scan",
     "public_result",
     "queue_scan",
@@ -58,6 +62,7 @@ __all__ = [
     "scan_rate",
     "start_sync_scan",
     "upload_path",
+    "url_name",
 ]
 
 logger = logging.getLogger(__name__)
@@ -365,18 +370,20 @@ def fail_scan(actor: Actor, scan: UploadScan, error: str) -> UploadScan:
 # ------------------------------------------------------------------ the job
 
 
-def _url_name(url: str) -> str:
+def url_name(url: str) -> str:
+    """The file name a fetched URL's last path segment gives (``index.html`` for none)."""
     path = unquote(urlsplit(url).path)
     return clean_name(path.rsplit("/", 1)[-1]) if path.rstrip("/") else "index.html"
 
 
-def _scan_url(scan: UploadScan) -> PublicResult | str:
+def fetch_for_scan(url: str) -> Fetched | str:
+    """GET ``url`` through the SSRF guard for a scan: the response, or a one-line error
+    (a refused address, a failed fetch, an HTTP error status)."""
     from copyguard.monitoring.netguard import FetchError, FetchRefused, safe_fetch
-    from copyguard.works.scanning import scan_source
 
     try:
         fetched = safe_fetch(
-            scan.name,
+            url,
             max_bytes=settings.SCAN_MAX_BYTES,
             timeout=FETCH_TIMEOUT,
             user_agent=USER_AGENT.format(base=settings.BASE_URL),
@@ -387,10 +394,19 @@ def _scan_url(scan: UploadScan) -> PublicResult | str:
         return f"fetch failed: {exc}"
     if fetched.status >= 400:
         return f"fetch failed: HTTP {fetched.status} {fetched.reason}".strip()
+    return fetched
+
+
+def _scan_url(scan: UploadScan) -> PublicResult | str:
+    from copyguard.works.scanning import scan_source
+
+    fetched = fetch_for_scan(scan.name)
+    if isinstance(fetched, str):
+        return fetched
     UploadScan.objects.filter(pk=scan.pk).update(size=len(fetched.body))
     outcome = scan_source(
         fetched.body,
-        _url_name(fetched.final_url),
+        url_name(fetched.final_url),
         media=scan.media or "auto",
         content_type=fetched.content_type,
     )

@@ -14,9 +14,7 @@ import argparse
 import json
 from pathlib import Path
 from typing import IO, Any, cast
-from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.markup import escape
@@ -26,7 +24,6 @@ from rich.text import Text
 from copyguard.cli import OneLineErrorsMixin
 
 MEDIA = ("auto", "text", "code", "image", "audio", "video")
-FETCH_TIMEOUT = 60.0
 #: Segments shown per match in the table.
 SEGMENTS_SHOWN = 3
 
@@ -148,27 +145,15 @@ class Command(OneLineErrorsMixin, BaseCommand):
         }
 
     def _fetch(self, url: str) -> tuple[bytes, str, str] | str:
-        from copyguard.monitoring.netguard import FetchError, FetchRefused, safe_fetch
-        from copyguard.monitoring.scanning_jobs import USER_AGENT, clean_name
+        from copyguard.monitoring.scanning_jobs import fetch_for_scan, url_name
 
         try:
-            fetched = safe_fetch(
-                url,
-                max_bytes=settings.SCAN_MAX_BYTES,
-                timeout=FETCH_TIMEOUT,
-                user_agent=USER_AGENT.format(base=settings.BASE_URL),
-            )
-        except FetchRefused as exc:
-            return f"address refused: {exc}"
-        except FetchError as exc:
-            return f"fetch failed: {exc}"
+            fetched = fetch_for_scan(url)
         except Exception as exc:  # one input's failure must not end a run of many
             return f"fetch failed: unexpected {type(exc).__name__}: {exc}"
-        if fetched.status >= 400:
-            return f"fetch failed: HTTP {fetched.status} {fetched.reason}".strip()
-        path = unquote(urlsplit(fetched.final_url).path)
-        name = clean_name(path.rsplit("/", 1)[-1]) if path.rstrip("/") else "index.html"
-        return fetched.body, name, fetched.content_type
+        if isinstance(fetched, str):
+            return fetched
+        return fetched.body, url_name(fetched.final_url), fetched.content_type
 
     def _table(self, results: list[dict[str, Any]]) -> None:
         console = Console(

@@ -12,6 +12,7 @@ import pytest
 from copyguard.monitoring.crawl import CrawledItem, CrawlRefused, CrawlSummary, run_crawl
 from copyguard.monitoring.crawl.testsite import LoopbackSite, Route, html_page
 from copyguard.monitoring.sources import get_kind
+from copyguard.monitoring.tests import crawl_helpers
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 MP3 = b"ID3\x03\x00\x00\x00" + b"\x00" * 32
@@ -19,19 +20,14 @@ MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 32
 EPUB = b"PK\x03\x04" + b"\x00" * 32
 
 
-@pytest.fixture(autouse=True)
-def private_allowed(settings: Any) -> None:
-    settings.ALLOW_PRIVATE_NETWORKS = True  # the sites below live on loopback
+pytestmark = pytest.mark.usefixtures("private_allowed")  # the sites below live on loopback
 
 
 def crawl(
     kind: str, config: dict, workdir: Path, **spec: Any
 ) -> tuple[list[CrawledItem], CrawlSummary]:
-    items: list[CrawledItem] = []
-    cleaned = get_kind(kind).clean_config(config)
-    full: Any = {"kind": kind, "config": cleaned, "download_delay": 0, **spec}
-    summary = run_crawl(full, workdir, items.append)
-    return items, summary
+    """Crawl with ``config`` cleaned as the source kind cleans it when a source is saved."""
+    return crawl_helpers.crawl(kind, get_kind(kind).clean_config(config), workdir, **spec)
 
 
 def paths(items: list[CrawledItem], kind: str | None = None) -> list[str]:

@@ -7,21 +7,18 @@ from typing import Any
 
 import pytest
 
-from copyguard.monitoring.crawl import CrawledItem, CrawlRefused, CrawlSummary, run_crawl
+from copyguard.monitoring.crawl import CrawledItem, CrawlRefused, CrawlSummary
 from copyguard.monitoring.crawl.testsite import LoopbackSite, Route, html_page
+from copyguard.monitoring.tests import crawl_helpers
 
-
-@pytest.fixture(autouse=True)
-def private_allowed(settings: Any) -> None:
-    settings.ALLOW_PRIVATE_NETWORKS = True  # the sites below live on loopback
+pytestmark = pytest.mark.usefixtures("private_allowed")  # the sites below live on loopback
 
 
 def crawl(
     kind: str, config: dict, workdir: Path, **spec: Any
 ) -> tuple[list[CrawledItem], CrawlSummary]:
-    items: list[CrawledItem] = []
-    full: Any = {"kind": kind, "config": config, "download_delay": 0, "retries": 0, **spec}
-    return items, run_crawl(full, workdir, items.append)
+    """Crawl with ``config`` as given (hostile or out of range) and no retries."""
+    return crawl_helpers.crawl(kind, config, workdir, **{"retries": 0, **spec})
 
 
 def site_config(site: LoopbackSite, **config: Any) -> dict:

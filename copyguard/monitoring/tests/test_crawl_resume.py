@@ -17,9 +17,7 @@ from copyguard.monitoring.crawl.testsite import LoopbackSite, Route, html_page
 PAGES = 24
 
 
-@pytest.fixture(autouse=True)
-def private_allowed(settings: Any) -> None:
-    settings.ALLOW_PRIVATE_NETWORKS = True  # the site below lives on loopback
+pytestmark = pytest.mark.usefixtures("private_allowed")  # the site below lives on loopback
 
 
 def slow_site() -> LoopbackSite:

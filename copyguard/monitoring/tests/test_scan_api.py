@@ -8,7 +8,6 @@ import io
 import re
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -46,12 +45,7 @@ class Platform:
     viewer: User
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    settings.DATA_DIR = tmp_path / "data"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR.mkdir()
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 @pytest.fixture

@@ -4,10 +4,7 @@ allowed only with ALLOW_PRIVATE_NETWORKS) and scans what it got."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from django.test import TestCase
@@ -15,6 +12,7 @@ from django.test import TestCase
 from copyguard.monitoring.enums import RunStatus
 from copyguard.monitoring.models import UploadScan
 from copyguard.monitoring.scanning_jobs import run_upload_scan
+from copyguard.monitoring.tests.loopback import loopback_site
 from copyguard.monitoring.tests.test_scan_api import FORUM_POST, Platform
 from copyguard.monitoring.tests.test_scan_api import essay as essay
 from copyguard.monitoring.tests.test_scan_api import platform as platform
@@ -37,40 +35,14 @@ PAGES: dict[str, tuple[int, str, bytes]] = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        status, kind, body = PAGES.get(self.path, (404, "text/plain", b"not found"))
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    settings.DATA_DIR = tmp_path / "data"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR.mkdir()
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with loopback_site() as loopback:
+        loopback.pages.update(PAGES)
+        yield loopback.base
 
 
 def test_a_page_on_a_loopback_site_is_fetched_and_scanned_when_private_networks_are_allowed(

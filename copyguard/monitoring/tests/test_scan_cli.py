@@ -20,7 +20,7 @@ from copyguard.monitoring.tests.test_scan_api_url import site as site
 
 # The command closes the database connections when it ends, as Django's commands do: on a
 # file database (when worker tests run in the same session) only real transactions survive.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("data_dir")]
 
 
 @dataclass
@@ -31,14 +31,6 @@ class Run:
 
     def lines(self) -> list[dict[str, object]]:
         return [json.loads(line) for line in self.out.splitlines()]
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    settings.DATA_DIR = tmp_path / "data"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR.mkdir()
-    return tmp_path
 
 
 @pytest.fixture

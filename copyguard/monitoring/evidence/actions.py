@@ -139,7 +139,7 @@ def record_failure(
     online: bool | None = None,
 ) -> Evidence | None:
     """Mark the evidence failed with a one-line ``error``. ``online`` (when known: the page
-    answered 404, or nothing answers) is recorded on the hit with the time it was checked."""
+    answered 404, 410 or 451) is recorded on the hit with the time it was checked."""
     with transaction.atomic():
         evidence = _locked_pending(evidence_id)
         if evidence is None:

@@ -14,8 +14,9 @@ from django_tasks import task
 
 __all__ = ["capture_evidence_job", "run_capture"]
 
-# Outcomes that say something about the page itself (the hit's "still online").
-_OFFLINE_CODES = frozenset({"unreachable"})
+# Only a server saying the page is gone takes the hit offline (the rule of re-checks,
+# actions/recheck.py); an unreachable site or a server error may be passing.
+_REMOVED_STATUSES = frozenset({404, 410, 451})
 
 
 @task()
@@ -76,9 +77,7 @@ def _capture(evidence: Any, overrides: dict[str, Any]) -> str:
     try:
         capture = capture_page(evidence.url, page_url=evidence.hit.page_url or None, **options)
     except CaptureError as exc:
-        actions.record_failure(
-            evidence_id, str(exc), online=False if exc.code in _OFFLINE_CODES else None
-        )
+        actions.record_failure(evidence_id, str(exc))
         return EvidenceStatus.FAILED.value
     if capture.gone:
         actions.record_failure(
@@ -86,7 +85,7 @@ def _capture(evidence: Any, overrides: dict[str, Any]) -> str:
             f"the page is gone: HTTP {capture.status} at {capture.final_url}",
             http_status=capture.status,
             final_url=capture.final_url,
-            online=False,
+            online=False if capture.status in _REMOVED_STATUSES else None,
         )
         return EvidenceStatus.FAILED.value
     files = bundle.bundle_files(capture, evidence.hit)

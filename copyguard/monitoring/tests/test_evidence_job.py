@@ -280,3 +280,15 @@ def test_a_dismissed_hit_is_not_captured(world: dict[str, Any]) -> None:
         capture_evidence(Actor(user=world["owner"]), hit)
     assert caught.value.status == 409
     assert not Evidence.objects.exists()
+
+
+def test_a_server_error_fails_the_capture_but_does_not_take_the_hit_offline(
+    world: dict[str, Any],
+) -> None:
+    with serve_site({"/busy": (503, HTML, PAGE)}) as base:
+        hit = _hit(world, f"{base}/busy")
+        evidence = _capture(world, hit)
+    assert evidence.status == EvidenceStatus.FAILED
+    assert evidence.http_status == 503
+    hit.refresh_from_db()
+    assert hit.online is True

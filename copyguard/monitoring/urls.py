@@ -23,6 +23,7 @@ urlpatterns = [
     path("hits/", hits.queue, name="queue"),
     path("hits/<int:hit_id>/", hits.hit_detail, name="hit"),
     path("hits/<int:hit_id>/evidence/", hits.evidence_capture, name="evidence_capture"),
+    path("hits/<int:hit_id>/recheck/", hits.hit_recheck, name="hit_recheck"),
     path("hits/<int:hit_id>/<str:decision>/", hits.hit_decide, name="hit_decide"),
     path(
         "evidence/<int:evidence_id>/download/",

@@ -188,3 +188,38 @@ def test_only_the_rights_holder_is_offered_licensing(client, world):
     assert hit.status == HitStatus.NEW
     client.force_login(world.owner)
     assert 'id="license-hit"' in _page(client, hit)
+
+
+def test_check_now_records_a_copy_the_site_took_down(client, world, settings):
+    from copyguard.monitoring.tests.loopback import loopback_site
+
+    settings.ALLOW_PRIVATE_NETWORKS = True
+    with loopback_site() as site:
+        site.serve("/forum/1", b"gone", status=404)
+        hit = text_hit(world, url=site.url("/forum/1"))
+        client.force_login(world.staff)
+        assert 'id="recheck"' in _page(client, hit)
+        response = client.post(reverse("monitoring:hit_recheck", args=[hit.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Removed (the site answers that it is gone)" in response.content.decode()
+    hit.refresh_from_db()
+    assert hit.online is False and hit.last_checked_at is not None
+
+
+def test_check_now_is_refused_to_a_read_only_member_and_hidden_from_outsiders(client, world):
+    hit = text_hit(world)
+    client.force_login(world.viewer)
+    assert 'id="recheck"' not in _page(client, hit)
+    url = reverse("monitoring:hit_recheck", args=[hit.pk])
+    assert client.post(url).status_code == 403
+    client.force_login(world.outsider)
+    assert client.post(url).status_code == 404
+    hit.refresh_from_db()
+    assert hit.last_checked_at is None
+
+
+def test_check_now_needs_the_csrf_token(world):
+    hit = text_hit(world)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.staff)
+    assert strict.post(reverse("monitoring:hit_recheck", args=[hit.pk])).status_code == 403

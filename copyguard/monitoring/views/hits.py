@@ -273,6 +273,30 @@ class _FormInvalid(Exception):
     pass
 
 
+@login_required
+@require_POST
+def hit_recheck(request: HttpRequest, hit_id: int) -> HttpResponse:
+    """Fetch the copy again now and record whether it is still online."""
+    from copyguard.monitoring.actions.recheck import RecheckOutcome
+
+    hit, _may = access.get_hit_for_user(signed_in(request), hit_id, write=True)
+    try:
+        hit = actions.recheck_hit(actor(request), hit)
+    except ActionError as error:
+        messages.error(request, str(error.message))
+    else:
+        found = (hit.detail or {}).get("recheck") or {}
+        outcome = found.get("outcome", "")
+        if outcome in RecheckOutcome.values and outcome != RecheckOutcome.FAILED:
+            messages.success(request, str(RecheckOutcome(outcome).label))
+        else:
+            messages.warning(
+                request,
+                _("The copy could not be checked: %(error)s") % {"error": found.get("error", "")},
+            )
+    return redirect("monitoring:hit", hit.pk)
+
+
 # ---------------------------------------------------------------- evidence
 
 

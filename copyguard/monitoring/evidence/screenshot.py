@@ -9,6 +9,7 @@ that does not exist, so nothing leaves unchecked (WebSockets, prefetches).
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,38 @@ def take_screenshot(
     trust: bytes,
 ) -> Screenshot:
     """A full-page PNG of ``final`` as captured (the top ``MAX_SCREENSHOT_HEIGHT`` pixels of
-    a longer page), with the page's other exchanges and the requests refused."""
+    a longer page), with the page's other exchanges and the requests refused.
+
+    Runs in a thread of its own: Playwright's synchronous API refuses to start in a thread
+    where an asyncio loop runs already (an async server, or another Playwright session)."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(
+                _take_screenshot(
+                    final, user_agent=user_agent, timeout=timeout, max_bytes=max_bytes, trust=trust
+                )
+            )
+        except BaseException as exc:  # handed to the caller's thread as it is
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="evidence-screenshot", daemon=True)
+    thread.start()
+    thread.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _take_screenshot(
+    final: Exchange,
+    *,
+    user_agent: str,
+    timeout: float,
+    max_bytes: int,
+    trust: bytes,
+) -> Screenshot:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from copyguard.accounts.errors import ActionError
@@ -170,7 +171,14 @@ def _history(hit: Hit) -> list[AuditEvent]:
         event.change = (  # type: ignore[attr-defined]
             (labels[before], labels[after]) if before in labels and after in labels else None
         )
+        event.label = _EVENT_LABELS.get(event.action, "")  # type: ignore[attr-defined]
     return events
+
+
+_EVENT_LABELS: dict[str, Any] = {
+    "monitoring.hits.record": gettext_lazy("Found or seen again"),
+    "monitoring.hit.recheck": gettext_lazy("Checked whether the copy is still online"),
+}
 
 
 def _may_open_work(request: HttpRequest, hit: Hit) -> bool:

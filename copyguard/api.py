@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from copyguard.accounts.api import router as accounts_router
 from copyguard.apiutil import CopyguardAPI, LocalSwagger, SessionAuth, TokenAuth
+from copyguard.enforcement.api import router as enforcement_router
 from copyguard.ledger.api import router as ledger_router
 from copyguard.monitoring.api import router as monitoring_router
 from copyguard.monitoring.scanapi import router as scan_router
@@ -38,3 +39,4 @@ api.add_router("", certificates_router)
 api.add_router("", ownership_router)
 api.add_router("", scan_router)
 api.add_router("", monitoring_router)
+api.add_router("", enforcement_router)

@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "copyguard.works.certificates",
     "copyguard.works.ownership",
     "copyguard.monitoring",
+    "copyguard.enforcement",
 ]
 
 MIDDLEWARE = [

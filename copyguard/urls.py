@@ -16,6 +16,7 @@ urlpatterns = [
     path("ownership/", include("copyguard.works.ownership.urls")),
     path("works/", include("copyguard.works.urls")),
     path("monitoring/", include("copyguard.monitoring.urls")),
+    path("enforcement/", include("copyguard.enforcement.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

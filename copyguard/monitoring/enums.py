@@ -91,6 +91,11 @@ class NotificationKind(models.TextChoices):
     HIT_DIGEST = "hit_digest", _("Daily digest of hits")
     RUN_FAILED = "run_failed", _("A monitoring run failed")
     EVIDENCE_READY = "evidence_ready", _("Evidence captured")
+    # Enforcement: notices received, deadlines coming up or missed, transfers and requests.
+    NOTICE_RECEIVED = "notice_received", _("A takedown notice arrived")
+    DEADLINE_SOON = "deadline_soon", _("A deadline is coming up")
+    DEADLINE_OVERDUE = "deadline_overdue", _("A deadline was missed")
+    ENFORCEMENT = "enforcement", _("Enforcement update")
 
 
 class MonitoringPermission(models.TextChoices):

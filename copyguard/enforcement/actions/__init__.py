@@ -1,0 +1,1 @@
+"""State changes of enforcement: one module per workflow (STYLE 2)."""

@@ -1,0 +1,93 @@
+"""Navigation entries of enforcement, registered from ``EnforcementConfig.ready``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from copyguard.accounts.enums import OrganisationKind
+from copyguard.enforcement.enums import EnforcementPermission, permissions_for_role
+from copyguard.front.navigation import NavContext, NavEntry, register
+
+__all__ = ["register_entries"]
+
+
+def _kind(ctx: NavContext) -> str:
+    return ctx.membership.organisation.kind if ctx.membership is not None else ""
+
+
+def _may(permission: EnforcementPermission):  # type: ignore[no-untyped-def]
+    def predicate(ctx: NavContext) -> bool:
+        if ctx.is_superuser:
+            return True
+        if ctx.membership is None:
+            return False
+        granted = permissions_for_role(ctx.membership.organisation.kind, ctx.membership.role)
+        return permission.value in granted
+
+    return predicate
+
+
+def _kind_in(*kinds: str):  # type: ignore[no-untyped-def]
+    def predicate(ctx: NavContext) -> bool:
+        return ctx.is_superuser or (ctx.signed_in and _kind(ctx) in kinds)
+
+    return predicate
+
+
+def _anonymous(ctx: NavContext) -> bool:
+    return not ctx.signed_in
+
+
+def register_entries() -> None:
+    K = OrganisationKind
+    P = EnforcementPermission
+    for entry in (
+        NavEntry(
+            "notices",
+            "enforcement:notices",
+            _("Notices"),
+            _kind_in(K.RIGHTS_HOLDER, K.ADMINISTRATION),
+            order=31,
+        ),
+        NavEntry(
+            "notice_queue",
+            "enforcement:platform_queue",
+            _("Notice queue"),
+            _kind_in(K.PLATFORM),
+            order=31,
+        ),
+        NavEntry(
+            "tip_offs", "enforcement:tipoffs", _("Tip-offs"), _may(P.TRIAGE_TIP_OFFS), order=32
+        ),
+        NavEntry(
+            "cases",
+            "enforcement:cases",
+            _("Cases"),
+            _kind_in(K.ADMINISTRATION, K.POLICE, K.PROCURATORATE, K.COURT),
+            order=33,
+        ),
+        NavEntry(
+            "transfers",
+            "enforcement:transfers",
+            _("Transfers"),
+            _kind_in(K.ADMINISTRATION, K.POLICE, K.PROCURATORATE, K.COURT),
+            order=34,
+        ),
+        NavEntry(
+            "cooperation",
+            "enforcement:cooperation",
+            _("Cooperation"),
+            _kind_in(K.ADMINISTRATION),
+            order=35,
+        ),
+        NavEntry(
+            "campaigns",
+            "enforcement:campaigns",
+            _("Campaigns"),
+            _kind_in(K.ADMINISTRATION),
+            order=36,
+        ),
+        NavEntry("deadlines", "enforcement:deadlines", _("Deadlines"), _may(P.VIEW), order=37),
+        NavEntry("report", "enforcement:report", _("Report piracy"), _anonymous, order=50),
+    ):
+        register(entry)

@@ -1,0 +1,1 @@
+"""Views of enforcement: one module per workflow, each with its ``urlpatterns``."""

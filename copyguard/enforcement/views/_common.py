@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from copyguard.accounts.audit import Actor
 from copyguard.accounts.models import Organisation, User
-from copyguard.front.current import current_membership
 from copyguard.enforcement.access import common as access
+from copyguard.front.current import current_membership
 
 PAGE_SIZE = 25
 

@@ -8,18 +8,54 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.audit import Actor
+from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
+from copyguard.enforcement.enums import EnforcementErrorCode
+from copyguard.enforcement.jurisdictions import Missing
 from copyguard.enforcement.models import Case, CaseEvent, Deadline
 
 __all__ = [
     "cancel_deadlines",
     "case_event",
+    "forbidden",
+    "invalid",
     "meet_deadlines",
+    "missing_elements",
     "next_number",
     "open_deadline",
+    "wrong_status",
 ]
+
+
+def invalid(message: str | Promise, field: str | None = None) -> ActionError:
+    return ActionError(EnforcementErrorCode.INVALID, message, field=field)
+
+
+def forbidden(message: str | Promise) -> ActionError:
+    return ActionError(EnforcementErrorCode.FORBIDDEN, message, status=403)
+
+
+def wrong_status(status_label: str | Promise) -> ActionError:
+    return ActionError(
+        EnforcementErrorCode.WRONG_STATUS,
+        _("Not possible while it is %(status)s.") % {"status": status_label},
+        status=409,
+    )
+
+
+def missing_elements(missing: list[Missing], law: str | Promise) -> ActionError:
+    """The refusal of a notice or counter-notice that lacks required elements: the message
+    names each missing element with its citation."""
+    listed = "; ".join(f"{m.label} ({m.citation})" for m in missing)
+    return ActionError(
+        EnforcementErrorCode.MISSING_ELEMENT,
+        _("%(law)s requires: %(elements)s.") % {"law": law, "elements": listed},
+        field=missing[0].code if missing else None,
+    )
 
 
 def case_event(

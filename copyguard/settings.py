@@ -99,6 +99,15 @@ RECHECK_HOURS = envint(
 if RECHECK_HOURS < 0:
     raise SettingError(f"COPYGUARD_RECHECK_HOURS={RECHECK_HOURS} is negative")
 
+# Cross-region cooperation (docs/enforcement/cooperation.md).
+COOPERATION_ANSWER_DAYS = envint(
+    "COPYGUARD_COOPERATION_ANSWER_DAYS",
+    15,
+    "Days the asked bureau has to accept or decline a cooperation request.",
+)
+if COOPERATION_ANSWER_DAYS < 1:
+    raise SettingError(f"COPYGUARD_COOPERATION_ANSWER_DAYS={COOPERATION_ANSWER_DAYS} is below 1")
+
 # Upload scanning (POST /api/v1/scan, docs/monitoring.md "Upload scanning").
 SCAN_RATE = envstr(
     "COPYGUARD_SCAN_RATE",

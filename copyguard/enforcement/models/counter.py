@@ -55,6 +55,8 @@ class CounterNotice(models.Model):
     restored_at = models.DateTimeField(_("restored"), null=True, blank=True)
     action_filed_at = models.DateTimeField(_("claimant filed an action"), null=True, blank=True)
     action_reference = models.CharField(_("court action reference"), max_length=200, blank=True)
+    pdf_name = models.CharField(_("PDF file"), max_length=200, blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("counter-notice")

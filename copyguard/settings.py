@@ -99,6 +99,23 @@ RECHECK_HOURS = envint(
 if RECHECK_HOURS < 0:
     raise SettingError(f"COPYGUARD_RECHECK_HOURS={RECHECK_HOURS} is negative")
 
+# Takedown notices (docs/enforcement/notices.md).
+NOTICE_ANSWER_HOURS = envint(
+    "COPYGUARD_NOTICE_ANSWER_HOURS",
+    24,
+    "Hours a platform has to answer a takedown notice before its deadline is overdue.",
+)
+if NOTICE_ANSWER_HOURS < 1:
+    raise SettingError(f"COPYGUARD_NOTICE_ANSWER_HOURS={NOTICE_ANSWER_HOURS} is below 1")
+TAKEDOWN_RECHECK_HOURS = envint(
+    "COPYGUARD_TAKEDOWN_RECHECK_HOURS",
+    24,
+    "Hours between two checks of an address a platform said it took down; 0 turns the "
+    "scheduled checks off (the check right after the answer still runs).",
+)
+if TAKEDOWN_RECHECK_HOURS < 0:
+    raise SettingError(f"COPYGUARD_TAKEDOWN_RECHECK_HOURS={TAKEDOWN_RECHECK_HOURS} is negative")
+
 # Cross-region cooperation (docs/enforcement/cooperation.md).
 COOPERATION_ANSWER_DAYS = envint(
     "COPYGUARD_COOPERATION_ANSWER_DAYS",
@@ -107,6 +124,36 @@ COOPERATION_ANSWER_DAYS = envint(
 )
 if COOPERATION_ANSWER_DAYS < 1:
     raise SettingError(f"COPYGUARD_COOPERATION_ANSWER_DAYS={COOPERATION_ANSWER_DAYS} is below 1")
+
+# Transfers along the criminal path (docs/enforcement/transfers.md).
+TRANSFER_ANSWER_DAYS_POLICE = envint(
+    "COPYGUARD_TRANSFER_ANSWER_DAYS_POLICE",
+    3,
+    "Days public security has to accept (file) or return a case an administration sent.",
+)
+TRANSFER_ANSWER_DAYS_PROCURATORATE = envint(
+    "COPYGUARD_TRANSFER_ANSWER_DAYS_PROCURATORATE",
+    30,
+    "Days a procuratorate has to accept or return a case public security sent it.",
+)
+TRANSFER_ANSWER_DAYS_COURT = envint(
+    "COPYGUARD_TRANSFER_ANSWER_DAYS_COURT",
+    7,
+    "Days a court has to accept or return a prosecution.",
+)
+SUPERVISION_ANSWER_DAYS = envint(
+    "COPYGUARD_SUPERVISION_ANSWER_DAYS",
+    7,
+    "Days an administration has to explain to the procuratorate why a case is not transferred.",
+)
+for _name, _days in (
+    ("COPYGUARD_TRANSFER_ANSWER_DAYS_POLICE", TRANSFER_ANSWER_DAYS_POLICE),
+    ("COPYGUARD_TRANSFER_ANSWER_DAYS_PROCURATORATE", TRANSFER_ANSWER_DAYS_PROCURATORATE),
+    ("COPYGUARD_TRANSFER_ANSWER_DAYS_COURT", TRANSFER_ANSWER_DAYS_COURT),
+    ("COPYGUARD_SUPERVISION_ANSWER_DAYS", SUPERVISION_ANSWER_DAYS),
+):
+    if _days < 1:
+        raise SettingError(f"{_name}={_days} is below 1")
 
 # Upload scanning (POST /api/v1/scan, docs/monitoring.md "Upload scanning").
 SCAN_RATE = envstr(

@@ -213,6 +213,10 @@ class DeadlineKind(models.TextChoices):
     CASE_CLOSE = "case_close", _("Case to be decided")
     COOPERATION_ANSWER = "cooperation_answer", _("Other bureau to answer a request")
     TIP_OFF_TRIAGE = "tip_off_triage", _("Tip-off to be triaged")
+    SUPERVISION_ANSWER = (
+        "supervision_answer",
+        _("Administration to explain to the procuratorate why a case is not transferred"),
+    )
 
 
 class EnforcementPermission(models.TextChoices):

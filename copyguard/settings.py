@@ -98,6 +98,13 @@ RECHECK_HOURS = envint(
 )
 if RECHECK_HOURS < 0:
     raise SettingError(f"COPYGUARD_RECHECK_HOURS={RECHECK_HOURS} is negative")
+DEADLINE_REMINDER_HOURS = envint(
+    "COPYGUARD_DEADLINE_REMINDER_HOURS",
+    24,
+    "Hours before an enforcement deadline falls due at which those who must act are reminded.",
+)
+if DEADLINE_REMINDER_HOURS < 0:
+    raise SettingError(f"COPYGUARD_DEADLINE_REMINDER_HOURS={DEADLINE_REMINDER_HOURS} is negative")
 
 # Takedown notices (docs/enforcement/notices.md).
 NOTICE_ANSWER_HOURS = envint(
@@ -115,6 +122,48 @@ TAKEDOWN_RECHECK_HOURS = envint(
 )
 if TAKEDOWN_RECHECK_HOURS < 0:
     raise SettingError(f"COPYGUARD_TAKEDOWN_RECHECK_HOURS={TAKEDOWN_RECHECK_HOURS} is negative")
+
+# Public tip-offs (docs/enforcement/tip-offs.md).
+TIP_OFF_MAX_FILES = envint(
+    "COPYGUARD_TIP_OFF_MAX_FILES",
+    5,
+    "Files a tip-off may carry (pictures, PDF, text, sound or video); 0 accepts none.",
+)
+TIP_OFF_MAX_BYTES = envint(
+    "COPYGUARD_TIP_OFF_MAX_BYTES",
+    10 * 1024 * 1024,
+    "Largest file (bytes) a tip-off may carry.",
+)
+TIP_OFF_RATES = envlist(
+    "COPYGUARD_TIP_OFF_RATES",
+    ["5/hour", "20/day"],
+    "Tip-offs one network address may send, each rate over a sliding window (N/min, "
+    "N/hour, N/day); the address is kept only as a keyed hash.",
+)
+TIP_OFF_ADMINISTRATION_RATE = envstr(
+    "COPYGUARD_TIP_OFF_ADMINISTRATION_RATE",
+    "200/hour",
+    "Tip-offs one administration accepts from everybody together over a sliding window.",
+)
+TIP_OFF_STATUS_RATE = envstr(
+    "COPYGUARD_TIP_OFF_STATUS_RATE",
+    "30/hour",
+    "Status look-ups by receipt code one network address may make.",
+)
+TIP_OFF_TRIAGE_DAYS = envint(
+    "COPYGUARD_TIP_OFF_TRIAGE_DAYS",
+    7,
+    "Days an administration has to triage a tip-off before its deadline is overdue.",
+)
+for _name, _rate in (
+    *(("COPYGUARD_TIP_OFF_RATES", r) for r in TIP_OFF_RATES),
+    ("COPYGUARD_TIP_OFF_ADMINISTRATION_RATE", TIP_OFF_ADMINISTRATION_RATE),
+    ("COPYGUARD_TIP_OFF_STATUS_RATE", TIP_OFF_STATUS_RATE),
+):
+    if not re.fullmatch(r"\s*\d+\s*/\s*(s|sec|second|m|min|minute|h|hour|d|day)\s*", _rate):
+        raise SettingError(f"{_name}={_rate!r} is not like 5/hour")
+if TIP_OFF_MAX_FILES < 0 or TIP_OFF_MAX_BYTES < 1 or TIP_OFF_TRIAGE_DAYS < 1:
+    raise SettingError("COPYGUARD_TIP_OFF_MAX_FILES, _MAX_BYTES or _TRIAGE_DAYS is out of range")
 
 # Cross-region cooperation (docs/enforcement/cooperation.md).
 COOPERATION_ANSWER_DAYS = envint(

@@ -72,6 +72,7 @@ class HitChannel(models.TextChoices):
     UPLOAD = "upload", _("Platform upload")
     CORPUS = "corpus", _("Corpus scan")
     API = "api", _("Scan request")
+    TIP_OFF = "tip_off", _("Public tip-off")
 
 
 class EvidenceStatus(models.TextChoices):

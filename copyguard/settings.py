@@ -105,13 +105,6 @@ DEADLINE_REMINDER_HOURS = envint(
 )
 if DEADLINE_REMINDER_HOURS < 0:
     raise SettingError(f"COPYGUARD_DEADLINE_REMINDER_HOURS={DEADLINE_REMINDER_HOURS} is negative")
-DEADLINE_REMINDER_HOURS = envint(
-    "COPYGUARD_DEADLINE_REMINDER_HOURS",
-    24,
-    "Hours before an enforcement deadline falls due at which those who must act are reminded.",
-)
-if DEADLINE_REMINDER_HOURS < 0:
-    raise SettingError(f"COPYGUARD_DEADLINE_REMINDER_HOURS={DEADLINE_REMINDER_HOURS} is negative")
 
 # Takedown notices (docs/enforcement/notices.md).
 NOTICE_ANSWER_HOURS = envint(

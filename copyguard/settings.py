@@ -174,6 +174,15 @@ COOPERATION_ANSWER_DAYS = envint(
 if COOPERATION_ANSWER_DAYS < 1:
     raise SettingError(f"COPYGUARD_COOPERATION_ANSWER_DAYS={COOPERATION_ANSWER_DAYS} is below 1")
 
+# Administrative cases (docs/enforcement/cases.md).
+CASE_DECISION_DAYS = envint(
+    "COPYGUARD_CASE_DECISION_DAYS",
+    90,
+    "Days from filing within which an administrative case is to be decided.",
+)
+if CASE_DECISION_DAYS < 1:
+    raise SettingError(f"COPYGUARD_CASE_DECISION_DAYS={CASE_DECISION_DAYS} is below 1")
+
 # Transfers along the criminal path (docs/enforcement/transfers.md).
 TRANSFER_ANSWER_DAYS_POLICE = envint(
     "COPYGUARD_TRANSFER_ANSWER_DAYS_POLICE",

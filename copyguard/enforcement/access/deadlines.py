@@ -47,7 +47,10 @@ ACTING_PERMISSIONS: dict[str, frozenset[str]] = {
     K.CASE_CLOSE: frozenset({P.MANAGE_CASES.value, P.RECEIVE_TRANSFERS.value}),
     K.COOPERATION_ANSWER: frozenset({P.COOPERATE.value}),
     K.TIP_OFF_TRIAGE: frozenset({P.TRIAGE_TIP_OFFS.value}),
+    K.SUPERVISION_ANSWER: frozenset({P.MANAGE_CASES.value, P.DECIDE.value}),
 }
+# A kind added later without an entry above: those who handle cases or decide.
+FALLBACK = frozenset({P.MANAGE_CASES.value, P.DECIDE.value})
 
 
 def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
@@ -59,7 +62,7 @@ def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
 
 def may_act_on(user: User, deadline: Deadline) -> bool:
     granted = permissions_in(user, [deadline.organisation_id])
-    return bool(granted & ACTING_PERMISSIONS.get(deadline.kind, frozenset()))
+    return bool(granted & ACTING_PERMISSIONS.get(deadline.kind, FALLBACK))
 
 
 def get_deadline_for_user(user: User, deadline_id: object) -> tuple[Deadline, bool]:
@@ -73,7 +76,7 @@ def get_deadline_for_user(user: User, deadline_id: object) -> tuple[Deadline, bo
 def deadline_recipients(deadline: Deadline, *, managers: bool = False) -> list[User]:
     """The active members of the deadline's organisation who can act on it (and, with
     ``managers``, its supervisors and owners), each once."""
-    acting = ACTING_PERMISSIONS.get(deadline.kind, frozenset())
+    acting = ACTING_PERMISSIONS.get(deadline.kind, FALLBACK)
     organisation = deadline.organisation
     found: dict[int, User] = {}
     assignee_id = deadline.task.assignee_id if deadline.task_id and deadline.task else None

@@ -132,7 +132,6 @@ def test_a_joint_case_adds_the_partner_and_both_handle_it(world):
 
 
 def test_a_clue_becomes_the_partners_case(world):
-    pytest.importorskip("copyguard.enforcement.actions.cases")
     request = _ask(world, K.CLUE, subject="Pirate app", clue_url="https://app.pirate.example/")
     partner = Actor(world.other_officer)
     actions.accept_cooperation(partner, request)

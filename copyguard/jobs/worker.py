@@ -35,7 +35,11 @@ from copyguard.jobs import actions
 __all__ = ["PERIODIC_CALLS", "PERIODIC_SECONDS", "HeartbeatWorker", "heartbeat_interval"]
 
 # Dotted paths of functions (no arguments) the worker calls every PERIODIC_SECONDS.
-PERIODIC_CALLS: tuple[str, ...] = ("copyguard.monitoring.tasks.tick",)
+PERIODIC_CALLS: tuple[str, ...] = (
+    "copyguard.monitoring.tasks.tick",
+    "copyguard.enforcement.tasks.tick",
+    "copyguard.enforcement.tasks.remind_deadlines",
+)
 PERIODIC_SECONDS = 60.0
 
 logger = logging.getLogger(__name__)

@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 import shutil
 import subprocess
 import tempfile
@@ -156,7 +157,7 @@ def _gnome_files() -> list[tuple[str, Path]]:
         for svg in svgs:
             png = out / f"{svg.stem}.png"
             if not png.exists() or png.stat().st_mtime < svg.stat().st_mtime:
-                partial = png.with_suffix(".part.png")
+                partial = png.with_suffix(f".{os.getpid()}.part.png")  # one per process
                 done = subprocess.run(
                     [rsvg, "-w", str(MAX_SIDE), "-o", str(partial), str(svg)],
                     capture_output=True,

@@ -622,7 +622,9 @@ class _Writer:
 
 
 def _part(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.part.mp4")
+    # The process id keeps two processes making the same file at once (two test runs, two
+    # pytest-xdist workers) from writing into one partial file.
+    return path.with_name(f".{path.stem}.{os.getpid()}.part.mp4")
 
 
 # -- generated videos --------------------------------------------------------------------------

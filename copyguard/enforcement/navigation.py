@@ -34,6 +34,15 @@ def _kind_in(*kinds: str):  # type: ignore[no-untyped-def]
     return predicate
 
 
+def _overdue_deadlines(ctx: NavContext) -> int:
+    """Overdue deadlines of the organisation the user works for now (the nav badge)."""
+    if ctx.membership is None or not ctx.signed_in:
+        return 0
+    from copyguard.enforcement.views.deadlines import overdue_count
+
+    return overdue_count(ctx.user, ctx.membership.organisation_id)
+
+
 def _anonymous(ctx: NavContext) -> bool:
     return not ctx.signed_in
 
@@ -87,7 +96,14 @@ def register_entries() -> None:
             _kind_in(K.ADMINISTRATION),
             order=36,
         ),
-        NavEntry("deadlines", "enforcement:deadlines", _("Deadlines"), _may(P.VIEW), order=37),
+        NavEntry(
+            "deadlines",
+            "enforcement:deadlines",
+            _("Deadlines"),
+            _may(P.VIEW),
+            order=37,
+            badge=_overdue_deadlines,
+        ),
         NavEntry("report", "enforcement:report", _("Report piracy"), _anonymous, order=50),
     ):
         register(entry)

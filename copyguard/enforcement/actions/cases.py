@@ -82,6 +82,7 @@ __all__ = [
     "remove_party",
     "require_handler",
     "require_open",
+    "require_two_officers",
     "set_fact",
     "supervising_procuratorates",
     "unlink_evidence",

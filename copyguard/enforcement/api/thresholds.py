@@ -113,28 +113,6 @@ def list_tables(request: HttpRequest) -> list[ThresholdTable]:
     return list(tables_visible_to(api_user(request)).order_by("-effective_from", "-pk"))
 
 
-@router.get(f"{P}/{{table_id}}", response=_responses(200, TableOut), summary="One table")
-def get_table(request: HttpRequest, table_id: ObjectId) -> ThresholdTable:
-    table, _may = get_threshold_table_for_user(api_user(request), table_id)
-    return table
-
-
-@router.post(P, response=_responses(201, TableOut), summary="Enter a new threshold table")
-def create_table(request: HttpRequest, payload: TableIn) -> Status[ThresholdTable]:
-    """Heads of administrations (`enforcement.manage_thresholds`) only. Validated whole:
-    positive amounts, shares in (0, 1], a unique effective date; a table dated in the future
-    applies from that date."""
-    user = api_user(request)
-    if not may_manage_thresholds(user):
-        raise ActionError(
-            EnforcementErrorCode.FORBIDDEN,
-            gettext("Only the head of an administration maintains threshold tables."),
-            status=403,
-        )
-    data = payload.dict()
-    return Status(201, actions.create_table(api_actor(request), data))
-
-
 @router.post(
     f"{P}/assess",
     response=_responses(200, dict[str, Any]),
@@ -165,3 +143,25 @@ def assess_figures(request: HttpRequest, payload: AssessIn) -> dict[str, Any]:
             status=422,
         ) from None
     return {**result.as_dict(), "table": {**result.as_dict()["table"], "id": table.pk}}
+
+
+@router.get(f"{P}/{{table_id}}", response=_responses(200, TableOut), summary="One table")
+def get_table(request: HttpRequest, table_id: ObjectId) -> ThresholdTable:
+    table, _may = get_threshold_table_for_user(api_user(request), table_id)
+    return table
+
+
+@router.post(P, response=_responses(201, TableOut), summary="Enter a new threshold table")
+def create_table(request: HttpRequest, payload: TableIn) -> Status[ThresholdTable]:
+    """Heads of administrations (`enforcement.manage_thresholds`) only. Validated whole:
+    positive amounts, shares in (0, 1], a unique effective date; a table dated in the future
+    applies from that date."""
+    user = api_user(request)
+    if not may_manage_thresholds(user):
+        raise ActionError(
+            EnforcementErrorCode.FORBIDDEN,
+            gettext("Only the head of an administration maintains threshold tables."),
+            status=403,
+        )
+    data = payload.dict()
+    return Status(201, actions.create_table(api_actor(request), data))

@@ -84,8 +84,9 @@ def subject_label(deadline: Deadline) -> str:
     subject = deadline.subject()
     if subject is None:
         return ""
-    if deadline.task_id is not None:
-        return f"{deadline.task.case} · {deadline.task.title}"
+    task = deadline.task
+    if task is not None:
+        return f"{task.case} · {task.title}"
     for name in ("number", "receipt_code", "reference", "title"):
         value = getattr(subject, name, None)
         if value:
@@ -153,9 +154,15 @@ def notify_users(
             )
         )
         if email and user.email:
-            to, s, b = user.email, subject_text, body_text
-            transaction.on_commit(lambda to=to, s=s, b=b: send_email.enqueue(to, s, b))
+            transaction.on_commit(_mailer(send_email, user.email, subject_text, body_text))
     return made
+
+
+def _mailer(send_email: Any, to: str, subject: str, body: str) -> Callable[[], None]:
+    def send() -> None:
+        send_email.enqueue(to, subject, body)
+
+    return send
 
 
 def _in(language: str, render: Callable[[], str]) -> str:

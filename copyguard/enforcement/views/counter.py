@@ -83,7 +83,7 @@ class CounterNoticeForm(ActionErrorMixin, forms.Form):
 
     def __init__(self, *args: Any, notice: Notice, open_items: list[NoticeItem], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [
+        self.fields["items"].choices = [  # type: ignore[attr-defined]
             (str(item.pk), f"{item.work.title} — {item.url}") for item in open_items
         ]
         if notice.jurisdiction != "us":
@@ -221,7 +221,7 @@ def counter_detail(request: HttpRequest, counter_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def counter_pdf(request: HttpRequest, counter_id: int) -> HttpResponse:
+def counter_pdf(request: HttpRequest, counter_id: int) -> FileResponse:
     counter, _may = access.get_counter_notice_for_user(signed_in(request), counter_id)
     path = actions.counter_pdf_path(counter) if counter.pdf_name else None
     if path is None or not path.is_file():

@@ -208,8 +208,9 @@ def campaign_tallies(campaign: Campaign) -> CampaignTallies:
         fines=Sum("amount", filter=Q(kind=DecisionKind.FINE)),
         gains=Sum("amount", filter=Q(kind=DecisionKind.CONFISCATE_GAINS)),
     )
-    tallies.fines = Decimal(amounts["fines"] or 0)
-    tallies.confiscated_gains = Decimal(amounts["gains"] or 0)
+    cent = Decimal("0.01")
+    tallies.fines = Decimal(amounts["fines"] or 0).quantize(cent)
+    tallies.confiscated_gains = Decimal(amounts["gains"] or 0).quantize(cent)
     tallies.hits_found = (
         Hit.objects.filter(
             sources__in=campaign.sources.all(), first_seen_at__gte=start, first_seen_at__lt=end

@@ -39,6 +39,10 @@ from copyguard.monitoring.forms import ActionErrorMixin
 ADMINISTRATION = (OrganisationKind.ADMINISTRATION,)
 
 
+def _bureau_label(bureau: Organisation) -> str:
+    return f"{bureau.name} ({bureau.region_code})" if bureau.region_code else bureau.name
+
+
 class RequestForm(ActionErrorMixin, forms.Form):
     requester = forms.ModelChoiceField(
         label=gettext_lazy("From"), queryset=Organisation.objects.none(), empty_label=None
@@ -79,9 +83,7 @@ class RequestForm(ActionErrorMixin, forms.Form):
         partner.queryset = Organisation.objects.filter(
             kind=OrganisationKind.ADMINISTRATION, is_active=True
         ).order_by("region_code", "name")
-        partner.label_from_instance = lambda o: (  # type: ignore[method-assign]
-            f"{o.name} ({o.region_code})" if o.region_code else o.name
-        )
+        partner.label_from_instance = _bureau_label  # type: ignore[method-assign,assignment]
         case = self.fields["case"]
         assert isinstance(case, forms.ModelChoiceField)
         case.queryset = cases

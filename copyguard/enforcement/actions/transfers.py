@@ -163,8 +163,10 @@ def receiving_agencies(case: Case, stage: str | None = None) -> list[Organisatio
 
 
 def document_path(document: CaseDocument) -> Path:
-    """Where a case document's file is kept under the data directory."""
-    return Path(settings.DATA_DIR) / "enforcement" / "documents" / document.storage_name
+    """Where a case document's file is kept (with the case's other documents)."""
+    from copyguard.enforcement.actions.case_records import case_document_dir
+
+    return case_document_dir(document.case) / document.storage_name
 
 
 def notify_agency(

@@ -11,6 +11,7 @@ import pytest
 
 from copyguard.accounts.audit import Actor
 from copyguard.enforcement.actions import transfers as actions
+from copyguard.enforcement.actions.cases import open_case
 from copyguard.enforcement.enums import (
     CaseOrigin,
     Measure,
@@ -42,34 +43,31 @@ def make_case(
     *,
     threshold: str = ThresholdState.BELOW,
     officers: int = 2,
-    number: str = "FS-2026-000001",
+    site: str = "pirate.example",
     complainant: Any = None,
 ) -> Case:
-    """A case of Foshan's bureau opened from a confirmed hit of Alpha Press's work, with its
-    evidence, a party and (``officers``) officers."""
-    hit = captured_hit(world.work)
-    case = Case.objects.create(
-        number=number,
-        administration=world.administration,
-        title="盗版小说网站 pirate.example",
+    """A case of Foshan's bureau opened (``open_case``: the officer leads it) from a
+    confirmed hit of Alpha Press's work on ``site``, with its evidence and a party; with
+    ``officers=2`` the second officer assists. The threshold state is set as given (the
+    threshold check itself is the cases' tests' business)."""
+    hit = captured_hit(world.work, f"https://{site}/book.txt")
+    case = open_case(
+        act(world.officer),
+        world.administration,
+        title=f"盗版小说网站 {site}",
         summary="A site offering the novel for paid download.",
         origin=CaseOrigin.HIT,
-        threshold_state=threshold,
-        opened_by=world.officer,
+        hits=[hit],
         complainant=complainant,
     )
-    case.hits.add(hit)
-    case.works.add(world.work)
-    case.evidence.add(*hit.evidence.all())
-    case.parties.create(role="site", name="pirate.example", domain="pirate.example")
+    Case.objects.filter(pk=case.pk).update(threshold_state=threshold)
+    case.refresh_from_db()
+    case.parties.create(role="site", name=site, domain=site)
     CaseFact.objects.create(
         case=case, measure=Measure.ILLEGAL_GAINS, value=Decimal("60000"), basis="Bank records"
     )
-    people = [world.officer, world.second_officer][:officers]
-    for index, user in enumerate(people):
-        CaseOfficer.objects.create(
-            case=case, user=user, role=OfficerRole.LEAD if index == 0 else OfficerRole.ASSISTING
-        )
+    if officers >= 2:
+        CaseOfficer.objects.create(case=case, user=world.second_officer, role=OfficerRole.ASSISTING)
     return case
 
 

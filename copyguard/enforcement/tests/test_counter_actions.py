@@ -255,16 +255,25 @@ def test_after_a_chinese_restoration_the_bar_on_a_second_notice_shows_on_the_ite
     item = notice.items.get()
     assert item.restored_at is not None
     assert get_jurisdiction(notice.jurisdiction).bars_renotification
-    # The notices workflow refuses a new notice about this (url, work): the item says so.
-    from copyguard.enforcement.models import NoticeItem
+    # The notices workflow refuses a new notice about this (url, work) …
+    from copyguard.enforcement.actions.notices import _check_not_barred
 
-    barred = NoticeItem.objects.filter(
-        url=item.url,
-        work=item.work,
-        restored_at__isnull=False,
-        notice__jurisdiction__in=["cn"],
+    with pytest.raises(ActionError) as barred:
+        _check_not_barred(item.url, item.work_id)
+    assert barred.value.code == "renotify_barred" and notice.number in str(barred.value.message)
+    # … but not under US law, which has no such bar.
+    us_notice = sent_notice(enforcement_world, "us", sent_at=timezone.now() - timedelta(days=40))
+    us_counter = actions.record_counter_notice(
+        Actor(enforcement_world.notice_handler),
+        us_notice,
+        items=list(us_notice.items.all()),
+        received_at=timezone.now() - timedelta(days=30),
+        **counter_fields("us"),
     )
-    assert barred.exists()
+    actions.restore_material(Actor(enforcement_world.notice_handler), us_counter)
+    us_item = us_notice.items.get()
+    assert us_item.restored_at is not None
+    _check_not_barred(us_item.url, us_item.work_id)
 
 
 def test_the_claimant_filing_an_action_stops_the_restoration(enforcement_world):

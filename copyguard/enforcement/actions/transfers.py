@@ -327,7 +327,12 @@ def propose_transfer(
             proposed_at=now,
             decide_by=now + timedelta(days=DECISION_DAYS),
         )
-        open_deadline(DeadlineKind.TRANSFER_DECISION, holder, transfer.decide_by, transfer=transfer)
+        open_deadline(
+            DeadlineKind.TRANSFER_DECISION,
+            holder,
+            now + timedelta(days=DECISION_DAYS),
+            transfer=transfer,
+        )
         params = {"transfer": transfer.pk, "stage": stage, "to": to_agency.name}
         if stage == TransferStage.POLICE:
             params["basis"] = (

@@ -197,6 +197,7 @@ def test_sending_makes_the_letter_transfers_the_case_and_asks_the_police(world) 
 def test_the_answer_window_is_a_setting(world, settings) -> None:
     settings.TRANSFER_ANSWER_DAYS_POLICE = 5
     transfer = advance(world, make_case(world), "police", until="sent")
+    assert transfer.sent_at is not None
     assert transfer.answer_by == transfer.sent_at + timedelta(days=5)
 
 
@@ -272,6 +273,7 @@ def test_police_send_on_to_the_procuratorate_with_their_heads_approval(world) ->
         actions.decide_transfer(act(world.police.handler), transfer, approve=True)
     actions.decide_transfer(act(world.police.head), transfer, approve=True)
     transfer = actions.send_transfer(act(world.police.handler), transfer)
+    assert transfer.sent_at is not None
     assert _deadline(transfer, DeadlineKind.TRANSFER_ANSWER).due_at == transfer.sent_at + (
         timedelta(days=30)
     )

@@ -74,7 +74,9 @@ class ProposeForm(_ActionErrors, forms.Form):
     def __init__(self, *args: Any, agencies: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = {str(a.pk): a for a in agencies}
-        self.fields["to_agency"].choices = [(str(a.pk), a.name) for a in agencies]
+        field = self.fields["to_agency"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(a.pk), a.name) for a in agencies]
         if agencies and not self.is_bound:
             self.initial.setdefault("to_agency", str(agencies[0].pk))
 

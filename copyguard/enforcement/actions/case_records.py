@@ -82,7 +82,7 @@ CASE_DOCUMENT_KINDS = (
     DocumentKind.DECISION,
     DocumentKind.CLOSING,
 )
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     DocumentKind.FILING: "enforcement/pdf/case_filing.html",
     DocumentKind.PENALTY_NOTICE: "enforcement/pdf/case_penalty_notice.html",
     DocumentKind.DECISION: "enforcement/pdf/case_decision.html",
@@ -369,7 +369,7 @@ def document_context(case: Case, kind: str, now: datetime) -> dict[str, Any]:
     return {
         "case": case,
         "kind": kind,
-        "title": str(dict(DocumentKind.choices)[kind]),
+        "title": str(DocumentKind(kind).label),
         "generated_at": now,
         "administration": case.administration,
         "parties": list(case.parties.order_by("role", "pk")),
@@ -433,7 +433,7 @@ def generate_document(actor: Actor, case: Case, *, kind: str) -> CaseDocument:
         document = CaseDocument.objects.create(
             case=case,
             kind=kind,
-            title=f"{case.number} {dict(DocumentKind.choices)[kind]}",
+            title=f"{case.number} {DocumentKind(kind).label}",
             storage_name=name,
             sha256=digest,
             size=len(data),

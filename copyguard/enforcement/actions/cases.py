@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts import audit
@@ -128,7 +129,7 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("administration").get(pk=case.pk)
 
 
-def _text(value: Any, field: str, limit: int, *, required: str | None = None) -> str:
+def _text(value: Any, field: str, limit: int, *, required: str | Promise | None = None) -> str:
     text = str(value or "").strip()
     if required and not text:
         raise invalid(required, field)
@@ -299,7 +300,8 @@ def _open_case(
         tip_off.triaged_by = tip_off.triaged_by or user
         tip_off.triaged_at = tip_off.triaged_at or now
         tip_off.save(update_fields=["status", "case", "triaged_by", "triaged_at", "updated_at"])
-    open_deadline(DeadlineKind.CASE_CLOSE, administration, case.decide_by, case=case)
+    decide_by = now + timedelta(days=settings.CASE_DECISION_DAYS)
+    open_deadline(DeadlineKind.CASE_CLOSE, administration, decide_by, case=case)
     case_event(
         case,
         "opened",
@@ -667,6 +669,7 @@ def _reassess(case: Case, actor: Actor, now: datetime | None = None) -> None:
     now = now or timezone.now()
     table = ThresholdTable.objects.in_force(timezone.localdate(now))
     previous = case.threshold_state
+    detail: dict[str, Any]
     if table is None:
         state, detail = ThresholdState.BELOW.value, {"table": None}
     else:

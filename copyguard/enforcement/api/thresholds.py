@@ -123,7 +123,7 @@ def assess_figures(request: HttpRequest, payload: AssessIn) -> dict[str, Any]:
     criterion with its share, and which rule fired."""
     user = api_user(request)
     on = payload.on or timezone.localdate()
-    table = tables_visible_to(user).in_force(on)
+    table = ThresholdTable.objects.in_force(on) if tables_visible_to(user).exists() else None
     if table is None:
         raise ActionError(
             EnforcementErrorCode.INVALID, gettext("No threshold table is in force."), status=404

@@ -6,12 +6,14 @@ from copyguard.accounts.audit import Actor
 from copyguard.enforcement.actions.cases import add_officer, open_case
 from copyguard.enforcement.models import Case
 from copyguard.enforcement.testing import EnforcementWorld, captured_hit
+from copyguard.monitoring.models import Hit
 
 
 def make_case(world: EnforcementWorld, *, officers: int = 1, online: bool = True) -> Case:
     """A case of Foshan's bureau opened from a confirmed hit by ``world.officer``; with
     ``officers=2`` the second officer assists."""
-    hit = captured_hit(world.work)
+    number = Hit.objects.count() + 1
+    hit = captured_hit(world.work, f"https://pirate.example/book-{number}.txt")
     case = open_case(
         Actor(world.officer),
         world.administration,

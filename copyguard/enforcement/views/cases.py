@@ -306,7 +306,27 @@ def _threshold_rows(case: Case) -> list[dict[str, Any]]:
                 "percent_number": percent,
             }
         )
+    # Serious before especially serious, general before online, measures in their order.
+    levels = list(ThresholdLevel.values)
+    scopes = list(ThresholdScope.values)
+    measures = list(Measure.values)
+    rows.sort(
+        key=lambda row: (
+            levels.index(row["level"]) if row["level"] in levels else 9,
+            scopes.index(row["scope"]) if row["scope"] in scopes else 9,
+            measures.index(row["measure"]) if row["measure"] in measures else 99,
+        )
+    )
     return rows
+
+
+def _percent(share: Any) -> str:
+    """``0.5`` → ``50``, ``0.875`` → ``87.5``."""
+    try:
+        value = (Decimal(str(share)) * 100).normalize()
+    except (ArithmeticError, ValueError):
+        return ""
+    return f"{value:f}"
 
 
 def _firings(detail: dict[str, Any], key: str) -> list[str]:
@@ -391,6 +411,8 @@ def _detail(
         "overdue": deadline is not None and deadline.is_overdue(now),
         "threshold_rows": _threshold_rows(case),
         "threshold": detail,
+        "combination_percent": _percent(detail.get("table", {}).get("combination_share", "")),
+        "warning_percent": _percent(detail.get("table", {}).get("warning_share", "")),
         "fired": _firings(detail, "fired"),
         "warnings": _firings(detail, "warnings"),
         "parties": list(case.parties.order_by("role", "pk")),
@@ -482,7 +504,7 @@ def _do_party_remove(request: HttpRequest, case: Case) -> str:
 
 
 def _linked_object(request: HttpRequest, kind: str) -> Any:
-    model = {"hit": Hit, "work": Work, "evidence": Evidence}[kind]
+    model: Any = {"hit": Hit, "work": Work, "evidence": Evidence}[kind]
     try:
         return model.objects.get(pk=int(request.POST.get(kind, "")))
     except (ValueError, TypeError, model.DoesNotExist):

@@ -90,8 +90,9 @@ def threshold_new(request: HttpRequest) -> HttpResponse:
     error = None
     field = ""
     status = 200
+    values: dict[str, Any]
     if request.method == "POST":
-        data = {
+        data: dict[str, Any] = {
             key: request.POST.get(key, "")
             for key in (
                 "name",
@@ -118,7 +119,7 @@ def threshold_new(request: HttpRequest) -> HttpResponse:
         values.update(
             {"name": "", "name_en": "", "legal_source": "", "effective_from": "", "notes": ""}
         )
-    rules = list(values.get("rules") or [])
+    rules: list[dict[str, Any]] = list(values.get("rules") or [])
     rules += [
         {"scope": "", "measure": "", "level": "", "amount": "", "combinable": False, "article": ""}
         for _extra in range(EXTRA_ROWS)

@@ -146,7 +146,7 @@ def get_notice_for_platform(user: User, pk: object, *, write: bool = False) -> t
 
 
 def get_item_for_platform(
-    user: User, notice_pk: object, item_pk: object, *, write: bool = False
+    user: User, notice_pk: object, item_pk: int | str, *, write: bool = False
 ) -> tuple[NoticeItem, bool]:
     notice, may_answer = get_notice_for_platform(user, notice_pk, write=write)
     try:
@@ -158,7 +158,7 @@ def get_item_for_platform(
 
 
 def get_item_for_sender(
-    user: User, notice_pk: object, item_pk: object, *, write: bool = False
+    user: User, notice_pk: object, item_pk: int | str, *, write: bool = False
 ) -> tuple[NoticeItem, bool]:
     notice, may_edit = get_notice_for_user(user, notice_pk, write=write)
     try:

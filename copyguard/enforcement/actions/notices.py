@@ -16,6 +16,7 @@ deadline met.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterable
@@ -663,9 +664,8 @@ def _notify(
             )
         )
         if user.email:
-            to = user.email
             transaction.on_commit(
-                lambda to=to, s=subject_text, b=body_text: send_email.enqueue(to, s, b)
+                functools.partial(send_email.enqueue, user.email, subject_text, body_text)
             )
     return made
 

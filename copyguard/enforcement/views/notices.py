@@ -5,7 +5,7 @@ and the PDF."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -70,7 +70,7 @@ class NoticeFilterForm(forms.Form):
     )
 
 
-def _platform_choices() -> list[tuple[str, str]]:
+def _platform_choices() -> list[tuple[str, Any]]:
     platforms = Organisation.objects.filter(
         kind=OrganisationKind.PLATFORM, is_active=True
     ).order_by("name", "pk")
@@ -96,7 +96,7 @@ class DestinationMixin(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["platform"].choices = _platform_choices()
+        cast(forms.ChoiceField, self.fields["platform"]).choices = _platform_choices()
 
     def clean_platform(self) -> Organisation | None:
         value = self.cleaned_data.get("platform")
@@ -131,7 +131,9 @@ class NewNoticeForm(DestinationMixin):
     def __init__(self, *args: Any, senders: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.senders = {str(o.pk): o for o in senders}
-        self.fields["sender"].choices = [(str(o.pk), o.name) for o in senders]
+        cast(forms.ChoiceField, self.fields["sender"]).choices = [
+            (str(o.pk), o.name) for o in senders
+        ]
 
     def clean_sender(self) -> Organisation:
         sender = self.senders.get(self.cleaned_data.get("sender") or "")
@@ -256,7 +258,7 @@ def _candidates(
         hits = hits.exclude(pk__in=exclude)
     sites = {h.site_id for h in preselected}
     chosen = {h.pk for h in preselected}
-    pool = list(
+    pool: list[Any] = list(
         hits.select_related("work", "site")
         .annotate(
             ready=Count(

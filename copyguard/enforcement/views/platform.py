@@ -155,8 +155,8 @@ def platform_answer(request: HttpRequest, notice_id: int, item_id: int) -> HttpR
             return redirect(back + f"#item-{item.pk}")
     if notice.platform_id is None and not is_htmx(request):
         # The sender records an outside platform's answer on the notice's own page.
-        for error in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in error))
+        for field_errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in field_errors))
         return redirect(back + f"#item-{item.pk}")
     notice.refresh_from_db()
     return _page(request, notice, errors={item.pk: form}, status=400)

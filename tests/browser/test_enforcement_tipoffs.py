@@ -102,8 +102,10 @@ def test_a_report_becomes_a_case_and_the_reporter_follows_it(
     page.click(f"text={tip_off.reference}")
     expect(page.locator("#tip-off-description")).to_contain_text("江南")
     officer.screenshot("enforcement-tipoff-triage-zh")
+    page.click("#case summary")
     page.fill("#case_title", "江南盗版论坛案")
     page.fill("#case_public_note", "已立案调查，感谢您的举报。")
+    officer.screenshot("enforcement-tipoff-case-form-zh")
     page.click("#case-tip-off")
     expect(page.locator("#tip-off-case")).to_be_visible()
     officer.screenshot("enforcement-tipoff-decided-zh")
@@ -134,6 +136,7 @@ def test_a_dismissed_report_shows_the_note_to_the_reporter_in_english(
     page = officer.page
     page.goto(f"/enforcement/tip-offs/{tip_off.pk}/")
     officer.screenshot("enforcement-tipoff-triage-en")
+    page.click("#dismiss summary")
     page.fill("#dismiss_reason", "Licensed streaming partner (contract 2026-17).")
     page.fill("#dismiss_public_note", "The site holds a licence for this film.")
     page.click("#dismiss-tip-off")

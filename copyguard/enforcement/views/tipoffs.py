@@ -90,7 +90,7 @@ class ReportForm(ActionErrorForm):
         ),
     )
     attachments = MultipleFileField(
-        label=gettext_lazy("Files (optional)"),
+        label=gettext_lazy("Files"),
         required=False,
         help_text=gettext_lazy(
             "Screenshots, PDF, plain text, sound or video: up to %(count)d files of %(mb)s MB each."

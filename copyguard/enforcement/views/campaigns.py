@@ -57,8 +57,13 @@ SEND_NOTICES = EnforcementPermission.SEND_NOTICES.value
 
 TALLY_LABELS: dict[str, Any] = {
     "cases": gettext_lazy("Cases opened in the campaign"),
-    **{f"cases_{value}": label for value, label in CaseStatus.choices},
-    "criminal_transfers": gettext_lazy("Transferred for criminal investigation"),
+    f"cases_{CaseStatus.OPEN}": gettext_lazy("of which still under investigation"),
+    f"cases_{CaseStatus.DECIDED}": gettext_lazy("of which decided"),
+    f"cases_{CaseStatus.TRANSFERRED}": gettext_lazy(
+        "of which now with the criminal justice agencies"
+    ),
+    f"cases_{CaseStatus.CLOSED}": gettext_lazy("of which closed"),
+    "criminal_transfers": gettext_lazy("Cases transferred to public security"),
     "links_removed": gettext_lazy("Links removed or disabled by platforms"),
     "links_confirmed_gone": gettext_lazy("of which confirmed gone by re-checks"),
     "sites_shut": gettext_lazy("Websites shut down"),

@@ -37,6 +37,14 @@ from copyguard.enforcement.views._common import (
 from copyguard.monitoring.forms import ActionErrorMixin
 
 ADMINISTRATION = (OrganisationKind.ADMINISTRATION,)
+# The statuses in words of this page ("Requested" alone reads as a date elsewhere).
+STATUS_LABELS: dict[str, Any] = {
+    CooperationStatus.REQUESTED: gettext_lazy("Awaiting an answer"),
+    CooperationStatus.ACCEPTED: gettext_lazy("Accepted: in hand"),
+    CooperationStatus.DECLINED: gettext_lazy("Declined by the asked bureau"),
+    CooperationStatus.COMPLETED: gettext_lazy("Completed"),
+    CooperationStatus.WITHDRAWN: gettext_lazy("Withdrawn"),
+}
 
 
 def _bureau_label(bureau: Organisation) -> str:
@@ -45,10 +53,12 @@ def _bureau_label(bureau: Organisation) -> str:
 
 class RequestForm(ActionErrorMixin, forms.Form):
     requester = forms.ModelChoiceField(
-        label=gettext_lazy("From"), queryset=Organisation.objects.none(), empty_label=None
+        label=gettext_lazy("Requesting bureau"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
     )
     partner = forms.ModelChoiceField(
-        label=gettext_lazy("To the bureau of"), queryset=Organisation.objects.none()
+        label=gettext_lazy("Asked bureau"), queryset=Organisation.objects.none()
     )
     kind = forms.ChoiceField(label=gettext_lazy("Request"), choices=CooperationKind.choices)
     case = forms.ModelChoiceField(
@@ -173,7 +183,7 @@ def cooperation_list(request: HttpRequest) -> HttpResponse:
         "box": box,
         "status": status,
         "kind": kind,
-        "statuses": CooperationStatus.choices,
+        "statuses": [(value, STATUS_LABELS[value]) for value in CooperationStatus.values],
         "kinds": CooperationKind.choices,
         "waiting": waiting,
         "may_request": bool(_requesters(request)),

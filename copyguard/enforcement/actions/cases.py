@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +76,7 @@ __all__ = [
     "link_evidence",
     "link_hit",
     "link_work",
+    "linkable_works",
     "may_handle",
     "open_case",
     "reassess_case",
@@ -152,9 +154,28 @@ def _sees(actor: Actor, query: Any) -> Any:
         from copyguard.monitoring.access import evidence_visible_to
 
         return query.filter(pk__in=evidence_visible_to(user).values("pk"))
-    from copyguard.works.access import works_visible_to
+    return query.filter(pk__in=linkable_works(user).values("pk"))
 
-    return query.filter(pk__in=works_visible_to(user).values("pk"))
+
+def linkable_works(user: User) -> Any:
+    """Works an officer may add to a case: those the works registry shows them, those of
+    hits they see, and those registered at an administration they belong to."""
+    from copyguard.enforcement.access.common import organisations_with
+    from copyguard.monitoring.access import hits_visible_to
+    from copyguard.works.access import works_visible_to
+    from copyguard.works.enums import RegistrationStatus
+    from copyguard.works.models import Registration
+
+    if user.is_superuser:
+        return Work.objects.all()
+    registered = Registration.objects.filter(
+        status=RegistrationStatus.REGISTERED, administration_id__in=organisations_with(user)
+    ).values("work_id")
+    return Work.objects.filter(
+        Q(pk__in=works_visible_to(user).values("pk"))
+        | Q(pk__in=hits_visible_to(user).values("work_id"))
+        | Q(pk__in=registered)
+    )
 
 
 def _latest_evidence(hit: Hit) -> Evidence | None:

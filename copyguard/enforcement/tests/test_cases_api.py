@@ -72,7 +72,7 @@ def test_bad_input_is_a_4xx_and_stores_nothing(world) -> None:
         ),
         422,
     )
-    error_of(api.post(E, {"title": "T"}), 400)
+    error_of(api.post(E, {"title": "T"}), 422)  # required fields missing
     assert not Case.objects.exists()
 
 
@@ -150,7 +150,12 @@ def test_links_only_to_what_the_caller_sees(world) -> None:
     second = captured_hit(world.work, "https://pirate.example/2.txt")
     assert second.pk in api.post(f"{E}/{case.pk}/hits", {"id": second.pk}).json()["hit_ids"]
     assert second.pk not in api.delete(f"{E}/{case.pk}/hits/{second.pk}").json()["hit_ids"]
-    assert api.post(f"{E}/{case.pk}/works", {"id": world.other_work.pk}).status_code == 200
+    assert api.delete(f"{E}/{case.pk}/works/{world.work.pk}").json()["work_ids"] == []
+    assert api.post(f"{E}/{case.pk}/works", {"id": world.work.pk}).json()["work_ids"] == [
+        world.work.pk
+    ]
+    # Jiangmen's officer sees neither the case nor (through it) the work.
+    error_of(with_token(world.other_officer).post(f"{E}/{case.pk}/works", {"id": 1}), 404)
     error_of(api.post(f"{E}/{case.pk}/hits", {"id": 987654}), 422)
 
 

@@ -361,7 +361,6 @@ def _officer_candidates(case: Case) -> list[User]:
 
 def _linkable(user: User, case: Case) -> dict[str, list[Any]]:
     from copyguard.monitoring.access import evidence_visible_to, hits_visible_to
-    from copyguard.works.access import works_visible_to
 
     hits = list(
         hits_visible_to(user)
@@ -371,7 +370,7 @@ def _linkable(user: User, case: Case) -> dict[str, list[Any]]:
         .order_by("-first_seen_at")[:50]
     )
     works = list(
-        works_visible_to(user).exclude(pk__in=case.works.values("pk")).order_by("title")[:50]
+        actions.linkable_works(user).exclude(pk__in=case.works.values("pk")).order_by("title")[:50]
     )
     evidence = list(
         evidence_visible_to(user)

@@ -161,6 +161,9 @@ def test_an_inactive_member_is_not_reminded(enforcement_world):
 def test_the_workers_periodic_call_queues_the_sweep_only_when_something_is_due(
     enforcement_world,
 ):
+    from copyguard.jobs import worker
+
+    assert "copyguard.enforcement.tasks.remind_deadlines" in worker.PERIODIC_CALLS
     world = enforcement_world
     now = timezone.now()
     assert remind_deadlines(now) is False

@@ -247,6 +247,8 @@ def test_adding_and_removing_addresses(client: Client, world: EnforcementWorld) 
     signed_in(client, world.owner)
     page = client.get(reverse("enforcement:notice", args=[notice.pk])).content.decode()
     assert f'value="{more.pk}"' in page
+    named = notice.items.get().hit_id
+    assert f'name="hits" value="{named}"' not in page  # named already: not offered again
     assert (
         client.post(
             reverse("enforcement:notice_add_items", args=[notice.pk]), {"hits": [more.pk]}

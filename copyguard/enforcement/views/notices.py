@@ -268,7 +268,10 @@ def _candidates(
         )
         .order_by("-first_seen_at", "-pk")[:CANDIDATE_LIMIT]
     )
-    extra = [h for h in preselected if h.pk not in {p.pk for p in pool}]
+    # Preselected hits beyond the newest ones offered (unless they are named already).
+    extra = (
+        [] if exclude is not None else [h for h in preselected if h.pk not in {p.pk for p in pool}]
+    )
     for hit in extra:
         hit.ready = actions.latest_evidence(hit) is not None  # type: ignore[attr-defined]
     pool = extra + pool

@@ -2,9 +2,11 @@
 
 Grounded in the public reports the project starts from: the Guangdong provincial copyright
 administration with the bureaus of the nine Pearl River Delta cities and Jiangmen's Xinhui
-district; Jiaxing's public security bureau and its Nanhu district branch (book piracy
-cases, police liaison officers and service stations for enterprises); a procuratorate and a
-court. The government bodies carry their real names; the publishers, the enterprise, the
+district; Jiangmen's public security bureau, procuratorate and intermediate court, where a
+Jiangmen case goes when it is a crime; Jiaxing's public security bureau and its Nanhu
+district branch (book piracy cases, police liaison officers and service stations for
+enterprises) and the Nanhu district procuratorate; the Guangzhou Intellectual Property
+Court. The government bodies carry their real names; the publishers, the enterprise, the
 platform and the service station are invented for the demo.
 
 Everything is created through the account actions, so the audit log shows it. Loading is
@@ -37,6 +39,7 @@ from copyguard.accounts.enums import (
     Role,
 )
 from copyguard.accounts.models import Membership, Organisation, User
+from copyguard.enforcement.demo import load_demo_enforcement
 from copyguard.monitoring.demo import load_demo_monitoring
 from copyguard.works.demo import load_demo_works
 
@@ -117,6 +120,19 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
     DemoOrganisation(
         "nanhu-procuratorate", OrganisationKind.PROCURATORATE, "嘉兴市南湖区人民检察院",
         "People's Procuratorate of Nanhu District, Jiaxing", "Nanhu procuratorate", "330402",
+    ),
+    # Where a Jiangmen case goes when it is a crime: public security, procuratorate, court.
+    DemoOrganisation(
+        "jm-police", OrganisationKind.POLICE, "江门市公安局",
+        "Jiangmen Municipal Public Security Bureau", "Jiangmen police", "440700",
+    ),
+    DemoOrganisation(
+        "jm-procuratorate", OrganisationKind.PROCURATORATE, "江门市人民检察院",
+        "People's Procuratorate of Jiangmen Municipality", "Jiangmen procuratorate", "440700",
+    ),
+    DemoOrganisation(
+        "jm-court", OrganisationKind.COURT, "江门市中级人民法院",
+        "Jiangmen Intermediate People's Court", "Jiangmen court", "440700",
     ),
     DemoOrganisation(
         "gz-ip-court", OrganisationKind.COURT, "广州知识产权法院",
@@ -312,4 +328,6 @@ def load_demo(actor: Actor | None = None) -> DemoLoad:
     # The works registry: registered works with certificates, the examination queue.
     result.works_created = load_demo_works(organisations, via=actor.via)
     load_demo_monitoring(organisations, via=actor.via)
+    # Cases, a transfer to the police, cooperation, a campaign, a tip-off (see its module).
+    load_demo_enforcement(organisations, via=actor.via)
     return result

@@ -71,9 +71,12 @@ def test_it_loads_jiaxing_police_with_nanhu_district_and_the_other_kinds(copygua
     assert nanhu.parent == jiaxing
     assert "嘉兴" in jiaxing.name
     assert "南湖" in nanhu.name
+    # Where a Jiangmen case goes when it is a crime.
+    jiangmen = Organisation.objects.filter(region_code="440700")
+    assert {"police", "procuratorate", "court"} <= set(jiangmen.values_list("kind", flat=True))
     kinds = list(Organisation.objects.values_list("kind", "rights_holder_type"))
-    assert kinds.count((OrganisationKind.PROCURATORATE, "")) == 1
-    assert kinds.count((OrganisationKind.COURT, "")) == 1
+    assert kinds.count((OrganisationKind.PROCURATORATE, "")) == 2
+    assert kinds.count((OrganisationKind.COURT, "")) == 2
     assert kinds.count((OrganisationKind.RIGHTS_HOLDER, "publisher")) == 2
     assert kinds.count((OrganisationKind.RIGHTS_HOLDER, "enterprise")) == 1
     assert kinds.count((OrganisationKind.PLATFORM, "")) == 1
@@ -108,7 +111,7 @@ def test_loading_twice_creates_nothing_more(copyguard) -> None:
 
     assert second.status == 0
     assert snapshot() == after_first
-    assert "Created 20 organisations and 84 users" in first.out
+    assert "Created 23 organisations and 94 users" in first.out
     assert "Created 0 organisations and 0 users" in second.out
     assert after_first[0] == len(ORGANISATIONS)
 
@@ -141,10 +144,10 @@ def test_a_lost_password_file_gives_every_demo_account_a_new_password(data_dir: 
     load = load_demo()
 
     assert load.password != old
-    assert (load.users_created, load.passwords_reset) == (0, 84)
+    assert (load.users_created, load.passwords_reset) == (0, 94)
     for user in User.objects.all():
         assert user.check_password(load.password)
-    assert AuditEvent.objects.filter(action="demo.password.reset").count() == 84
+    assert AuditEvent.objects.filter(action="demo.password.reset").count() == 94
 
 
 def test_a_bureau_created_by_hand_is_kept_not_duplicated(copyguard) -> None:

@@ -212,3 +212,21 @@ def test_the_case_panel_offers_the_proposal_to_the_holder_only(world: Any) -> No
     police_panel = _panel(world.police.handler, case)
     assert 'id="propose-transfer"' in police_panel
     assert escape(world.procuratorate.organisation.name) in police_panel
+
+
+def test_the_case_timeline_tells_each_transfer_step_in_words(client: Any, world: Any) -> None:
+    from copyguard.enforcement.actions import transfers as actions
+    from copyguard.enforcement.tests.transfers_helpers import act
+
+    case = make_case(world)
+    transfer = advance(world, case, "court")
+    actions.record_judgment(
+        act(world.court.handler), transfer, outcome="convicted", detail="Three years."
+    )
+    client.force_login(world.court.viewer)
+    page = client.get(reverse("enforcement:case", args=[case.pk])).content.decode()
+    court = escape(world.court.organisation.name)
+    assert f"Judgment of {court}: Guilty: sentenced. Three years." in page
+    assert f"Transferred the case to {court} with the letter of transfer." in page
+    assert "accepted the case: Filed for criminal investigation." in page
+    assert "sha256" not in page

@@ -116,6 +116,11 @@ def event_sentence(event: CaseEvent) -> str:
     params = dict(event.params or {})
     template = _SENTENCES.get(event.kind)
     if template is None:
+        from copyguard.enforcement.views.transfers import event_sentence as transfer_sentence
+
+        sentence = transfer_sentence(event)
+        if sentence is not None:
+            return sentence
         detail = "; ".join(
             f"{key}: {value}"
             for key, value in params.items()

@@ -152,6 +152,48 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
+_SENTENCES: dict[str, Any] = {
+    "transfer_proposed": gettext_lazy("Proposed to transfer the case to %(to)s: %(grounds)s"),
+    "transfer_approved": gettext_lazy("The head approved the transfer to %(to)s."),
+    "transfer_declined": gettext_lazy("The head declined the transfer to %(to)s: %(note)s"),
+    "transfer_sent": gettext_lazy("Transferred the case to %(to)s with the letter of transfer."),
+    "transfer_accepted": gettext_lazy("%(to)s accepted the case: %(outcome)s."),
+    "transfer_returned": gettext_lazy("%(to)s returned the case: %(reasons)s"),
+    "judgment": gettext_lazy("Judgment of %(court)s: %(outcome)s. %(detail)s"),
+    "supervision_requested": gettext_lazy(
+        "%(procuratorate)s asked why the case is not transferred: %(question)s"
+    ),
+    "supervision_answered": gettext_lazy("Explained to the procuratorate: %(answer)s"),
+}
+
+
+def event_sentence(event: Any) -> str | None:
+    """A readable sentence for a transfer or supervision event on a case's timeline, in the
+    current language (None for other kinds)."""
+    template = _SENTENCES.get(event.kind)
+    if template is None:
+        return None
+    params = {k: v for k, v in (event.params or {}).items() if isinstance(v, (str, int))}
+    values: dict[str, Any] = {
+        "to": "",
+        "grounds": "",
+        "note": "",
+        "reasons": "",
+        "court": "",
+        "detail": "",
+        "question": "",
+        "answer": "",
+        "procuratorate": "",
+        **params,
+    }
+    outcome = str(params.get("outcome", ""))
+    values["outcome"] = str(actions.OUTCOME_LABELS.get(outcome, outcome))
+    sentence = str(template) % values
+    if event.kind == "transfer_accepted" and params.get("note"):
+        sentence += f" {params['note']}"
+    return sentence.strip()
+
+
 def case_link(case: Case) -> str:
     """The case's page when the case pages are installed, else ""."""
     try:
@@ -233,7 +275,11 @@ def _transfer_page(
     forms_by_step = {step: STEP_FORMS[step](prefix=step) for step in steps}
     forms_by_step.update(bound or {})
     case = transfer.case
-    deadlines = Deadline.objects.filter(transfer=transfer).select_related("organisation")
+    deadlines = (
+        Deadline.objects.filter(transfer=transfer)
+        .select_related("organisation")
+        .order_by("created_at", "pk")
+    )
     context = {
         "transfer": _overdue_marked([transfer])[0],
         "case": case,

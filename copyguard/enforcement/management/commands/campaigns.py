@@ -37,14 +37,14 @@ class Command(OneLineErrorsMixin, BaseCommand):
             if options.get("status"):
                 campaigns = campaigns.filter(status=options["status"])
             table = Table("id", "name", "organised by", "from", "until", "status")
-            for campaign in campaigns:
+            for row in campaigns:
                 table.add_row(
-                    str(campaign.pk),
-                    campaign.name_en or campaign.name,
-                    campaign.administration.name,
-                    campaign.starts_on.isoformat(),
-                    campaign.ends_on.isoformat(),
-                    campaign.status,
+                    str(row.pk),
+                    row.name_en or row.name,
+                    row.administration.name,
+                    row.starts_on.isoformat(),
+                    row.ends_on.isoformat(),
+                    row.status,
                 )
             console.print(table)
             return

@@ -78,6 +78,16 @@ COMMANDS: dict[str, Promise | str] = {
         "Monitoring: list sources, start a run (or crawl it here), queue due runs, send "
         "today's digests."
     ),
+    "takedowns": gettext_lazy(
+        "Takedown notices: re-check the notified addresses now; time to takedown per platform."
+    ),
+    "thresholds": gettext_lazy(
+        "Criminal threshold tables: list, show, import a new version from JSON, export."
+    ),
+    "campaigns": gettext_lazy("Special campaigns: list them and print their computed tallies."),
+    "cooperation": gettext_lazy(
+        "Cross-region cooperation: a bureau's requests sent and received in a period."
+    ),
 }
 
 

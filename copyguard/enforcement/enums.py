@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Status words that mean something else elsewhere in the catalogue carry a context.
+STATUS = "enforcement status"
 
 
 class Jurisdiction(models.TextChoices):
@@ -38,7 +42,7 @@ class ItemAnswer(models.TextChoices):
     PENDING = "pending", _("Awaiting the platform")
     REMOVED = "removed", _("Removed")
     DISABLED = "disabled", _("Access disabled")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy(STATUS, "Refused")
     FORWARDED = "forwarded", _("Forwarded to the uploader")
 
 
@@ -68,7 +72,7 @@ class CounterNoticeStatus(models.TextChoices):
 
 
 class TipOffStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy(STATUS, "Received")
     IN_REVIEW = "in_review", _("Being reviewed")
     HIT = "hit", _("Turned into a hit")
     CASE = "case", _("Turned into a case")
@@ -86,7 +90,7 @@ class CaseOrigin(models.TextChoices):
 
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open (investigating)")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", pgettext_lazy(STATUS, "Decided")
     TRANSFERRED = "transferred", _("Transferred for criminal investigation")
     CLOSED = "closed", _("Closed")
 
@@ -95,7 +99,7 @@ class ThresholdState(models.TextChoices):
     """Where a case's facts stand against the criminal thresholds in force."""
 
     BELOW = "below", _("Below the thresholds")
-    WARNING = "warning", _("Early warning (80 % of a threshold)")
+    WARNING = "warning", _("Early warning (80 per cent of a threshold)")
     REACHED = "reached", _("Reaches a criminal threshold")
 
 
@@ -134,7 +138,7 @@ class OfficerRole(models.TextChoices):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy(STATUS, "Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -169,7 +173,7 @@ class TransferStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed: awaiting the head's decision")
     DECLINED = "declined", _("Head decided not to transfer")
     APPROVED = "approved", _("Approved: to be sent")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy(STATUS, "Sent")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned with reasons")
     CONCLUDED = "concluded", _("Concluded")
@@ -184,7 +188,7 @@ class CooperationKind(models.TextChoices):
 
 
 class CooperationStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
+    REQUESTED = "requested", pgettext_lazy(STATUS, "Requested")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     COMPLETED = "completed", _("Completed")

@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# Status words that mean something else elsewhere in the catalogue carry a context.
-STATUS = "enforcement status"
+# Status words that mean something else elsewhere in the catalogue carry the context
+# "enforcement status" (a literal: xgettext reads it from the source).
 
 
 class Jurisdiction(models.TextChoices):
@@ -42,7 +42,7 @@ class ItemAnswer(models.TextChoices):
     PENDING = "pending", _("Awaiting the platform")
     REMOVED = "removed", _("Removed")
     DISABLED = "disabled", _("Access disabled")
-    REFUSED = "refused", pgettext_lazy(STATUS, "Refused")
+    REFUSED = "refused", pgettext_lazy("enforcement status", "Refused")
     FORWARDED = "forwarded", _("Forwarded to the uploader")
 
 
@@ -72,7 +72,7 @@ class CounterNoticeStatus(models.TextChoices):
 
 
 class TipOffStatus(models.TextChoices):
-    RECEIVED = "received", pgettext_lazy(STATUS, "Received")
+    RECEIVED = "received", pgettext_lazy("enforcement status", "Received")
     IN_REVIEW = "in_review", _("Being reviewed")
     HIT = "hit", _("Turned into a hit")
     CASE = "case", _("Turned into a case")
@@ -90,7 +90,7 @@ class CaseOrigin(models.TextChoices):
 
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open (investigating)")
-    DECIDED = "decided", pgettext_lazy(STATUS, "Decided")
+    DECIDED = "decided", pgettext_lazy("enforcement status", "Decided")
     TRANSFERRED = "transferred", _("Transferred for criminal investigation")
     CLOSED = "closed", _("Closed")
 
@@ -138,7 +138,7 @@ class OfficerRole(models.TextChoices):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", pgettext_lazy(STATUS, "Open")
+    OPEN = "open", pgettext_lazy("enforcement status", "Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -173,7 +173,7 @@ class TransferStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed: awaiting the head's decision")
     DECLINED = "declined", _("Head decided not to transfer")
     APPROVED = "approved", _("Approved: to be sent")
-    SENT = "sent", pgettext_lazy(STATUS, "Sent")
+    SENT = "sent", pgettext_lazy("enforcement status", "Sent")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned with reasons")
     CONCLUDED = "concluded", _("Concluded")
@@ -188,7 +188,7 @@ class CooperationKind(models.TextChoices):
 
 
 class CooperationStatus(models.TextChoices):
-    REQUESTED = "requested", pgettext_lazy(STATUS, "Requested")
+    REQUESTED = "requested", pgettext_lazy("enforcement status", "Requested")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     COMPLETED = "completed", _("Completed")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from unittest.mock import patch
 
 from django.utils import timezone
 
@@ -76,7 +77,11 @@ class EnforcementWorld:
 
 
 def make_enforcement_world() -> EnforcementWorld:
-    base = make_world()
+    # The works' certificates are issued, but their PDFs are left to the background job as
+    # if no worker had taken it yet: rendering two PDFs per test would double the time of
+    # the enforcement suite, and no enforcement test reads a certificate's PDF.
+    with patch("copyguard.works.certificates.actions._render_after_commit"):
+        base = make_world()
     K = OrganisationKind
     return EnforcementWorld(
         base=base,

@@ -10,9 +10,12 @@ Foshan officer, so a case can have the two officers the law requires.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from importlib import import_module
 from typing import Any
 from unittest.mock import patch
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from copyguard.accounts.enums import OrganisationKind, Role
@@ -23,7 +26,16 @@ from copyguard.monitoring.tests.core_helpers import World, make_hit, make_world
 from copyguard.testing import make_member, make_organisation
 from copyguard.works.models import Work
 
-__all__ = ["Agency", "EnforcementWorld", "captured_hit", "make_agency", "make_enforcement_world"]
+SEEDED_TABLE_DATE = date(2011, 1, 10)
+
+__all__ = [
+    "Agency",
+    "EnforcementWorld",
+    "captured_hit",
+    "ensure_seeded_thresholds",
+    "make_agency",
+    "make_enforcement_world",
+]
 
 
 @dataclass
@@ -76,7 +88,18 @@ class EnforcementWorld:
         }
 
 
+def ensure_seeded_thresholds() -> None:
+    """The threshold table the data migration seeds, loaded again if a transactional test
+    (a live server's) flushed the database after the migrations ran."""
+    from copyguard.enforcement.models import ThresholdTable
+
+    seed = import_module("copyguard.enforcement.migrations.0002_threshold_table_2011")
+    if not ThresholdTable.objects.filter(effective_from=SEEDED_TABLE_DATE).exists():
+        seed.load(django_apps, None)
+
+
 def make_enforcement_world() -> EnforcementWorld:
+    ensure_seeded_thresholds()
     # The works' certificates are issued, but their PDFs are left to the background job as
     # if no worker had taken it yet: rendering two PDFs per test would double the time of
     # the enforcement suite, and no enforcement test reads a certificate's PDF.

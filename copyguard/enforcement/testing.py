@@ -50,11 +50,12 @@ class Agency:
 
 def make_agency(kind: str, name: str, region_code: str) -> Agency:
     organisation = make_organisation(kind, name=name, name_en=name, region_code=region_code)
-    handler_role = {
+    handler_roles: dict[str, Role] = {
         OrganisationKind.POLICE: Role.INVESTIGATOR,
         OrganisationKind.PROCURATORATE: Role.PROSECUTOR,
         OrganisationKind.COURT: Role.JUDGE,
-    }[kind]
+    }
+    handler_role = handler_roles[kind]
     return Agency(
         organisation=organisation,
         head=make_member(organisation, Role.SUPERVISOR),

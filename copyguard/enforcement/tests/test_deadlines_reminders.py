@@ -52,6 +52,9 @@ def test_inside_the_window_those_who_can_act_get_one_reminder(
 ):
     world = enforcement_world
     settings.DEADLINE_REMINDER_HOURS = 24
+    # The platform's owner keeps the default language (Chinese); its handler reads English.
+    world.notice_handler.language = "en"
+    world.notice_handler.save()
     deadline = _restore_deadline(world)
     now = DUE - timedelta(hours=23)
     with django_capture_on_commit_callbacks(execute=True):
@@ -63,11 +66,14 @@ def test_inside_the_window_those_who_can_act_get_one_reminder(
     )
     deadline.refresh_from_db()
     assert deadline.reminded_at == now and deadline.overdue_notified_at is None
-    reminder = Notification.objects.filter(kind=NotificationKind.DEADLINE_SOON).first()
-    assert deadline.notice.number in reminder.subject
-    assert reminder.link == subject_link(deadline) and reminder.link.startswith("/")
-    assert reminder.organisation == world.platform
-    assert "23 h 0 min" in reminder.body
+    for reminder in Notification.objects.filter(kind=NotificationKind.DEADLINE_SOON):
+        assert deadline.notice.number in reminder.subject
+        assert reminder.link == subject_link(deadline) and reminder.link.startswith("/")
+        assert reminder.organisation == world.platform
+    chinese = Notification.objects.get(user=world.platform_owner)
+    assert "还剩 23 小时 0 分钟" in chinese.body and "23 h 0 min" not in chinese.body
+    english = Notification.objects.get(user=world.notice_handler)
+    assert "(in 23 h 0 min)" in english.body and "小时" not in english.body
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         [world.notice_handler.email, world.platform_owner.email]
     )
@@ -96,6 +102,9 @@ def test_after_the_due_time_one_overdue_notice_goes_to_those_who_act_and_the_man
     enforcement_world,
 ):
     world = enforcement_world
+    # The staff member keeps the default language (Chinese); the owner reads English.
+    world.owner.language = "en"
+    world.owner.save()
     notice = sent_notice(world, "us")
     deadline = open_deadline(DeadlineKind.CLAIMANT_ACTION, world.holder, DUE, notice=notice)
     send_deadline_reminders(now=DUE - timedelta(hours=3))
@@ -104,8 +113,11 @@ def test_after_the_due_time_one_overdue_notice_goes_to_those_who_act_and_the_man
     counts = send_deadline_reminders(now=late)
     assert counts["overdue"] == 1 and counts["soon"] == 0
     assert _sent(NotificationKind.DEADLINE_OVERDUE) == sorted([world.owner.pk, world.staff.pk])
-    overdue = Notification.objects.filter(kind=NotificationKind.DEADLINE_OVERDUE).first()
-    assert "2 d 5 h" in overdue.body
+    overdue = Notification.objects.filter(kind=NotificationKind.DEADLINE_OVERDUE)
+    chinese = overdue.get(user=world.staff)
+    assert "已逾期 2 天 5 小时" in chinese.body and "2 d 5 h" not in chinese.body
+    english = overdue.get(user=world.owner)
+    assert "it is 2 d 5 h late" in english.body and "小时" not in english.body
     deadline.refresh_from_db()
     assert deadline.overdue_notified_at == late
     assert send_deadline_reminders(now=late + timedelta(days=1))["messages"] == 0

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from copyguard.accounts.audit import Actor
 from copyguard.accounts.errors import ActionError
@@ -20,6 +20,7 @@ from copyguard.enforcement.enums import (
     DeadlineKind,
     DeliveryChannel,
     DeliveryStatus,
+    EnforcementErrorCode,
     ItemAnswer,
     NoticeStatus,
 )
@@ -127,8 +128,9 @@ def test_an_administration_not_party_to_the_hit_is_refused(world: EnforcementWor
 
 def test_a_hit_of_another_rights_holder_is_refused(world: EnforcementWorld) -> None:
     theirs = captured_hit(world.other_work, "https://pirate.example/other.txt")
-    with pytest.raises(ActionError) as refused:
+    with translation.override("en"), pytest.raises(ActionError) as refused:
         actions.draft_notice(who(world.owner), world.holder, [theirs], platform=world.platform)
+    assert (refused.value.code, refused.value.field) == (EnforcementErrorCode.INVALID, "hits")
     assert "another rights holder" in str(refused.value.message)
     assert not Notice.objects.exists()
 
@@ -149,17 +151,19 @@ def test_an_empty_selection_is_refused(world: EnforcementWorld) -> None:
 
 def test_a_hit_that_is_not_confirmed_is_refused(world: EnforcementWorld) -> None:
     new = captured_hit(world.work, status=HitStatus.NEW)
-    with pytest.raises(ActionError) as refused:
+    with translation.override("en"), pytest.raises(ActionError) as refused:
         actions.draft_notice(who(world.owner), world.holder, [new], platform=world.platform)
-    assert "confirmed" in str(refused.value.message)
+    assert (refused.value.code, refused.value.field) == (EnforcementErrorCode.INVALID, "hits")
+    assert "is not a confirmed hit" in str(refused.value.message)
 
 
 def test_a_hit_without_captured_evidence_is_refused(world: EnforcementWorld) -> None:
     bare = make_hit(world.work, "https://pirate.example/bare.txt", status=HitStatus.CONFIRMED)
     Evidence.objects.create(hit=bare, status=EvidenceStatus.FAILED, url=bare.url)
-    with pytest.raises(ActionError) as refused:
+    with translation.override("en"), pytest.raises(ActionError) as refused:
         actions.draft_notice(who(world.owner), world.holder, [bare], platform=world.platform)
-    assert "evidence" in str(refused.value.message)
+    assert (refused.value.code, refused.value.field) == (EnforcementErrorCode.INVALID, "hits")
+    assert "has no captured evidence" in str(refused.value.message)
 
 
 def test_huge_remarks_and_a_bad_address_are_refused(world: EnforcementWorld) -> None:
@@ -417,9 +421,12 @@ def test_a_notice_is_sent_once(world: EnforcementWorld) -> None:
 def test_a_hit_dismissed_after_drafting_stops_the_sending(world: EnforcementWorld) -> None:
     notice = ready_notice(world)
     notice.items.get().hit.__class__.objects.update(status=HitStatus.DISMISSED)
-    with pytest.raises(ActionError) as refused:
+    with translation.override("en"), pytest.raises(ActionError) as refused:
         actions.send_notice(who(world.owner), notice)
+    assert (refused.value.code, refused.value.field) == (EnforcementErrorCode.INVALID, "hits")
     assert "no longer confirmed" in str(refused.value.message)
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.DRAFT
 
 
 # ------------------------------------------------------------------ withdrawing

@@ -12,14 +12,21 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from copyguard.accounts.audit import Actor
+from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
 from copyguard.enforcement import tasks
 from copyguard.enforcement.actions import notices as notice_actions
 from copyguard.enforcement.actions import takedown
-from copyguard.enforcement.enums import CheckOutcome, CheckTrigger, ItemAnswer, NoticeStatus
+from copyguard.enforcement.enums import (
+    CheckOutcome,
+    CheckTrigger,
+    EnforcementErrorCode,
+    ItemAnswer,
+    NoticeStatus,
+)
 from copyguard.enforcement.models import Notice, NoticeItem, TakedownCheck
 from copyguard.enforcement.testing import EnforcementWorld, make_enforcement_world
 from copyguard.monitoring.enums import EvidenceStatus, HitStatus, NotificationKind
@@ -168,8 +175,10 @@ def test_material_that_comes_back_is_seen_but_the_first_confirmation_stays(
 def test_addresses_of_withdrawn_notices_are_not_checked(world: EnforcementWorld) -> None:
     item = notified(world, "http://127.0.0.1:9/book")
     Notice.objects.filter(pk=item.notice_id).update(status=NoticeStatus.WITHDRAWN)
-    with pytest.raises(Exception, match="sent notices"):
+    with translation.override("en"), pytest.raises(ActionError) as refused:
         takedown.check_item(SYSTEM, item)
+    assert (refused.value.code, refused.value.field) == (EnforcementErrorCode.INVALID, "item")
+    assert str(refused.value.message) == "Only addresses of sent notices are checked."
     assert not TakedownCheck.objects.exists()
 
 

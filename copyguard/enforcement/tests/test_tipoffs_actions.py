@@ -8,13 +8,18 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from copyguard.accounts.audit import Actor
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import AuditEvent
 from copyguard.enforcement.actions import tipoffs as actions
-from copyguard.enforcement.enums import CaseOrigin, DeadlineKind, TipOffStatus
+from copyguard.enforcement.enums import (
+    CaseOrigin,
+    DeadlineKind,
+    EnforcementErrorCode,
+    TipOffStatus,
+)
 from copyguard.enforcement.models import Case, Deadline, TipOff, TipOffFile
 from copyguard.enforcement.tests.tipoffs_helpers import (
     PDF,
@@ -289,8 +294,10 @@ def test_a_filled_honeypot_is_refused(bureau):
 
 
 def test_a_form_sent_within_three_seconds_of_showing_is_refused(bureau):
-    error = _refused(bureau, field="form_token", form_token=old_token(seconds=0))
-    assert "faster" in str(error.message)
+    with translation.override("en"):
+        error = _refused(bureau, field="form_token", form_token=old_token(seconds=0))
+        assert error.code == EnforcementErrorCode.INVALID
+        assert "faster than a person fills in the form" in str(error.message)
 
 
 def test_a_form_older_than_a_day_is_refused(bureau):

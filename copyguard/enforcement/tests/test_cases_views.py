@@ -121,12 +121,23 @@ def test_the_case_page_shows_every_section(client, world) -> None:
     assert "Recorded Actual clicks: 40000." in body
 
 
-def test_unknown_timeline_events_are_shown_generically(client, world) -> None:
+def test_transfer_events_on_the_timeline_read_as_sentences(client, world) -> None:
     case = make_case(world)
     case.events.create(kind="transfer_sent", params={"to": "Foshan Public Security Bureau"})
     client.force_login(world.officer)
     body = client.get(reverse("enforcement:case", args=[case.pk])).content.decode()
-    assert "Transfer sent — to: Foshan Public Security Bureau." in body
+    assert (
+        "Transferred the case to Foshan Public Security Bureau with the letter of transfer." in body
+    )
+    assert "Transfer sent — " not in body
+
+
+def test_unknown_timeline_events_are_shown_generically(client, world) -> None:
+    case = make_case(world)
+    case.events.create(kind="site_inspected", params={"place": "Server room 3", "hours": 2})
+    client.force_login(world.officer)
+    body = client.get(reverse("enforcement:case", args=[case.pk])).content.decode()
+    assert "Site inspected — place: Server room 3; hours: 2." in body
 
 
 def test_facts_through_htmx_return_the_panel(client, world) -> None:

@@ -1,69 +1,38 @@
-"""Small pieces the monitoring pages share."""
+"""Small pieces the monitoring pages share (the shared ones live in copyguard.front.pages)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import HttpRequest
-from django.utils.http import url_has_allowed_host_and_scheme
 
-from copyguard.accounts.audit import Actor
-from copyguard.accounts.models import Organisation, User
-from copyguard.front.current import current_membership
+from copyguard.accounts.models import Organisation
+from copyguard.front import pages
+from copyguard.front.pages import actor, is_htmx, query_without_page, safe_next, signed_in
 from copyguard.monitoring import access
+
+__all__ = [
+    "PAGE_SIZE",
+    "actor",
+    "is_htmx",
+    "organisations_for",
+    "page_of",
+    "query_without_page",
+    "safe_next",
+    "signed_in",
+]
 
 PAGE_SIZE = 25
 
 
-def actor(request: HttpRequest) -> Actor:
-    return Actor.from_request(request, via="web")
-
-
-def signed_in(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def page_of(request: HttpRequest, items: Any, size: int | None = None) -> Page[Any]:
-    paginator: Paginator[Any] = Paginator(items, size or PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return pages.page_of(request, items, size or PAGE_SIZE)
 
 
 def organisations_for(
     request: HttpRequest, permission: str = access.VIEW, *, kinds: tuple[str, ...] = ()
 ) -> list[Organisation]:
-    """The organisations in which the user holds ``permission`` (of the given kinds), the
-    one they work for now first."""
-    user = signed_in(request)
-    query = Organisation.objects.filter(is_active=True)
-    if not user.is_superuser:
-        query = query.filter(pk__in=access.organisations_with(user, permission))
-    if kinds:
-        query = query.filter(kind__in=kinds)
-    organisations = list(query.order_by("name", "pk"))
-    current = current_membership(request)
-    if current is not None:
-        organisations.sort(key=lambda o: o.pk != current.organisation_id)
-    return organisations
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    """Where to go back to after a POST: the form's ``next`` when it is on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    """The organisations in which the user holds permission in monitoring (of the given
+    kinds), the one they work for now first."""
+    return pages.organisations_for(request, access.organisations_with, permission, kinds=kinds)

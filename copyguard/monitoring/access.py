@@ -21,15 +21,15 @@ see it but ``write=True`` was asked for. What a member may do comes from
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.enums import OrganisationKind
-from copyguard.accounts.models import Membership, Organisation, User
+from copyguard.accounts.models import Organisation, User
+from copyguard.accounts.role_permissions import RolePermissions, get_object_or_404
 from copyguard.monitoring.enums import MonitoringPermission, SourceKind, permissions_for_role
 from copyguard.monitoring.models import (
     AllowListEntry,
@@ -74,49 +74,18 @@ __all__ = [
 VIEW = MonitoringPermission.VIEW.value
 ALL_PERMISSIONS = frozenset(p.value for p in MonitoringPermission)
 
-M = TypeVar("M", bound=Model)
+_ROLES = RolePermissions(permissions_for_role, ALL_PERMISSIONS, view=VIEW)
+_permissions_in = _ROLES.permissions_in
 
 
 def monitoring_permissions(user: User) -> dict[int, frozenset[str]]:
     """The user's monitoring permissions in each organisation they are an active member of."""
-    if not user.is_authenticated:
-        return {}
-    granted: dict[int, frozenset[str]] = {}
-    rows = Membership.objects.filter(
-        user=user, is_active=True, organisation__is_active=True
-    ).values_list("organisation_id", "organisation__kind", "role")
-    for organisation_id, kind, role in rows:
-        permissions = permissions_for_role(kind, role)
-        if permissions:
-            granted[organisation_id] = permissions
-    return granted
+    return _ROLES.of(user)
 
 
 def organisations_with(user: User, permission: str = VIEW) -> list[int]:
     """Ids of the organisations in which ``user`` holds ``permission``."""
-    return [pk for pk, perms in monitoring_permissions(user).items() if permission in perms]
-
-
-def _permissions_in(user: User, organisation_ids: Iterable[int | None]) -> frozenset[str]:
-    """The union of the user's permissions in the given organisations."""
-    if user.is_superuser:
-        return ALL_PERMISSIONS
-    mine = monitoring_permissions(user)
-    granted: set[str] = set()
-    for pk in organisation_ids:
-        if pk is not None:
-            granted |= mine.get(pk, frozenset())
-    return frozenset(granted)
-
-
-def _get(model: type[M], pk: object, message: object, *related: str) -> M:
-    query = model._default_manager.all()  # type: ignore[attr-defined]
-    if related:
-        query = query.select_related(*related)
-    try:
-        return query.get(pk=pk)  # type: ignore[no-any-return]
-    except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
-        raise Http404(message) from None
+    return _ROLES.organisations_with(user, permission)
 
 
 def _descendants(organisation_ids: Iterable[int]) -> set[int]:
@@ -137,17 +106,7 @@ def get_monitoring_organisation_for_user(
 ) -> tuple[Organisation, bool]:
     """An organisation the user acts for in monitoring, and whether they hold
     ``permission`` there (403 when ``write`` and they do not)."""
-    try:
-        organisation = Organisation.objects.filter(pk=organisation_id).first()
-    except (ValueError, TypeError):
-        organisation = None
-    granted = _permissions_in(user, [organisation.pk]) if organisation is not None else frozenset()
-    if organisation is None or VIEW not in granted:
-        raise Http404(_("No such organisation"))
-    may_write = permission in granted
-    if write and not may_write:
-        raise PermissionDenied(_("Your role in this organisation does not allow this"))
-    return organisation, may_write
+    return _ROLES.organisation_for_user(user, organisation_id, permission=permission, write=write)
 
 
 # Sources and runs --------------------------------------------------------------------------
@@ -167,7 +126,7 @@ def sources_visible_to(user: User) -> QuerySet[Source]:
 def get_source_for_user(user: User, pk: int | str, *, write: bool = False) -> tuple[Source, bool]:
     """The source and whether the user may change and start it (``MANAGE_SOURCES`` in its
     owner organisation)."""
-    source = _get(Source, pk, _("No such source"), "owner")
+    source = get_object_or_404(Source, pk, _("No such source"), "owner")
     granted = _permissions_in(user, [source.owner_id])
     platform = _permissions_in(user, [source.platform_id]) if source.platform_id else frozenset()
     if VIEW not in granted and VIEW not in platform:
@@ -183,7 +142,7 @@ def get_source_for_user(user: User, pk: int | str, *, write: bool = False) -> tu
 def get_upload_feed_for_user(user: User, pk: int | str) -> Source:
     """An upload feed the user may push files into: a member of its platform allowed to
     scan, or a manager of the feed's owner."""
-    source = _get(Source, pk, _("No such source"))
+    source = get_object_or_404(Source, pk, _("No such source"))
     owner = _permissions_in(user, [source.owner_id])
     platform = _permissions_in(user, [source.platform_id]) if source.platform_id else frozenset()
     if VIEW not in owner and VIEW not in platform:
@@ -208,7 +167,7 @@ def runs_visible_to(user: User) -> QuerySet[CrawlRun]:
 
 def get_run_for_user(user: User, pk: int | str, *, write: bool = False) -> tuple[CrawlRun, bool]:
     """A run and whether the user may cancel it (who may change its source)."""
-    run = _get(CrawlRun, pk, _("No such run"), "source")
+    run = get_object_or_404(CrawlRun, pk, _("No such run"), "source")
     try:
         _source, may_write = get_source_for_user(user, run.source_id)
     except Http404:
@@ -291,7 +250,7 @@ def get_hit_for_user(
 ) -> tuple[Hit, bool]:
     """The hit and whether the user may act on it with ``permission`` (reviewing by
     default)."""
-    hit = _get(Hit, pk, _("No such hit"), "work", "site")
+    hit = get_object_or_404(Hit, pk, _("No such hit"), "work", "site")
     granted = hit_permissions(user, hit)
     if VIEW not in granted:
         raise Http404(_("No such hit"))
@@ -313,7 +272,7 @@ def get_evidence_for_user(
     user: User, pk: int | str, *, write: bool = False
 ) -> tuple[Evidence, bool]:
     """Evidence of a hit the user sees; write = may capture evidence for that hit."""
-    evidence = _get(Evidence, pk, _("No such evidence"), "hit")
+    evidence = get_object_or_404(Evidence, pk, _("No such evidence"), "hit")
     try:
         _hit, may_write = get_hit_for_user(
             user, evidence.hit_id, permission=MonitoringPermission.CAPTURE_EVIDENCE.value
@@ -341,7 +300,7 @@ def get_allow_list_entry_for_user(
 ) -> tuple[AllowListEntry, bool]:
     """An allow-list entry and whether the user may change it (``REVIEW_HITS`` in its
     rights holder: who licenses hits keeps the list)."""
-    entry = _get(AllowListEntry, pk, _("No such allow-list entry"), "owner")
+    entry = get_object_or_404(AllowListEntry, pk, _("No such allow-list entry"), "owner")
     granted = _permissions_in(user, [entry.owner_id])
     if VIEW not in granted:
         raise Http404(_("No such allow-list entry"))
@@ -365,7 +324,7 @@ def get_key_work_for_user(
 ) -> tuple[KeyWork, bool]:
     """A key work and whether the user may change it (``MANAGE_WATCHLIST`` in its
     administration); the work's rights holder only sees it."""
-    key_work = _get(KeyWork, pk, _("No such key work"), "work")
+    key_work = get_object_or_404(KeyWork, pk, _("No such key work"), "work")
     granted = _permissions_in(user, [key_work.administration_id])
     if VIEW not in granted and VIEW not in _permissions_in(user, [key_work.work.owner_id]):
         raise Http404(_("No such key work"))
@@ -389,7 +348,7 @@ def corpus_scans_visible_to(user: User) -> QuerySet[CorpusScan]:
 def get_corpus_scan_for_user(
     user: User, pk: int | str, *, write: bool = False
 ) -> tuple[CorpusScan, bool]:
-    scan = _get(CorpusScan, pk, _("No such corpus scan"))
+    scan = get_object_or_404(CorpusScan, pk, _("No such corpus scan"))
     granted = _permissions_in(user, [scan.organisation_id])
     if VIEW not in granted:
         raise Http404(_("No such corpus scan"))
@@ -410,7 +369,7 @@ def upload_scans_visible_to(user: User) -> QuerySet[UploadScan]:
 def get_upload_scan_for_user(
     user: User, pk: int | str, *, write: bool = False
 ) -> tuple[UploadScan, bool]:
-    scan = _get(UploadScan, pk, _("No such upload scan"))
+    scan = get_object_or_404(UploadScan, pk, _("No such upload scan"))
     granted = _permissions_in(user, [scan.organisation_id])
     if VIEW not in granted:
         raise Http404(_("No such upload scan"))

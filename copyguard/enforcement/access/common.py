@@ -8,14 +8,10 @@ of each object type (one module per workflow in this package) builds on these.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model
-from django.http import Http404
-from django.utils.translation import gettext_lazy as _
-
-from copyguard.accounts.models import Membership, Organisation, User
+from copyguard.accounts.models import Organisation, User
+from copyguard.accounts.role_permissions import RolePermissions
+from copyguard.accounts.role_permissions import get_object_or_404 as get_object
 from copyguard.enforcement.enums import EnforcementPermission, permissions_for_role
 
 __all__ = [
@@ -32,54 +28,24 @@ __all__ = [
 VIEW = EnforcementPermission.VIEW.value
 ALL_PERMISSIONS = frozenset(p.value for p in EnforcementPermission)
 
-M = TypeVar("M", bound=Model)
+_ROLES = RolePermissions(
+    permissions_for_role, ALL_PERMISSIONS, view=VIEW, cache_attr="_enforcement_permissions"
+)
 
 
 def enforcement_permissions(user: User) -> dict[int, frozenset[str]]:
     """The user's enforcement permissions in each organisation they are an active member of."""
-    if not user.is_authenticated:
-        return {}
-    cache = getattr(user, "_enforcement_permissions", None)
-    if cache is not None:
-        return cache  # type: ignore[no-any-return]
-    granted: dict[int, frozenset[str]] = {}
-    rows = Membership.objects.filter(
-        user=user, is_active=True, organisation__is_active=True
-    ).values_list("organisation_id", "organisation__kind", "role")
-    for organisation_id, kind, role in rows:
-        permissions = permissions_for_role(kind, role)
-        if permissions:
-            granted[organisation_id] = permissions
-    user._enforcement_permissions = granted  # type: ignore[attr-defined]
-    return granted
+    return _ROLES.of(user)
 
 
 def organisations_with(user: User, permission: str = VIEW) -> list[int]:
     """Ids of the organisations in which ``user`` holds ``permission``."""
-    return [pk for pk, perms in enforcement_permissions(user).items() if permission in perms]
+    return _ROLES.organisations_with(user, permission)
 
 
 def permissions_in(user: User, organisation_ids: Iterable[int | None]) -> frozenset[str]:
     """The union of the user's enforcement permissions in the given organisations."""
-    if user.is_superuser:
-        return ALL_PERMISSIONS
-    mine = enforcement_permissions(user)
-    granted: set[str] = set()
-    for pk in organisation_ids:
-        if pk is not None:
-            granted |= mine.get(pk, frozenset())
-    return frozenset(granted)
-
-
-def get_object(model: type[M], pk: object, message: object, *related: str) -> M:
-    """``model`` with primary key ``pk``, or 404 (also for a malformed key)."""
-    query = model._default_manager.all()  # type: ignore[attr-defined]
-    if related:
-        query = query.select_related(*related)
-    try:
-        return query.get(pk=pk)  # type: ignore[no-any-return]
-    except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
-        raise Http404(message) from None
+    return _ROLES.permissions_in(user, organisation_ids)
 
 
 def get_enforcement_organisation_for_user(
@@ -87,17 +53,7 @@ def get_enforcement_organisation_for_user(
 ) -> tuple[Organisation, bool]:
     """An organisation the user acts for in enforcement, and whether they hold ``permission``
     there (403 when ``write`` and they do not; 404 when they are not a member)."""
-    try:
-        organisation = Organisation.objects.filter(pk=organisation_id).first()
-    except (ValueError, TypeError):
-        organisation = None
-    granted = permissions_in(user, [organisation.pk]) if organisation is not None else frozenset()
-    if organisation is None or VIEW not in granted:
-        raise Http404(_("No such organisation"))
-    may_write = permission in granted
-    if write and not may_write:
-        raise PermissionDenied(_("Your role in this organisation does not allow this"))
-    return organisation, may_write
+    return _ROLES.organisation_for_user(user, organisation_id, permission=permission, write=write)
 
 
 def region_prefix(region_code: str) -> str:

@@ -22,6 +22,7 @@ from copyguard.apiutil.errors import (
     error_response,
 )
 from copyguard.apiutil.pagination import MAX_PAGE_SIZE, PageNumberPagination
+from copyguard.apiutil.schemas import NoNulInput, StrictInput, invalid, responses
 
 __all__ = [
     "ERROR_RESPONSES",
@@ -32,13 +33,17 @@ __all__ = [
     "CopyguardAPI",
     "ErrorOut",
     "LocalSwagger",
+    "NoNulInput",
     "ObjectId",
     "PageNumberPagination",
     "SessionAuth",
+    "StrictInput",
     "TokenAuth",
     "api_actor",
     "api_user",
     "error_response",
+    "invalid",
+    "responses",
 ]
 
 # Largest primary key the databases hold (signed 64-bit); bigger ids are refused up front

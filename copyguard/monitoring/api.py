@@ -25,12 +25,13 @@ from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
     ERROR_RESPONSES,
     ApiError,
-    ApiErrorCode,
     ErrorOut,
     ObjectId,
     PageNumberPagination,
     api_actor,
     api_user,
+    invalid,
+    responses,
 )
 from copyguard.monitoring import access, actions
 from copyguard.monitoring.actions.uploads import push_upload
@@ -82,19 +83,6 @@ P = "/monitoring"
 SYNC_PUSH_MEDIA = ("text", "code", "image")
 
 
-def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
-
-
-def _invalid(field: str, message: str, status: int = 422) -> ApiError:
-    return ApiError(
-        status,
-        ApiErrorCode.INVALID,
-        gettext("Some fields are not valid."),
-        fields={field: [message]},
-    )
-
-
 def _platform(platform_id: int | None) -> Organisation | None:
     if platform_id is None:
         return None
@@ -102,7 +90,7 @@ def _platform(platform_id: int | None) -> Organisation | None:
         pk=platform_id, kind=OrganisationKind.PLATFORM, is_active=True
     ).first()
     if platform is None:
-        raise _invalid("platform_id", gettext("No such platform."))
+        raise invalid("platform_id", gettext("No such platform."))
     return platform
 
 
@@ -113,7 +101,7 @@ def _hits(queryset: QuerySet[Hit]) -> QuerySet[Hit]:
 # ------------------------------------------------------------------ sources
 
 
-@router.get(f"{P}/sources", response=_responses(200, list[SourceOut]), summary="Sources I may see")
+@router.get(f"{P}/sources", response=responses(200, list[SourceOut]), summary="Sources I may see")
 @paginate(PageNumberPagination)
 def list_sources(request: HttpRequest, owner: int | None = None) -> QuerySet[Source]:
     """Sources of the caller's organisations (and upload feeds their platform pushes into)."""
@@ -123,7 +111,7 @@ def list_sources(request: HttpRequest, owner: int | None = None) -> QuerySet[Sou
     return sources.order_by("owner_id", "name", "pk")
 
 
-@router.post(f"{P}/sources", response=_responses(201, SourceOut), summary="Create a source")
+@router.post(f"{P}/sources", response=responses(201, SourceOut), summary="Create a source")
 def create_source(request: HttpRequest, payload: SourceIn) -> Status[Source]:
     """Members of the owner who may manage sources. ``config`` is checked by the kind;
     ``scope: all`` and ``obey_robots: false`` (with a reason) are for administrations."""
@@ -149,14 +137,14 @@ def create_source(request: HttpRequest, payload: SourceIn) -> Status[Source]:
     return Status(201, source)
 
 
-@router.get(f"{P}/sources/{{source_id}}", response=_responses(200, SourceOut), summary="One source")
+@router.get(f"{P}/sources/{{source_id}}", response=responses(200, SourceOut), summary="One source")
 def get_source(request: HttpRequest, source_id: ObjectId) -> Source:
     source, _ = access.get_source_for_user(api_user(request), source_id)
     return source
 
 
 @router.patch(
-    f"{P}/sources/{{source_id}}", response=_responses(200, SourceOut), summary="Change a source"
+    f"{P}/sources/{{source_id}}", response=responses(200, SourceOut), summary="Change a source"
 )
 def update_source(request: HttpRequest, source_id: ObjectId, payload: SourcePatch) -> Source:
     source, _ = access.get_source_for_user(api_user(request), source_id, write=True)
@@ -165,13 +153,13 @@ def update_source(request: HttpRequest, source_id: ObjectId, payload: SourcePatc
         changes["platform"] = _platform(changes.pop("platform_id"))
     for name in ("name", "config", "scope", "schedule", "obey_robots"):
         if name in changes and changes[name] is None:
-            raise _invalid(name, gettext("This field may not be empty."))
+            raise invalid(name, gettext("This field may not be empty."))
     return actions.update_source(api_actor(request), source, **changes)
 
 
 @router.post(
     f"{P}/sources/{{source_id}}/disable",
-    response=_responses(200, SourceOut),
+    response=responses(200, SourceOut),
     summary="Disable a source (its schedule pauses)",
 )
 def disable_source(request: HttpRequest, source_id: ObjectId) -> Source:
@@ -181,7 +169,7 @@ def disable_source(request: HttpRequest, source_id: ObjectId) -> Source:
 
 @router.post(
     f"{P}/sources/{{source_id}}/enable",
-    response=_responses(200, SourceOut),
+    response=responses(200, SourceOut),
     summary="Enable a source again",
 )
 def enable_source(request: HttpRequest, source_id: ObjectId) -> Source:
@@ -191,7 +179,7 @@ def enable_source(request: HttpRequest, source_id: ObjectId) -> Source:
 
 @router.post(
     f"{P}/sources/{{source_id}}/runs",
-    response=_responses(201, RunOut, 409),
+    response=responses(201, RunOut, 409),
     summary="Start a run of a source",
 )
 def start_run(request: HttpRequest, source_id: ObjectId) -> Status[CrawlRun]:
@@ -291,7 +279,7 @@ def _sync_media(data: bytes, name: str) -> bool:
 # ------------------------------------------------------------------ runs
 
 
-@router.get(f"{P}/runs", response=_responses(200, list[RunOut]), summary="Runs I may see")
+@router.get(f"{P}/runs", response=responses(200, list[RunOut]), summary="Runs I may see")
 @paginate(PageNumberPagination)
 def list_runs(
     request: HttpRequest, source: int | None = None, status: RunStatus | None = None
@@ -305,14 +293,14 @@ def list_runs(
     return runs.order_by("-queued_at", "-pk")
 
 
-@router.get(f"{P}/runs/{{run_id}}", response=_responses(200, RunOut), summary="One run")
+@router.get(f"{P}/runs/{{run_id}}", response=responses(200, RunOut), summary="One run")
 def get_run(request: HttpRequest, run_id: ObjectId) -> CrawlRun:
     run, _ = access.get_run_for_user(api_user(request), run_id)
     return run
 
 
 @router.post(
-    f"{P}/runs/{{run_id}}/cancel", response=_responses(200, RunOut, 409), summary="Cancel a run"
+    f"{P}/runs/{{run_id}}/cancel", response=responses(200, RunOut, 409), summary="Cancel a run"
 )
 def cancel_run(request: HttpRequest, run_id: ObjectId) -> CrawlRun:
     run, _ = access.get_run_for_user(api_user(request), run_id, write=True)
@@ -322,7 +310,7 @@ def cancel_run(request: HttpRequest, run_id: ObjectId) -> CrawlRun:
 # ------------------------------------------------------------------ hits
 
 
-@router.get(f"{P}/hits", response=_responses(200, list[HitOut]), summary="The review queue")
+@router.get(f"{P}/hits", response=responses(200, list[HitOut]), summary="The review queue")
 @paginate(PageNumberPagination)
 def list_hits(
     request: HttpRequest,
@@ -354,7 +342,7 @@ def list_hits(
     return _hits(hits.distinct()).order_by("-priority", "-first_seen_at", "-pk")
 
 
-@router.get(f"{P}/hits/{{hit_id}}", response=_responses(200, HitOut), summary="One hit")
+@router.get(f"{P}/hits/{{hit_id}}", response=responses(200, HitOut), summary="One hit")
 def get_hit(request: HttpRequest, hit_id: ObjectId) -> Hit:
     hit, _ = access.get_hit_for_user(api_user(request), hit_id)
     return hit
@@ -371,7 +359,7 @@ def _fresh(hit: Hit) -> Hit:
 
 @router.post(
     f"{P}/hits/{{hit_id}}/confirm",
-    response=_responses(200, HitOut, 409),
+    response=responses(200, HitOut, 409),
     summary="Confirm a hit as an infringement",
 )
 def confirm_hit(request: HttpRequest, hit_id: ObjectId, payload: ConfirmIn) -> Hit:
@@ -387,7 +375,7 @@ def confirm_hit(request: HttpRequest, hit_id: ObjectId, payload: ConfirmIn) -> H
 
 @router.post(
     f"{P}/hits/{{hit_id}}/dismiss",
-    response=_responses(200, HitOut, 409),
+    response=responses(200, HitOut, 409),
     summary="Dismiss a hit, with a reason",
 )
 def dismiss_hit(request: HttpRequest, hit_id: ObjectId, payload: DismissIn) -> Hit:
@@ -397,7 +385,7 @@ def dismiss_hit(request: HttpRequest, hit_id: ObjectId, payload: DismissIn) -> H
 
 @router.post(
     f"{P}/hits/{{hit_id}}/license",
-    response=_responses(200, LicenseOut, 409),
+    response=responses(200, LicenseOut, 409),
     summary="Mark a hit licensed (its site goes on the allow-list)",
 )
 def license_hit(request: HttpRequest, hit_id: ObjectId, payload: LicenseIn) -> dict[str, Any]:
@@ -415,7 +403,7 @@ def license_hit(request: HttpRequest, hit_id: ObjectId, payload: LicenseIn) -> d
 
 @router.post(
     f"{P}/hits/{{hit_id}}/reopen",
-    response=_responses(200, HitOut, 409),
+    response=responses(200, HitOut, 409),
     summary="Put a reviewed hit back in the queue",
 )
 def reopen_hit(request: HttpRequest, hit_id: ObjectId) -> Hit:
@@ -425,7 +413,7 @@ def reopen_hit(request: HttpRequest, hit_id: ObjectId) -> Hit:
 
 @router.post(
     f"{P}/hits/{{hit_id}}/recheck",
-    response=_responses(200, HitOut),
+    response=responses(200, HitOut),
     summary="Check again whether a hit's copy is still online",
 )
 def recheck_hit(request: HttpRequest, hit_id: ObjectId) -> Hit:
@@ -440,7 +428,7 @@ def recheck_hit(request: HttpRequest, hit_id: ObjectId) -> Hit:
 
 @router.get(
     f"{P}/hits/{{hit_id}}/evidence",
-    response=_responses(200, list[EvidenceOut]),
+    response=responses(200, list[EvidenceOut]),
     summary="A hit's evidence captures",
 )
 def list_evidence(request: HttpRequest, hit_id: ObjectId) -> list[Evidence]:
@@ -450,7 +438,7 @@ def list_evidence(request: HttpRequest, hit_id: ObjectId) -> list[Evidence]:
 
 @router.post(
     f"{P}/hits/{{hit_id}}/evidence",
-    response=_responses(202, EvidenceOut, 409),
+    response=responses(202, EvidenceOut, 409),
     summary="Capture evidence of a hit",
 )
 def request_evidence(request: HttpRequest, hit_id: ObjectId) -> Status[Evidence]:
@@ -467,7 +455,7 @@ def request_evidence(request: HttpRequest, hit_id: ObjectId) -> Status[Evidence]
 
 
 @router.get(
-    f"{P}/evidence/{{evidence_id}}", response=_responses(200, EvidenceOut), summary="One capture"
+    f"{P}/evidence/{{evidence_id}}", response=responses(200, EvidenceOut), summary="One capture"
 )
 def get_evidence(request: HttpRequest, evidence_id: ObjectId) -> Evidence:
     evidence, _ = access.get_evidence_for_user(api_user(request), evidence_id)
@@ -510,7 +498,7 @@ def download_bundle(request: HttpRequest, evidence_id: ObjectId) -> FileResponse
 
 
 @router.get(
-    f"{P}/allow-list", response=_responses(200, list[AllowListOut]), summary="Allow-list entries"
+    f"{P}/allow-list", response=responses(200, list[AllowListOut]), summary="Allow-list entries"
 )
 @paginate(PageNumberPagination)
 def list_allow_list(request: HttpRequest, owner: int | None = None) -> QuerySet[AllowListEntry]:
@@ -525,12 +513,12 @@ def _own_work(owner: Organisation, work_id: int | None) -> Work | None:
         return None
     work = Work.objects.filter(pk=work_id, owner=owner).first()
     if work is None:
-        raise _invalid("work_id", gettext("The work must be one of the rights holder's own."))
+        raise invalid("work_id", gettext("The work must be one of the rights holder's own."))
     return work
 
 
 @router.post(
-    f"{P}/allow-list", response=_responses(201, AllowListOut), summary="Add an allow-list entry"
+    f"{P}/allow-list", response=responses(201, AllowListOut), summary="Add an allow-list entry"
 )
 def add_allow_list_entry(request: HttpRequest, payload: AllowListIn) -> Status[AllowListEntry]:
     """The rights holder's reviewers. Copies on the domain (and names under it) of the work,
@@ -555,7 +543,7 @@ def add_allow_list_entry(request: HttpRequest, payload: AllowListIn) -> Status[A
 
 @router.patch(
     f"{P}/allow-list/{{entry_id}}",
-    response=_responses(200, AllowListOut),
+    response=responses(200, AllowListOut),
     summary="Change an allow-list entry",
 )
 def update_allow_list_entry(
@@ -568,7 +556,7 @@ def update_allow_list_entry(
 
 @router.delete(
     f"{P}/allow-list/{{entry_id}}",
-    response=_responses(204, None),
+    response=responses(204, None),
     summary="Remove an allow-list entry",
 )
 def remove_allow_list_entry(request: HttpRequest, entry_id: ObjectId) -> Status[None]:
@@ -580,7 +568,7 @@ def remove_allow_list_entry(request: HttpRequest, entry_id: ObjectId) -> Status[
 # ------------------------------------------------------------------ key works
 
 
-@router.get(f"{P}/key-works", response=_responses(200, list[KeyWorkOut]), summary="Key works")
+@router.get(f"{P}/key-works", response=responses(200, list[KeyWorkOut]), summary="Key works")
 @paginate(PageNumberPagination)
 def list_key_works(
     request: HttpRequest, active_on: date | None = None, work: int | None = None
@@ -594,7 +582,7 @@ def list_key_works(
     return key_works.order_by("-starts_on", "-pk")
 
 
-@router.post(f"{P}/key-works", response=_responses(201, KeyWorkOut), summary="Mark a key work")
+@router.post(f"{P}/key-works", response=responses(201, KeyWorkOut), summary="Mark a key work")
 def add_key_work(request: HttpRequest, payload: KeyWorkIn) -> Status[KeyWork]:
     """Administrations' officers, for any registered work."""
     administration, _ = access.get_monitoring_organisation_for_user(
@@ -609,7 +597,7 @@ def add_key_work(request: HttpRequest, payload: KeyWorkIn) -> Status[KeyWork]:
         .first()
     )
     if work is None:
-        raise _invalid("work_id", gettext("No registered work has this id."))
+        raise invalid("work_id", gettext("No registered work has this id."))
     key_work = actions.add_key_work(
         api_actor(request),
         administration,
@@ -623,7 +611,7 @@ def add_key_work(request: HttpRequest, payload: KeyWorkIn) -> Status[KeyWork]:
 
 @router.patch(
     f"{P}/key-works/{{key_work_id}}",
-    response=_responses(200, KeyWorkOut),
+    response=responses(200, KeyWorkOut),
     summary="Change a key work's period or reason",
 )
 def update_key_work(request: HttpRequest, key_work_id: ObjectId, payload: KeyWorkPatch) -> KeyWork:
@@ -638,7 +626,7 @@ def update_key_work(request: HttpRequest, key_work_id: ObjectId, payload: KeyWor
 
 
 @router.delete(
-    f"{P}/key-works/{{key_work_id}}", response=_responses(204, None), summary="Remove a key work"
+    f"{P}/key-works/{{key_work_id}}", response=responses(204, None), summary="Remove a key work"
 )
 def remove_key_work(request: HttpRequest, key_work_id: ObjectId) -> Status[None]:
     key_work, _ = access.get_key_work_for_user(api_user(request), key_work_id, write=True)
@@ -651,7 +639,7 @@ def remove_key_work(request: HttpRequest, key_work_id: ObjectId) -> Status[None]
 
 @router.get(
     f"{P}/notifications",
-    response=_responses(200, list[NotificationOut]),
+    response=responses(200, list[NotificationOut]),
     summary="My notifications",
 )
 @paginate(PageNumberPagination)
@@ -664,7 +652,7 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[N
 
 @router.post(
     f"{P}/notifications/{{notification_id}}/read",
-    response=_responses(200, NotificationOut),
+    response=responses(200, NotificationOut),
     summary="Mark a notification read",
 )
 def read_notification(request: HttpRequest, notification_id: ObjectId) -> Notification:
@@ -674,7 +662,7 @@ def read_notification(request: HttpRequest, notification_id: ObjectId) -> Notifi
 
 @router.post(
     f"{P}/notifications/read-all",
-    response=_responses(200, dict[str, int]),
+    response=responses(200, dict[str, int]),
     summary="Mark all my notifications read",
 )
 def read_all_notifications(request: HttpRequest) -> dict[str, int]:

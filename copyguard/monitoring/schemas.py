@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
 
+from copyguard.apiutil.schemas import NoNulInput
 from copyguard.monitoring.enums import (
     EvidenceStatus,
     HitChannel,
@@ -50,22 +49,10 @@ __all__ = [
 MAX_ID = 2**63 - 1
 
 
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul_characters(cls, value: object) -> object:
-        # PostgreSQL cannot store NUL in text; refuse it here rather than fail on save.
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError(str(_("Null characters are not allowed.")))
-        return value
-
-
 # ------------------------------------------------------------------ sources and runs
 
 
-class SourceIn(_Input):
+class SourceIn(NoNulInput):
     owner_id: int = Field(ge=1, le=MAX_ID, description="The rights holder or administration.")
     name: str = Field(min_length=1, max_length=200)
     kind: SourceKind
@@ -80,7 +67,7 @@ class SourceIn(_Input):
     platform_id: int | None = Field(None, ge=1, le=MAX_ID, description="Upload feeds only.")
 
 
-class SourcePatch(_Input):
+class SourcePatch(NoNulInput):
     name: str | None = Field(None, min_length=1, max_length=200)
     config: dict[str, Any] | None = None
     scope: SourceScope | None = None
@@ -189,15 +176,15 @@ class HitOut(Schema):
         return sorted(source.pk for source in obj.sources.all())
 
 
-class ConfirmIn(_Input):
+class ConfirmIn(NoNulInput):
     capture_evidence: bool = Field(False, description="Ask for an evidence capture at once.")
 
 
-class DismissIn(_Input):
+class DismissIn(NoNulInput):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class LicenseIn(_Input):
+class LicenseIn(NoNulInput):
     licensee: str = Field("", max_length=200)
     note: str = Field("", max_length=2000)
     valid_until: date | None = None
@@ -244,7 +231,7 @@ class LicenseOut(Schema):
     allow_list_entry: AllowListOut
 
 
-class AllowListIn(_Input):
+class AllowListIn(NoNulInput):
     owner_id: int = Field(ge=1, le=MAX_ID, description="The rights holder.")
     domain: str = Field(min_length=1, max_length=253)
     work_id: int | None = Field(None, ge=1, le=MAX_ID, description="Empty: all its works.")
@@ -253,7 +240,7 @@ class AllowListIn(_Input):
     valid_until: date | None = None
 
 
-class AllowListPatch(_Input):
+class AllowListPatch(NoNulInput):
     domain: str | None = Field(None, min_length=1, max_length=253)
     licensee: str | None = Field(None, max_length=200)
     note: str | None = Field(None, max_length=2000)
@@ -263,7 +250,7 @@ class AllowListPatch(_Input):
 # ------------------------------------------------------------------ watchlist, notifications
 
 
-class KeyWorkIn(_Input):
+class KeyWorkIn(NoNulInput):
     administration_id: int = Field(ge=1, le=MAX_ID)
     work_id: int = Field(ge=1, le=MAX_ID)
     starts_on: date
@@ -271,7 +258,7 @@ class KeyWorkIn(_Input):
     reason: str = Field("", max_length=2000)
 
 
-class KeyWorkPatch(_Input):
+class KeyWorkPatch(NoNulInput):
     starts_on: date | None = None
     ends_on: date | None = None
     reason: str | None = Field(None, max_length=2000)

@@ -18,19 +18,17 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
-    ERROR_RESPONSES,
-    ApiError,
-    ApiErrorCode,
-    ErrorOut,
     ObjectId,
     PageNumberPagination,
+    StrictInput,
     api_actor,
     api_user,
+    invalid,
+    responses,
 )
 from copyguard.enforcement.access import campaigns as access
 from copyguard.enforcement.access.cases import get_case_for_user
@@ -51,20 +49,6 @@ router = Router(tags=["enforcement: campaigns"])
 
 P = "/campaigns"
 TEXT = 20000
-
-
-def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(
-        422, ApiErrorCode.INVALID, gettext("Some fields are not valid."), fields={field: [message]}
-    )
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class CampaignOut(Schema):
@@ -106,7 +90,7 @@ class CampaignOut(Schema):
         return sorted(obj.participants.values_list("pk", flat=True))
 
 
-class CampaignIn(_Input):
+class CampaignIn(StrictInput):
     administration_id: int = Field(..., ge=1, description="The organising administration")
     name: str = Field(..., min_length=1, max_length=200)
     name_en: str = Field("", max_length=200)
@@ -125,7 +109,7 @@ class CampaignIn(_Input):
     )
 
 
-class CampaignPatch(_Input):
+class CampaignPatch(StrictInput):
     name: str | None = Field(None, min_length=1, max_length=200)
     name_en: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=TEXT)
@@ -137,15 +121,15 @@ class CampaignPatch(_Input):
     participant_ids: list[int] | None = Field(None, max_length=200)
 
 
-class CaseIn(_Input):
+class CaseIn(StrictInput):
     case_id: int = Field(..., ge=1)
 
 
-class NoticeIn(_Input):
+class NoticeIn(StrictInput):
     notice_id: int = Field(..., ge=1)
 
 
-class ClosureIn(_Input):
+class ClosureIn(StrictInput):
     site: str = Field(..., min_length=1, max_length=2000, description="Domain or address")
     kind: ClosureKind
     closed_on: date
@@ -201,7 +185,7 @@ def _ids(model: Any, ids: list[int] | None, field: str) -> list[Any] | None:
         return None
     objects = list(model.objects.filter(pk__in=ids))
     if len(objects) != len(set(ids)):
-        raise _invalid(field, gettext("Some of these do not exist."))
+        raise invalid(field, gettext("Some of these do not exist."))
     return objects
 
 
@@ -233,7 +217,7 @@ def _attached(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-@router.get(P, response=_responses(200, list[CampaignOut]), summary="Campaigns I may see")
+@router.get(P, response=responses(200, list[CampaignOut]), summary="Campaigns I may see")
 @paginate(PageNumberPagination)
 def list_campaigns(
     request: HttpRequest, status: CampaignStatus | None = None
@@ -245,7 +229,7 @@ def list_campaigns(
     return campaigns.order_by("-starts_on", "-id")
 
 
-@router.post(P, response=_responses(201, CampaignOut), summary="Create a campaign")
+@router.post(P, response=responses(201, CampaignOut), summary="Create a campaign")
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaign]:
     """Members of the organising administration who run campaigns. Figures are never
     entered: they are computed from the records (``GET …/tallies``)."""
@@ -256,7 +240,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
         write=True,
     )
     if organiser.kind != OrganisationKind.ADMINISTRATION:
-        raise _invalid("administration_id", gettext("Only a copyright administration runs one."))
+        raise invalid("administration_id", gettext("Only a copyright administration runs one."))
     campaign = actions.create_campaign(
         api_actor(request),
         organiser,
@@ -273,14 +257,14 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
     return Status(201, _fresh(campaign))
 
 
-@router.get(f"{P}/{{campaign_id}}", response=_responses(200, CampaignOut), summary="One campaign")
+@router.get(f"{P}/{{campaign_id}}", response=responses(200, CampaignOut), summary="One campaign")
 def get_campaign(request: HttpRequest, campaign_id: ObjectId) -> Campaign:
     return _campaign(request, campaign_id)
 
 
 @router.patch(
     f"{P}/{{campaign_id}}",
-    response=_responses(200, CampaignOut, 409),
+    response=responses(200, CampaignOut, 409),
     summary="Change a campaign (not once closed)",
 )
 def update_campaign(
@@ -290,7 +274,7 @@ def update_campaign(
     changes = payload.model_dump(exclude_unset=True)
     for name in ("name", "starts_on", "ends_on"):
         if name in changes and changes[name] is None:
-            raise _invalid(name, gettext("This field may not be empty."))
+            raise invalid(name, gettext("This field may not be empty."))
     actions.update_campaign(
         api_actor(request),
         campaign,
@@ -309,7 +293,7 @@ def update_campaign(
 
 @router.post(
     f"{P}/{{campaign_id}}/start",
-    response=_responses(200, CampaignOut, 409),
+    response=responses(200, CampaignOut, 409),
     summary="Start a planned campaign",
 )
 def start(request: HttpRequest, campaign_id: ObjectId) -> Campaign:
@@ -319,7 +303,7 @@ def start(request: HttpRequest, campaign_id: ObjectId) -> Campaign:
 
 @router.post(
     f"{P}/{{campaign_id}}/close",
-    response=_responses(200, CampaignOut, 409),
+    response=responses(200, CampaignOut, 409),
     summary="Close a campaign under way",
 )
 def close(request: HttpRequest, campaign_id: ObjectId) -> Campaign:
@@ -329,7 +313,7 @@ def close(request: HttpRequest, campaign_id: ObjectId) -> Campaign:
 
 @router.get(
     f"{P}/{{campaign_id}}/tallies",
-    response=_responses(200, TalliesOut),
+    response=responses(200, TalliesOut),
     summary="What the campaign achieved, computed from the records",
 )
 def tallies(request: HttpRequest, campaign_id: ObjectId) -> dict[str, Any]:
@@ -349,7 +333,7 @@ def tallies(request: HttpRequest, campaign_id: ObjectId) -> dict[str, Any]:
 
 @router.get(
     f"{P}/{{campaign_id}}/attached",
-    response=_responses(200, AttachedOut),
+    response=responses(200, AttachedOut),
     summary="Cases and notices attached to the campaign",
 )
 def attached(request: HttpRequest, campaign_id: ObjectId) -> dict[str, Any]:
@@ -364,7 +348,7 @@ def _case(request: HttpRequest, case_id: int) -> Case:
 
 @router.post(
     f"{P}/{{campaign_id}}/cases",
-    response=_responses(200, AttachedOut, 409),
+    response=responses(200, AttachedOut, 409),
     summary="Attach a case",
 )
 def attach_case(request: HttpRequest, campaign_id: ObjectId, payload: CaseIn) -> dict[str, Any]:
@@ -376,7 +360,7 @@ def attach_case(request: HttpRequest, campaign_id: ObjectId, payload: CaseIn) ->
 
 @router.delete(
     f"{P}/{{campaign_id}}/cases/{{case_id}}",
-    response=_responses(200, AttachedOut, 409),
+    response=responses(200, AttachedOut, 409),
     summary="Detach a case",
 )
 def detach_case(request: HttpRequest, campaign_id: ObjectId, case_id: ObjectId) -> dict[str, Any]:
@@ -394,7 +378,7 @@ def _notice(request: HttpRequest, notice_id: int) -> Notice:
 
 @router.post(
     f"{P}/{{campaign_id}}/notices",
-    response=_responses(200, AttachedOut, 409),
+    response=responses(200, AttachedOut, 409),
     summary="Attach a notice",
 )
 def attach_notice(request: HttpRequest, campaign_id: ObjectId, payload: NoticeIn) -> dict[str, Any]:
@@ -406,7 +390,7 @@ def attach_notice(request: HttpRequest, campaign_id: ObjectId, payload: NoticeIn
 
 @router.delete(
     f"{P}/{{campaign_id}}/notices/{{notice_id}}",
-    response=_responses(200, AttachedOut, 409),
+    response=responses(200, AttachedOut, 409),
     summary="Detach a notice",
 )
 def detach_notice(
@@ -419,7 +403,7 @@ def detach_notice(
 
 @router.get(
     f"{P}/{{campaign_id}}/closures",
-    response=_responses(200, list[ClosureOut]),
+    response=responses(200, list[ClosureOut]),
     summary="Sites and apps shut down in the campaign",
 )
 def list_closures(request: HttpRequest, campaign_id: ObjectId) -> QuerySet[SiteClosure]:
@@ -429,7 +413,7 @@ def list_closures(request: HttpRequest, campaign_id: ObjectId) -> QuerySet[SiteC
 
 @router.post(
     f"{P}/{{campaign_id}}/closures",
-    response=_responses(201, ClosureOut, 409),
+    response=responses(201, ClosureOut, 409),
     summary="Record a site or app shut down",
 )
 def record_closure(
@@ -442,7 +426,7 @@ def record_closure(
     if payload.case_id is not None:
         case = Case.objects.filter(pk=payload.case_id, campaign=campaign).first()
         if case is None:
-            raise _invalid("case_id", gettext("Attach the case to the campaign first."))
+            raise invalid("case_id", gettext("Attach the case to the campaign first."))
     closure = actions.record_closure(
         api_actor(request),
         campaign,
@@ -459,7 +443,7 @@ def record_closure(
 
 @router.delete(
     f"{P}/{{campaign_id}}/closures/{{closure_id}}",
-    response=_responses(204, None, 409),
+    response=responses(204, None, 409),
     summary="Remove a closure entered by mistake",
 )
 def delete_closure(

@@ -18,20 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict, field_validator
 
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation, User
 from copyguard.apiutil import (
-    ERROR_RESPONSES,
     ApiError,
     ApiErrorCode,
-    ErrorOut,
+    NoNulInput,
     ObjectId,
     PageNumberPagination,
     api_actor,
     api_user,
+    responses,
 )
 from copyguard.enforcement.access.cases import cases_visible_to, get_case_for_user
 from copyguard.enforcement.access.common import organisations_with
@@ -56,24 +55,7 @@ MANAGE = EnforcementPermission.MANAGE_CASES.value
 DECIDE = EnforcementPermission.DECIDE.value
 
 
-def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
-
-
 # ------------------------------------------------------------------ schemas
-class _Input(Schema):
-    """Input: unknown fields are refused, strings trimmed, NUL characters refused."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul_characters(cls, value: object) -> object:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL characters are not accepted")
-        return value
-
-
 class PartyOut(Schema):
     id: int
     role: str
@@ -236,7 +218,7 @@ class CaseDetailOut(CaseOut):
         return list(obj.decisions.order_by("pk"))
 
 
-class CaseIn(_Input):
+class CaseIn(NoNulInput):
     administration_id: int
     title: str = Field(max_length=300)
     origin: str = Field(
@@ -249,13 +231,13 @@ class CaseIn(_Input):
     complainant_id: int | None = None
 
 
-class CaseEditIn(_Input):
+class CaseEditIn(NoNulInput):
     title: str | None = Field(None, max_length=300)
     summary: str | None = Field(None, max_length=20_000)
     online: bool | None = None
 
 
-class PartyIn(_Input):
+class PartyIn(NoNulInput):
     role: str = Field(max_length=20)
     name: str = Field(max_length=200)
     identifier: str = Field("", max_length=60)
@@ -264,45 +246,45 @@ class PartyIn(_Input):
     domain: str = Field("", max_length=253)
 
 
-class LinkIn(_Input):
+class LinkIn(NoNulInput):
     id: int
 
 
-class FactIn(_Input):
+class FactIn(NoNulInput):
     value: str = Field(
         max_length=40, description="A non-negative number, at most two decimals, as a string"
     )
     basis: str = Field("", max_length=5_000)
 
 
-class OfficerIn(_Input):
+class OfficerIn(NoNulInput):
     user_id: int
     role: str = Field("assisting", max_length=20)
 
 
-class TaskIn(_Input):
+class TaskIn(NoNulInput):
     title: str = Field(max_length=300)
     due_at: datetime
     assignee_id: int | None = None
 
 
-class PenaltyIn(_Input):
+class PenaltyIn(NoNulInput):
     kind: str = Field(max_length=30)
     amount: str | None = Field(None, max_length=40)
     copies: int | None = None
     reasoning: str = Field("", max_length=10_000)
 
 
-class ProposalIn(_Input):
+class ProposalIn(NoNulInput):
     penalties: list[PenaltyIn] = Field(max_length=10)
     reasoning: str = Field(max_length=10_000)
 
 
-class ReasonIn(_Input):
+class ReasonIn(NoNulInput):
     reason: str = Field(max_length=5_000)
 
 
-class DocumentIn(_Input):
+class DocumentIn(NoNulInput):
     kind: str = Field(max_length=30, description="filing, penalty_notice, decision or closing")
 
 
@@ -372,7 +354,7 @@ def _invalid_param(name: str, expected: list[str]) -> ApiError:
 # ------------------------------------------------------------------ cases
 
 
-@router.get(P, response=_responses(200, list[CaseOut]), summary="Cases I may see")
+@router.get(P, response=responses(200, list[CaseOut]), summary="Cases I may see")
 @paginate(PageNumberPagination)
 def list_cases(
     request: HttpRequest,
@@ -403,7 +385,7 @@ def list_cases(
     return query.order_by("-opened_at", "-pk")
 
 
-@router.post(P, response=_responses(201, CaseDetailOut, 409), summary="Open a case")
+@router.post(P, response=responses(201, CaseDetailOut, 409), summary="Open a case")
 def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
     """Opened in `administration_id` (the caller needs to handle cases there). Hits and
     works must be ones the caller sees; the hits' works and latest evidence are added."""
@@ -440,12 +422,12 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
     return Status(201, _fresh(request, case.pk))
 
 
-@router.get(C, response=_responses(200, CaseDetailOut), summary="One case")
+@router.get(C, response=responses(200, CaseDetailOut), summary="One case")
 def get_case(request: HttpRequest, case_id: ObjectId) -> Case:
     return _case(request, case_id)
 
 
-@router.patch(C, response=_responses(200, CaseDetailOut, 409), summary="Edit a case")
+@router.patch(C, response=responses(200, CaseDetailOut, 409), summary="Edit a case")
 def edit_case(request: HttpRequest, case_id: ObjectId, payload: CaseEditIn) -> Case:
     """Title, summary and whether it is online dissemination (which re-runs the check)."""
     case = _case(request, case_id, MANAGE)
@@ -462,7 +444,7 @@ def edit_case(request: HttpRequest, case_id: ObjectId, payload: CaseEditIn) -> C
 # ------------------------------------------------------------------ parties
 
 
-@router.post(f"{C}/parties", response=_responses(201, PartyOut, 409), summary="Add a party")
+@router.post(f"{C}/parties", response=responses(201, PartyOut, 409), summary="Add a party")
 def add_party(request: HttpRequest, case_id: ObjectId, payload: PartyIn) -> Status[Any]:
     case = _case(request, case_id, MANAGE)
     fields = payload.dict()
@@ -478,7 +460,7 @@ def _party(case: Case, party_id: int) -> Any:
 
 
 @router.put(
-    f"{C}/parties/{{party_id}}", response=_responses(200, PartyOut, 409), summary="Edit a party"
+    f"{C}/parties/{{party_id}}", response=responses(200, PartyOut, 409), summary="Edit a party"
 )
 def edit_party(
     request: HttpRequest, case_id: ObjectId, party_id: ObjectId, payload: PartyIn
@@ -490,7 +472,7 @@ def edit_party(
 
 
 @router.delete(
-    f"{C}/parties/{{party_id}}", response=_responses(204, None, 409), summary="Remove a party"
+    f"{C}/parties/{{party_id}}", response=responses(204, None, 409), summary="Remove a party"
 )
 def remove_party(request: HttpRequest, case_id: ObjectId, party_id: ObjectId) -> Status[None]:
     case = _case(request, case_id, MANAGE)
@@ -516,7 +498,7 @@ def _link_routes(kind: str) -> None:
 
     @router.post(
         f"{C}/{kind}",
-        response=_responses(200, CaseDetailOut, 409),
+        response=responses(200, CaseDetailOut, 409),
         summary=f"Add a {singular} to a case",
         operation_id=f"case_link_{singular}",
     )
@@ -527,7 +509,7 @@ def _link_routes(kind: str) -> None:
 
     @router.delete(
         f"{C}/{kind}/{{item_id}}",
-        response=_responses(200, CaseDetailOut, 409),
+        response=responses(200, CaseDetailOut, 409),
         summary=f"Remove a {singular} from a case",
         operation_id=f"case_unlink_{singular}",
     )
@@ -546,7 +528,7 @@ for _kind in _LINKS:
 
 @router.put(
     f"{C}/facts/{{measure}}",
-    response=_responses(200, AssessmentOut, 409),
+    response=responses(200, AssessmentOut, 409),
     summary="Record a figure; answers the new threshold assessment",
 )
 def set_fact(request: HttpRequest, case_id: ObjectId, measure: str, payload: FactIn) -> Any:
@@ -559,7 +541,7 @@ def set_fact(request: HttpRequest, case_id: ObjectId, measure: str, payload: Fac
 
 @router.delete(
     f"{C}/facts/{{measure}}",
-    response=_responses(200, AssessmentOut, 409),
+    response=responses(200, AssessmentOut, 409),
     summary="Remove a figure",
 )
 def remove_fact(request: HttpRequest, case_id: ObjectId, measure: str) -> Any:
@@ -578,7 +560,7 @@ def _assessment(case: Case) -> dict[str, Any]:
 
 @router.get(
     f"{C}/threshold",
-    response=_responses(200, AssessmentOut),
+    response=responses(200, AssessmentOut),
     summary="The case's criminal-threshold assessment",
 )
 def get_threshold(request: HttpRequest, case_id: ObjectId) -> Any:
@@ -589,7 +571,7 @@ def get_threshold(request: HttpRequest, case_id: ObjectId) -> Any:
 
 @router.post(
     f"{C}/threshold",
-    response=_responses(200, AssessmentOut, 409),
+    response=responses(200, AssessmentOut, 409),
     summary="Re-run the threshold check against the table in force",
 )
 def reassess(request: HttpRequest, case_id: ObjectId) -> Any:
@@ -601,9 +583,7 @@ def reassess(request: HttpRequest, case_id: ObjectId) -> Any:
 # ------------------------------------------------------------------ officers and tasks
 
 
-@router.post(
-    f"{C}/officers", response=_responses(201, OfficerOut, 409), summary="Assign an officer"
-)
+@router.post(f"{C}/officers", response=responses(201, OfficerOut, 409), summary="Assign an officer")
 def add_officer(request: HttpRequest, case_id: ObjectId, payload: OfficerIn) -> Status[Any]:
     case = _case(request, case_id, MANAGE)
     user = User.objects.filter(pk=payload.user_id, is_active=True).first()
@@ -614,7 +594,7 @@ def add_officer(request: HttpRequest, case_id: ObjectId, payload: OfficerIn) -> 
 
 @router.delete(
     f"{C}/officers/{{officer_id}}",
-    response=_responses(204, None, 409),
+    response=responses(204, None, 409),
     summary="Take an officer off a case",
 )
 def remove_officer(request: HttpRequest, case_id: ObjectId, officer_id: ObjectId) -> Status[None]:
@@ -626,7 +606,7 @@ def remove_officer(request: HttpRequest, case_id: ObjectId, officer_id: ObjectId
     return Status(204, None)
 
 
-@router.post(f"{C}/tasks", response=_responses(201, TaskOut, 409), summary="Add a task")
+@router.post(f"{C}/tasks", response=responses(201, TaskOut, 409), summary="Add a task")
 def add_task(request: HttpRequest, case_id: ObjectId, payload: TaskIn) -> Status[Any]:
     case = _case(request, case_id, MANAGE)
     assignee = None
@@ -643,7 +623,7 @@ def add_task(request: HttpRequest, case_id: ObjectId, payload: TaskIn) -> Status
 def _task_route(verb: str) -> None:
     @router.post(
         f"{C}/tasks/{{task_id}}/{verb}",
-        response=_responses(200, TaskOut, 409),
+        response=responses(200, TaskOut, 409),
         summary=f"Mark a task {'done' if verb == 'done' else 'cancelled'}",
         operation_id=f"case_task_{verb}",
     )
@@ -665,7 +645,7 @@ _task_route("cancel")
 
 @router.post(
     f"{C}/decision",
-    response=_responses(201, list[DecisionOut], 409),
+    response=responses(201, list[DecisionOut], 409),
     summary="Propose the case's penalties to the head",
 )
 def propose(request: HttpRequest, case_id: ObjectId, payload: ProposalIn) -> Status[Any]:
@@ -682,7 +662,7 @@ def propose(request: HttpRequest, case_id: ObjectId, payload: ProposalIn) -> Sta
 
 @router.post(
     f"{C}/decision/approve",
-    response=_responses(200, CaseDetailOut, 409),
+    response=responses(200, CaseDetailOut, 409),
     summary="Approve the proposed decision (head of the bureau)",
 )
 def approve(request: HttpRequest, case_id: ObjectId) -> Case:
@@ -693,7 +673,7 @@ def approve(request: HttpRequest, case_id: ObjectId) -> Case:
 
 @router.post(
     f"{C}/decision/reject",
-    response=_responses(200, CaseDetailOut, 409),
+    response=responses(200, CaseDetailOut, 409),
     summary="Send the proposed decision back (head of the bureau)",
 )
 def reject(request: HttpRequest, case_id: ObjectId, payload: ReasonIn) -> Case:
@@ -702,7 +682,7 @@ def reject(request: HttpRequest, case_id: ObjectId, payload: ReasonIn) -> Case:
     return _fresh(request, case_id)
 
 
-@router.post(f"{C}/close", response=_responses(200, CaseDetailOut, 409), summary="Close a case")
+@router.post(f"{C}/close", response=responses(200, CaseDetailOut, 409), summary="Close a case")
 def close(request: HttpRequest, case_id: ObjectId, payload: ReasonIn) -> Case:
     case = _case(request, case_id, MANAGE)
     actions.close_case(api_actor(request), case, reason=payload.reason)
@@ -714,7 +694,7 @@ def close(request: HttpRequest, case_id: ObjectId, payload: ReasonIn) -> Case:
 
 @router.post(
     f"{C}/documents",
-    response=_responses(201, DocumentOut, 409, 503),
+    response=responses(201, DocumentOut, 409, 503),
     summary="Generate a case document (PDF in Chinese and English)",
 )
 def generate(request: HttpRequest, case_id: ObjectId, payload: DocumentIn) -> Status[Any]:
@@ -730,7 +710,7 @@ def generate(request: HttpRequest, case_id: ObjectId, payload: DocumentIn) -> St
 
 @router.get(
     f"{C}/documents/{{document_id}}",
-    response=_responses(200, None),
+    response=responses(200, None),
     summary="Download a case document",
 )
 def download(request: HttpRequest, case_id: ObjectId, document_id: ObjectId) -> FileResponse:
@@ -752,7 +732,7 @@ def download(request: HttpRequest, case_id: ObjectId, document_id: ObjectId) -> 
     return response
 
 
-@router.get(f"{C}/events", response=_responses(200, list[EventOut]), summary="A case's timeline")
+@router.get(f"{C}/events", response=responses(200, list[EventOut]), summary="A case's timeline")
 def events(request: HttpRequest, case_id: ObjectId) -> list[CaseEvent]:
     """Oldest first, from every agency on the case's path, each with a readable sentence in
     the request's language."""

@@ -15,18 +15,16 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
-    ERROR_RESPONSES,
-    ApiError,
-    ApiErrorCode,
-    ErrorOut,
     ObjectId,
     PageNumberPagination,
+    StrictInput,
     api_actor,
     api_user,
+    invalid,
+    responses,
 )
 from copyguard.enforcement.access import cooperation as access
 from copyguard.enforcement.access.cases import get_case_for_user
@@ -45,14 +43,6 @@ router = Router(tags=["enforcement: cooperation"])
 C = "/cooperation"
 S = CooperationStatus
 TEXT = 20000
-
-
-def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class BureauOut(Schema):
@@ -101,7 +91,7 @@ class CooperationOut(Schema):
         return sorted(steps)
 
 
-class RequestIn(_Input):
+class RequestIn(StrictInput):
     requester_id: int = Field(..., ge=1, description="Your bureau, asking")
     partner_id: int = Field(..., ge=1, description="The other region's bureau, asked")
     kind: CooperationKind
@@ -111,23 +101,23 @@ class RequestIn(_Input):
     clue_url: str = Field("", max_length=2000, description="Required for a clue")
 
 
-class NoteIn(_Input):
+class NoteIn(StrictInput):
     answer: str = Field("", max_length=TEXT)
 
 
-class AnswerIn(_Input):
+class AnswerIn(StrictInput):
     answer: str = Field(..., min_length=1, max_length=TEXT)
 
 
-class ReasonIn(_Input):
+class ReasonIn(StrictInput):
     reason: str = Field(..., min_length=1, max_length=TEXT)
 
 
-class WithdrawIn(_Input):
+class WithdrawIn(StrictInput):
     reason: str = Field("", max_length=TEXT)
 
 
-class ClueCaseIn(_Input):
+class ClueCaseIn(StrictInput):
     title: str = Field(..., min_length=1, max_length=300)
     summary: str = Field("", max_length=TEXT)
 
@@ -154,7 +144,7 @@ def _related(queryset: QuerySet[Cooperation]) -> QuerySet[Cooperation]:
 
 
 @router.get(
-    C, response=_responses(200, list[CooperationOut]), summary="Cooperation requests I may see"
+    C, response=responses(200, list[CooperationOut]), summary="Cooperation requests I may see"
 )
 @paginate(PageNumberPagination)
 def list_cooperation(
@@ -178,7 +168,7 @@ def list_cooperation(
     return _related(requests).order_by("-requested_at", "-id")
 
 
-@router.post(C, response=_responses(201, CooperationOut), summary="Ask another bureau")
+@router.post(C, response=responses(201, CooperationOut), summary="Ask another bureau")
 def request_cooperation(request: HttpRequest, payload: RequestIn) -> Status[Cooperation]:
     """Members of the requesting bureau who cooperate. The partner must be another
     copyright administration; a case must be one the requester handles."""
@@ -192,12 +182,7 @@ def request_cooperation(request: HttpRequest, payload: RequestIn) -> Status[Coop
         try:
             case, _may = get_case_for_user(user, payload.case_id)
         except Http404:
-            raise ApiError(
-                422,
-                ApiErrorCode.INVALID,
-                gettext("Some fields are not valid."),
-                fields={"case_id": [gettext("No such case.")]},
-            ) from None
+            raise invalid("case_id", gettext("No such case.")) from None
     cooperation = actions.request_cooperation(
         api_actor(request),
         requester,
@@ -213,7 +198,7 @@ def request_cooperation(request: HttpRequest, payload: RequestIn) -> Status[Coop
 
 @router.get(
     f"{C}/counts",
-    response=_responses(200, CountsOut),
+    response=responses(200, CountsOut),
     summary="A bureau's cooperation in a period (regional assessment)",
 )
 def counts(
@@ -226,12 +211,7 @@ def counts(
     transferred, accepted in the period). Members of the bureau only."""
     administration, _ = get_enforcement_organisation_for_user(api_user(request), administration_id)
     if ends_on < starts_on:
-        raise ApiError(
-            422,
-            ApiErrorCode.INVALID,
-            gettext("Some fields are not valid."),
-            fields={"ends_on": [gettext("The period cannot end before it starts.")]},
-        )
+        raise invalid("ends_on", gettext("The period cannot end before it starts."))
     figures = cooperation_counts(administration, starts_on, ends_on)
     return {
         "administration_id": administration.pk,
@@ -247,7 +227,7 @@ def counts(
 
 
 @router.get(
-    f"{C}/{{cooperation_id}}", response=_responses(200, CooperationOut), summary="One request"
+    f"{C}/{{cooperation_id}}", response=responses(200, CooperationOut), summary="One request"
 )
 def get_cooperation(request: HttpRequest, cooperation_id: ObjectId) -> Cooperation:
     cooperation, _ = access.get_cooperation_for_user(api_user(request), cooperation_id)
@@ -265,7 +245,7 @@ def _fresh(cooperation: Cooperation) -> Cooperation:
 
 @router.post(
     f"{C}/{{cooperation_id}}/accept",
-    response=_responses(200, CooperationOut, 409),
+    response=responses(200, CooperationOut, 409),
     summary="Accept a request (the asked bureau)",
 )
 def accept(request: HttpRequest, cooperation_id: ObjectId, payload: NoteIn) -> Cooperation:
@@ -277,7 +257,7 @@ def accept(request: HttpRequest, cooperation_id: ObjectId, payload: NoteIn) -> C
 
 @router.post(
     f"{C}/{{cooperation_id}}/decline",
-    response=_responses(200, CooperationOut, 409),
+    response=responses(200, CooperationOut, 409),
     summary="Decline a request, with the reason (the asked bureau)",
 )
 def decline(request: HttpRequest, cooperation_id: ObjectId, payload: ReasonIn) -> Cooperation:
@@ -288,7 +268,7 @@ def decline(request: HttpRequest, cooperation_id: ObjectId, payload: ReasonIn) -
 
 @router.post(
     f"{C}/{{cooperation_id}}/answer",
-    response=_responses(200, CooperationOut, 409),
+    response=responses(200, CooperationOut, 409),
     summary="Report what was done so far (the asked bureau)",
 )
 def answer(request: HttpRequest, cooperation_id: ObjectId, payload: AnswerIn) -> Cooperation:
@@ -299,7 +279,7 @@ def answer(request: HttpRequest, cooperation_id: ObjectId, payload: AnswerIn) ->
 
 @router.post(
     f"{C}/{{cooperation_id}}/complete",
-    response=_responses(200, CooperationOut, 409),
+    response=responses(200, CooperationOut, 409),
     summary="Complete an accepted request (the asked bureau)",
 )
 def complete(request: HttpRequest, cooperation_id: ObjectId, payload: NoteIn) -> Cooperation:
@@ -311,7 +291,7 @@ def complete(request: HttpRequest, cooperation_id: ObjectId, payload: NoteIn) ->
 
 @router.post(
     f"{C}/{{cooperation_id}}/withdraw",
-    response=_responses(200, CooperationOut, 409),
+    response=responses(200, CooperationOut, 409),
     summary="Withdraw an unanswered request (the requesting bureau)",
 )
 def withdraw(request: HttpRequest, cooperation_id: ObjectId, payload: WithdrawIn) -> Cooperation:
@@ -322,7 +302,7 @@ def withdraw(request: HttpRequest, cooperation_id: ObjectId, payload: WithdrawIn
 
 @router.post(
     f"{C}/{{cooperation_id}}/case",
-    response=_responses(201, CaseRefOut, 409),
+    response=responses(201, CaseRefOut, 409),
     summary="Open a case from an accepted clue (the asked bureau)",
 )
 def open_case(

@@ -17,13 +17,12 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from copyguard.apiutil import (
-    ERROR_RESPONSES,
     ApiError,
-    ErrorOut,
     ObjectId,
     PageNumberPagination,
     api_actor,
     api_user,
+    responses,
 )
 from copyguard.enforcement.access import counter as access
 from copyguard.enforcement.actions import counter as actions
@@ -33,10 +32,6 @@ from copyguard.enforcement.models import CounterNotice
 router = Router(tags=["enforcement"])
 
 P = "/counter-notices"
-
-
-def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
 
 
 class CounterNoticeIn(Schema):
@@ -125,7 +120,7 @@ class WithdrawIn(Schema):
     reason: str = Field("", max_length=500)
 
 
-@router.get(P, response=_responses(200, list[CounterNoticeOut]), summary="Counter-notices")
+@router.get(P, response=responses(200, list[CounterNoticeOut]), summary="Counter-notices")
 @paginate(PageNumberPagination)
 def list_counter_notices(
     request: HttpRequest, status: CounterNoticeStatus | None = None, notice: int | None = None
@@ -142,7 +137,7 @@ def list_counter_notices(
 
 @router.post(
     "/notices/{notice_id}/counter-notices",
-    response=_responses(201, CounterNoticeOut, 409),
+    response=responses(201, CounterNoticeOut, 409),
     summary="Record a counter-notice to a notice",
 )
 def record_counter_notice(
@@ -175,7 +170,7 @@ def record_counter_notice(
 
 
 @router.get(
-    f"{P}/{{counter_id}}", response=_responses(200, CounterNoticeOut), summary="A counter-notice"
+    f"{P}/{{counter_id}}", response=responses(200, CounterNoticeOut), summary="A counter-notice"
 )
 def get_counter_notice(request: HttpRequest, counter_id: ObjectId) -> CounterNotice:
     counter, _may = access.get_counter_notice_for_user(api_user(request), counter_id)
@@ -184,7 +179,7 @@ def get_counter_notice(request: HttpRequest, counter_id: ObjectId) -> CounterNot
 
 @router.get(
     f"{P}/{{counter_id}}/pdf",
-    response=_responses(200, None),
+    response=responses(200, None),
     summary="The counter-notice as PDF (Chinese and English)",
     openapi_extra={
         "responses": {
@@ -208,7 +203,7 @@ def counter_notice_pdf(request: HttpRequest, counter_id: ObjectId) -> FileRespon
 
 @router.post(
     f"{P}/{{counter_id}}/restore",
-    response=_responses(200, CounterNoticeOut, 409),
+    response=responses(200, CounterNoticeOut, 409),
     summary="Record the material as restored",
 )
 def restore(request: HttpRequest, counter_id: ObjectId) -> CounterNotice:
@@ -222,7 +217,7 @@ def restore(request: HttpRequest, counter_id: ObjectId) -> CounterNotice:
 
 @router.post(
     f"{P}/{{counter_id}}/withdraw",
-    response=_responses(200, CounterNoticeOut, 409),
+    response=responses(200, CounterNoticeOut, 409),
     summary="Record that the uploader withdrew the counter-notice",
 )
 def withdraw(request: HttpRequest, counter_id: ObjectId, payload: WithdrawIn) -> CounterNotice:
@@ -234,7 +229,7 @@ def withdraw(request: HttpRequest, counter_id: ObjectId, payload: WithdrawIn) ->
 
 @router.post(
     f"{P}/{{counter_id}}/action-filed",
-    response=_responses(200, CounterNoticeOut, 409),
+    response=responses(200, CounterNoticeOut, 409),
     summary="The claimant filed a court action: do not restore",
 )
 def action_filed(

@@ -3,7 +3,6 @@
 # No ``from __future__ import annotations``: ninja reads the annotations at import time.
 
 from datetime import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -11,7 +10,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from copyguard.apiutil import ERROR_RESPONSES, ObjectId, PageNumberPagination, api_user
+from copyguard.apiutil import ObjectId, PageNumberPagination, api_user, responses
 from copyguard.enforcement.access.deadlines import deadlines_visible_to, get_deadline_for_user
 from copyguard.enforcement.actions.deadlines import subject_label, subject_link
 from copyguard.enforcement.enums import DeadlineKind
@@ -58,11 +57,7 @@ class DeadlineOut(Schema):
         return subject_link(obj)
 
 
-def _responses(status: int, schema: Any) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES}
-
-
-@router.get("/deadlines", response=_responses(200, list[DeadlineOut]), summary="Deadlines")
+@router.get("/deadlines", response=responses(200, list[DeadlineOut]), summary="Deadlines")
 @paginate(PageNumberPagination)
 def list_deadlines(
     request: HttpRequest,
@@ -91,7 +86,7 @@ def list_deadlines(
     return deadlines.order_by("due_at", "pk")
 
 
-@router.get("/deadlines/{deadline_id}", response=_responses(200, DeadlineOut), summary="A deadline")
+@router.get("/deadlines/{deadline_id}", response=responses(200, DeadlineOut), summary="A deadline")
 def get_deadline(request: HttpRequest, deadline_id: ObjectId) -> Deadline:
     deadline, _may = get_deadline_for_user(api_user(request), deadline_id)
     return deadline

@@ -16,19 +16,19 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict, field_validator
 
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
-    ERROR_RESPONSES,
     ApiError,
     ApiErrorCode,
-    ErrorOut,
+    NoNulInput,
     ObjectId,
     PageNumberPagination,
     api_actor,
     api_user,
+    invalid,
+    responses,
 )
 from copyguard.enforcement.access import notices as access
 from copyguard.enforcement.access.common import get_enforcement_organisation_for_user
@@ -45,28 +45,13 @@ P = "/notices"
 MAX_ID = 2**63 - 1
 
 
-def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
-
-
 # ------------------------------------------------------------------ schemas
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul_characters(cls, value: object) -> object:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError(gettext("Text may not contain NUL characters."))
-        return value
 
 
 HitIds = list[int]
 
 
-class NoticeIn(_Input):
+class NoticeIn(NoNulInput):
     sender_id: int = Field(..., ge=1, le=MAX_ID)
     hit_ids: HitIds = Field(..., min_length=1, max_length=actions.MAX_ITEMS)
     jurisdiction: Literal["cn", "us"] = "cn"
@@ -75,7 +60,7 @@ class NoticeIn(_Input):
     remarks: str = Field("", max_length=actions.MAX_TEXT)
 
 
-class NoticePatch(_Input):
+class NoticePatch(NoNulInput):
     jurisdiction: Literal["cn", "us"] | None = None
     platform_id: int | None = Field(None, ge=0, le=MAX_ID, description="0 clears it.")
     external_email: str | None = Field(None, max_length=254)
@@ -91,11 +76,11 @@ class NoticePatch(_Input):
     remarks: str | None = Field(None, max_length=actions.MAX_TEXT)
 
 
-class ItemsIn(_Input):
+class ItemsIn(NoNulInput):
     hit_ids: HitIds = Field(..., min_length=1, max_length=actions.MAX_ITEMS)
 
 
-class WithdrawIn(_Input):
+class WithdrawIn(NoNulInput):
     reason: str = Field("", max_length=actions.MAX_TEXT)
 
 
@@ -250,12 +235,6 @@ class TakedownTimesOut(Schema):
 # ------------------------------------------------------------------ helpers
 
 
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(
-        422, ApiErrorCode.INVALID, gettext("Some fields are not valid."), fields={field: [message]}
-    )
-
-
 def _platform(platform_id: int | None) -> Organisation | None:
     if not platform_id:
         return None
@@ -263,14 +242,14 @@ def _platform(platform_id: int | None) -> Organisation | None:
         pk=platform_id, kind=OrganisationKind.PLATFORM, is_active=True
     ).first()
     if platform is None:
-        raise _invalid("platform_id", gettext("No such platform."))
+        raise invalid("platform_id", gettext("No such platform."))
     return platform
 
 
 def _hits(request: HttpRequest, ids: list[int]) -> list[Hit]:
     wanted = list(dict.fromkeys(ids))
     if any(not 0 < pk <= MAX_ID for pk in wanted):
-        raise _invalid("hit_ids", gettext("No such hit."))
+        raise invalid("hit_ids", gettext("No such hit."))
     hits = {
         h.pk: h
         for h in hits_visible_to(api_user(request))
@@ -279,7 +258,7 @@ def _hits(request: HttpRequest, ids: list[int]) -> list[Hit]:
     }
     unknown = [pk for pk in wanted if pk not in hits]
     if unknown:
-        raise _invalid(
+        raise invalid(
             "hit_ids", gettext("No such hit: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}
         )
     return [hits[pk] for pk in wanted]
@@ -292,9 +271,7 @@ def _fresh(notice: Notice) -> Notice:
 # ------------------------------------------------------------------ endpoints
 
 
-@router.get(
-    P, response=_responses(200, list[NoticeSummaryOut]), summary="Notices I send or may see"
-)
+@router.get(P, response=responses(200, list[NoticeSummaryOut]), summary="Notices I send or may see")
 @paginate(PageNumberPagination)
 def list_notices(
     request: HttpRequest,
@@ -320,7 +297,7 @@ def list_notices(
     return notices.order_by("-created_at", "-pk")
 
 
-@router.post(P, response=_responses(201, NoticeOut, 409), summary="Draft a notice from hits")
+@router.post(P, response=responses(201, NoticeOut, 409), summary="Draft a notice from hits")
 def create_notice(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
     """Members of the sender who send notices; every hit must be confirmed, have captured
     evidence, and be the sender's to notify (its own works' hits for a rights holder; hits
@@ -343,15 +320,13 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
     return Status(201, _fresh(notice))
 
 
-@router.get(f"{P}/{{notice_id}}", response=_responses(200, NoticeOut), summary="One notice")
+@router.get(f"{P}/{{notice_id}}", response=responses(200, NoticeOut), summary="One notice")
 def get_notice(request: HttpRequest, notice_id: ObjectId) -> Notice:
     notice, _ = access.get_notice_for_user(api_user(request), notice_id)
     return _fresh(notice)
 
 
-@router.patch(
-    f"{P}/{{notice_id}}", response=_responses(200, NoticeOut, 409), summary="Edit a draft"
-)
+@router.patch(f"{P}/{{notice_id}}", response=responses(200, NoticeOut, 409), summary="Edit a draft")
 def update_notice(request: HttpRequest, notice_id: ObjectId, payload: NoticePatch) -> Notice:
     notice, _ = access.get_notice_for_user(api_user(request), notice_id, write=True)
     changes = payload.model_dump(exclude_unset=True)
@@ -363,7 +338,7 @@ def update_notice(request: HttpRequest, notice_id: ObjectId, payload: NoticePatc
 
 @router.post(
     f"{P}/{{notice_id}}/items",
-    response=_responses(201, list[ItemOut], 409),
+    response=responses(201, list[ItemOut], 409),
     summary="Add addresses to a draft",
 )
 def add_items(request: HttpRequest, notice_id: ObjectId, payload: ItemsIn) -> Status[Any]:
@@ -374,7 +349,7 @@ def add_items(request: HttpRequest, notice_id: ObjectId, payload: ItemsIn) -> St
 
 @router.delete(
     f"{P}/{{notice_id}}/items/{{item_id}}",
-    response=_responses(204, None, 409),
+    response=responses(204, None, 409),
     summary="Remove an address from a draft",
 )
 def remove_item(request: HttpRequest, notice_id: ObjectId, item_id: ObjectId) -> Status[None]:
@@ -384,7 +359,7 @@ def remove_item(request: HttpRequest, notice_id: ObjectId, item_id: ObjectId) ->
 
 
 @router.post(
-    f"{P}/{{notice_id}}/send", response=_responses(200, NoticeOut, 409), summary="Send a draft"
+    f"{P}/{{notice_id}}/send", response=responses(200, NoticeOut, 409), summary="Send a draft"
 )
 def send_notice(request: HttpRequest, notice_id: ObjectId) -> Notice:
     """Refused (400, ``missing_element``) while the law's required elements are missing:
@@ -396,7 +371,7 @@ def send_notice(request: HttpRequest, notice_id: ObjectId) -> Notice:
 
 @router.post(
     f"{P}/{{notice_id}}/withdraw",
-    response=_responses(200, NoticeOut, 409),
+    response=responses(200, NoticeOut, 409),
     summary="Withdraw a draft or an unanswered notice",
 )
 def withdraw_notice(request: HttpRequest, notice_id: ObjectId, payload: WithdrawIn) -> Notice:
@@ -406,7 +381,7 @@ def withdraw_notice(request: HttpRequest, notice_id: ObjectId, payload: Withdraw
 
 @router.post(
     f"{P}/{{notice_id}}/items/{{item_id}}/check",
-    response=_responses(202, dict[str, Any], 409),
+    response=responses(202, dict[str, Any], 409),
     summary="Check an address again now",
 )
 def check_item(request: HttpRequest, notice_id: ObjectId, item_id: ObjectId) -> Status[Any]:
@@ -422,7 +397,7 @@ def check_item(request: HttpRequest, notice_id: ObjectId, item_id: ObjectId) -> 
 
 @router.get(
     f"{P}/{{notice_id}}/pdf",
-    response=_responses(200, None),
+    response=responses(200, None),
     summary="Download the notice as sent (PDF)",
     url_name="enforcement_notice_pdf",
     openapi_extra={
@@ -453,7 +428,7 @@ def download_pdf(request: HttpRequest, notice_id: ObjectId) -> FileResponse:
 
 @router.get(
     "/takedown-times",
-    response=_responses(200, list[TakedownTimesOut]),
+    response=responses(200, list[TakedownTimesOut]),
     summary="Time to takedown per platform",
 )
 def takedown_times(request: HttpRequest, sender: int | None = None) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@ each address (removed, disabled, refused with a reason, forwarded to the uploade
 
 # No ``from __future__ import annotations``: ninja reads the annotations at import time.
 
-from typing import Any, Literal
+from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -11,16 +11,16 @@ from ninja import Field, Router
 from ninja.pagination import paginate
 
 from copyguard.apiutil import (
-    ERROR_RESPONSES,
-    ErrorOut,
+    NoNulInput,
     ObjectId,
     PageNumberPagination,
     api_actor,
     api_user,
+    responses,
 )
 from copyguard.enforcement.access import notices as access
 from copyguard.enforcement.actions import notices as actions
-from copyguard.enforcement.api.notices import ItemOut, NoticeOut, NoticeSummaryOut, _Input
+from copyguard.enforcement.api.notices import ItemOut, NoticeOut, NoticeSummaryOut
 from copyguard.enforcement.enums import NoticeStatus
 from copyguard.enforcement.models import Notice, NoticeItem
 
@@ -29,18 +29,14 @@ router = Router(tags=["enforcement"])
 P = "/platform/notices"
 
 
-def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
-
-
-class AnswerIn(_Input):
+class AnswerIn(NoNulInput):
     answer: Literal["removed", "disabled", "refused", "forwarded"]
     reason: str = Field("", max_length=actions.MAX_TEXT, description="Required to refuse.")
 
 
 @router.get(
     P,
-    response=_responses(200, list[NoticeSummaryOut]),
+    response=responses(200, list[NoticeSummaryOut]),
     summary="Notices sent to my platforms",
 )
 @paginate(PageNumberPagination)
@@ -57,7 +53,7 @@ def list_received(
     return notices.order_by("answer_due_at", "pk")
 
 
-@router.get(f"{P}/{{notice_id}}", response=_responses(200, NoticeOut), summary="A notice received")
+@router.get(f"{P}/{{notice_id}}", response=responses(200, NoticeOut), summary="A notice received")
 def get_received(request: HttpRequest, notice_id: ObjectId) -> Notice:
     notice, _ = access.get_notice_for_platform(api_user(request), notice_id)
     return Notice.objects.select_related("ledger_entry").get(pk=notice.pk)
@@ -65,7 +61,7 @@ def get_received(request: HttpRequest, notice_id: ObjectId) -> Notice:
 
 @router.post(
     f"{P}/{{notice_id}}/items/{{item_id}}/answer",
-    response=_responses(200, ItemOut, 409),
+    response=responses(200, ItemOut, 409),
     summary="Answer one address of a notice",
 )
 def answer_item(

@@ -11,10 +11,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
-from pydantic import ConfigDict, field_validator
 
 from copyguard.accounts.errors import ActionError
-from copyguard.apiutil import ERROR_RESPONSES, ErrorOut, ObjectId, api_actor, api_user
+from copyguard.apiutil import NoNulInput, ObjectId, api_actor, api_user, responses
 from copyguard.enforcement.access.thresholds import (
     get_threshold_table_for_user,
     may_manage_thresholds,
@@ -28,23 +27,6 @@ from copyguard.enforcement.thresholds import assess
 router = Router(tags=["enforcement: criminal thresholds"])
 
 P = "/thresholds"
-
-
-def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
-
-
-class _Input(Schema):
-    """Input: unknown fields are refused, strings trimmed, NUL characters refused."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul_characters(cls, value: object) -> object:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL characters are not accepted")
-        return value
 
 
 class RuleOut(Schema):
@@ -80,7 +62,7 @@ class TableOut(Schema):
         return list(obj.rules.order_by("scope", "level", "measure"))
 
 
-class RuleIn(_Input):
+class RuleIn(NoNulInput):
     scope: str = Field(max_length=20)
     measure: str = Field(max_length=30)
     level: str = Field(max_length=30)
@@ -89,7 +71,7 @@ class RuleIn(_Input):
     article: str = Field("", max_length=200)
 
 
-class TableIn(_Input):
+class TableIn(NoNulInput):
     name: str = Field(max_length=200)
     name_en: str = Field("", max_length=200)
     legal_source: str = Field(max_length=5_000)
@@ -101,13 +83,13 @@ class TableIn(_Input):
     rules: list[RuleIn] = Field(max_length=100)
 
 
-class AssessIn(_Input):
+class AssessIn(NoNulInput):
     facts: dict[str, str] = Field(max_length=20, description="{measure: figure as a string}")
     online: bool = True
     on: date | None = Field(None, description="Assess against the table in force that day")
 
 
-@router.get(P, response=_responses(200, list[TableOut]), summary="Threshold tables")
+@router.get(P, response=responses(200, list[TableOut]), summary="Threshold tables")
 def list_tables(request: HttpRequest) -> list[ThresholdTable]:
     """Every version, newest effective date first; `in_force` marks today's."""
     return list(tables_visible_to(api_user(request)).order_by("-effective_from", "-pk"))
@@ -115,7 +97,7 @@ def list_tables(request: HttpRequest) -> list[ThresholdTable]:
 
 @router.post(
     f"{P}/assess",
-    response=_responses(200, dict[str, Any]),
+    response=responses(200, dict[str, Any]),
     summary="Assess figures against the thresholds (no case)",
 )
 def assess_figures(request: HttpRequest, payload: AssessIn) -> dict[str, Any]:
@@ -145,13 +127,13 @@ def assess_figures(request: HttpRequest, payload: AssessIn) -> dict[str, Any]:
     return {**result.as_dict(), "table": {**result.as_dict()["table"], "id": table.pk}}
 
 
-@router.get(f"{P}/{{table_id}}", response=_responses(200, TableOut), summary="One table")
+@router.get(f"{P}/{{table_id}}", response=responses(200, TableOut), summary="One table")
 def get_table(request: HttpRequest, table_id: ObjectId) -> ThresholdTable:
     table, _may = get_threshold_table_for_user(api_user(request), table_id)
     return table
 
 
-@router.post(P, response=_responses(201, TableOut), summary="Enter a new threshold table")
+@router.post(P, response=responses(201, TableOut), summary="Enter a new threshold table")
 def create_table(request: HttpRequest, payload: TableIn) -> Status[ThresholdTable]:
     """Heads of administrations (`enforcement.manage_thresholds`) only. Validated whole:
     positive amounts, shares in (0, 1], a unique effective date; a table dated in the future

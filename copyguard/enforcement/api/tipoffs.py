@@ -26,7 +26,6 @@ from copyguard.accounts.audit import Actor
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
-    ERROR_RESPONSES,
     ApiError,
     ApiErrorCode,
     ErrorOut,
@@ -36,6 +35,7 @@ from copyguard.apiutil import (
     TokenAuth,
     api_actor,
     api_user,
+    responses,
 )
 from copyguard.enforcement.access import tipoffs as access
 from copyguard.enforcement.actions import tipoffs as actions
@@ -55,10 +55,6 @@ def anyone(request: HttpRequest) -> bool:
 
 
 PUBLIC = [TokenAuth(), SessionAuth(csrf=True), anyone]
-
-
-def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
 
 
 # ------------------------------------------------------------------ schemas
@@ -424,7 +420,7 @@ def status_by_body(request: HttpRequest, payload: ReceiptIn) -> dict[str, Any]:
 # ------------------------------------------------------------------ triage routes
 
 
-@router.get(P, response=_responses(200, list[TipOffOut]), summary="Tip-offs I may see")
+@router.get(P, response=responses(200, list[TipOffOut]), summary="Tip-offs I may see")
 @paginate(PageNumberPagination)
 def list_tip_offs(
     request: HttpRequest,
@@ -475,7 +471,7 @@ def list_tip_offs(
     ).order_by("-created_at", "-pk")
 
 
-@router.get(f"{P}/{{tip_off_id}}", response=_responses(200, TipOffOut), summary="One tip-off")
+@router.get(f"{P}/{{tip_off_id}}", response=responses(200, TipOffOut), summary="One tip-off")
 def get_tip_off(request: HttpRequest, tip_off_id: ObjectId) -> TipOff:
     tip_off, _may = access.get_tip_off_for_user(api_user(request), tip_off_id)
     return tip_off
@@ -483,7 +479,7 @@ def get_tip_off(request: HttpRequest, tip_off_id: ObjectId) -> TipOff:
 
 @router.get(
     f"{P}/{{tip_off_id}}/files/{{file_id}}",
-    response=_responses(200, None),
+    response=responses(200, None),
     summary="Download a file of a tip-off",
 )
 def download_file(request: HttpRequest, tip_off_id: ObjectId, file_id: ObjectId) -> FileResponse:
@@ -512,7 +508,7 @@ def _file_response(attachment: TipOffFile) -> FileResponse:
 
 @router.post(
     f"{P}/{{tip_off_id}}/review",
-    response=_responses(200, TipOffOut, 409),
+    response=responses(200, TipOffOut, 409),
     summary="Take a tip-off into review",
 )
 def review(request: HttpRequest, tip_off_id: ObjectId, payload: NotesIn) -> TipOff:
@@ -525,7 +521,7 @@ def review(request: HttpRequest, tip_off_id: ObjectId, payload: NotesIn) -> TipO
 
 @router.post(
     f"{P}/{{tip_off_id}}/hit",
-    response=_responses(200, TipOffOut, 409),
+    response=responses(200, TipOffOut, 409),
     summary="Record a tip-off's address as a hit of a registered work",
 )
 def to_hit(request: HttpRequest, tip_off_id: ObjectId, payload: HitIn) -> TipOff:
@@ -547,7 +543,7 @@ def to_hit(request: HttpRequest, tip_off_id: ObjectId, payload: HitIn) -> TipOff
 
 @router.post(
     f"{P}/{{tip_off_id}}/case",
-    response=_responses(200, TipOffOut, 409),
+    response=responses(200, TipOffOut, 409),
     summary="Open a case from a tip-off",
 )
 def to_case(request: HttpRequest, tip_off_id: ObjectId, payload: CaseIn) -> TipOff:
@@ -565,7 +561,7 @@ def to_case(request: HttpRequest, tip_off_id: ObjectId, payload: CaseIn) -> TipO
 
 @router.post(
     f"{P}/{{tip_off_id}}/dismiss",
-    response=_responses(200, TipOffOut, 409),
+    response=responses(200, TipOffOut, 409),
     summary="Dismiss a tip-off",
 )
 def dismiss(request: HttpRequest, tip_off_id: ObjectId, payload: DismissIn) -> TipOff:

@@ -15,18 +15,16 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
-    ERROR_RESPONSES,
-    ApiError,
-    ApiErrorCode,
-    ErrorOut,
     ObjectId,
     PageNumberPagination,
+    StrictInput,
     api_actor,
     api_user,
+    invalid,
+    responses,
 )
 from copyguard.enforcement.access import transfers as access
 from copyguard.enforcement.access.common import VIEW, organisations_with
@@ -39,14 +37,6 @@ router = Router(tags=["enforcement: transfers"])
 
 T = "/transfers"
 TEXT = actions.GROUNDS_MAX
-
-
-def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class AgencyOut(Schema):
@@ -101,7 +91,7 @@ class TransferOut(Schema):
         return int(document) if document else None
 
 
-class ProposeIn(_Input):
+class ProposeIn(StrictInput):
     to_agency_id: int = Field(..., ge=1)
     grounds: str = Field(..., min_length=1, max_length=TEXT)
     suspicion: bool = Field(
@@ -111,20 +101,20 @@ class ProposeIn(_Input):
     )
 
 
-class DecideIn(_Input):
+class DecideIn(StrictInput):
     approve: bool
     note: str = Field("", max_length=TEXT, description="Required when declining")
 
 
-class AcceptIn(_Input):
+class AcceptIn(StrictInput):
     note: str = Field("", max_length=TEXT)
 
 
-class ReturnIn(_Input):
+class ReturnIn(StrictInput):
     reasons: str = Field(..., min_length=1, max_length=TEXT)
 
 
-class JudgmentIn(_Input):
+class JudgmentIn(StrictInput):
     outcome: Literal["convicted", "exempted", "acquitted", "other"]
     detail: str = Field(..., min_length=1, max_length=TEXT)
 
@@ -147,7 +137,7 @@ class SupervisedCaseOut(Schema):
         return pending[0].due_at if pending else None
 
 
-class SupervisionRequestIn(_Input):
+class SupervisionRequestIn(StrictInput):
     question: str = Field(..., min_length=1, max_length=TEXT)
     procuratorate_id: int | None = Field(
         None, ge=1, description="Which of the caller's procuratorates asks (the first one)"
@@ -161,7 +151,7 @@ class SupervisionRequestOut(Schema):
     met_at: datetime | None
 
 
-class SupervisionAnswerIn(_Input):
+class SupervisionAnswerIn(StrictInput):
     answer: str = Field(..., min_length=1, max_length=TEXT)
 
 
@@ -176,7 +166,7 @@ def _fresh(transfer: CaseTransfer) -> CaseTransfer:
 # ------------------------------------------------------------------ transfers
 
 
-@router.get(T, response=_responses(200, list[TransferOut]), summary="Transfers of my agencies")
+@router.get(T, response=responses(200, list[TransferOut]), summary="Transfers of my agencies")
 @paginate(PageNumberPagination)
 def list_transfers(
     request: HttpRequest,
@@ -205,7 +195,7 @@ def list_transfers(
     return _transfers(query).order_by("-proposed_at", "-pk")
 
 
-@router.get(f"{T}/{{transfer_id}}", response=_responses(200, TransferOut), summary="One transfer")
+@router.get(f"{T}/{{transfer_id}}", response=responses(200, TransferOut), summary="One transfer")
 def get_transfer(request: HttpRequest, transfer_id: ObjectId) -> CaseTransfer:
     transfer, _may = access.get_transfer_for_user(api_user(request), transfer_id)
     return transfer
@@ -213,7 +203,7 @@ def get_transfer(request: HttpRequest, transfer_id: ObjectId) -> CaseTransfer:
 
 @router.get(
     "/cases/{case_id}/transfers",
-    response=_responses(200, list[TransferOut]),
+    response=responses(200, list[TransferOut]),
     summary="A case's transfers",
 )
 def case_transfers(request: HttpRequest, case_id: ObjectId) -> list[CaseTransfer]:
@@ -225,7 +215,7 @@ def case_transfers(request: HttpRequest, case_id: ObjectId) -> list[CaseTransfer
 
 @router.post(
     "/cases/{case_id}/transfers",
-    response=_responses(201, TransferOut, 409),
+    response=responses(201, TransferOut, 409),
     summary="Propose the case's next transfer",
 )
 def propose_transfer(
@@ -235,12 +225,7 @@ def propose_transfer(
     case = access.get_case_for_proposal(api_user(request), case_id)
     agency = Organisation.objects.filter(pk=payload.to_agency_id).first()
     if agency is None:
-        raise ApiError(
-            422,
-            ApiErrorCode.INVALID,
-            gettext("Some fields are not valid."),
-            fields={"to_agency_id": [gettext("No such agency.")]},
-        )
+        raise invalid("to_agency_id", gettext("No such agency."))
     transfer = actions.propose_transfer(
         api_actor(request),
         case,
@@ -258,7 +243,7 @@ def _step(request: HttpRequest, transfer_id: int, step: str) -> CaseTransfer:
 
 @router.post(
     f"{T}/{{transfer_id}}/decide",
-    response=_responses(200, TransferOut, 409),
+    response=responses(200, TransferOut, 409),
     summary="The head approves or declines a transfer",
 )
 def decide_transfer(request: HttpRequest, transfer_id: ObjectId, payload: DecideIn) -> Any:
@@ -271,7 +256,7 @@ def decide_transfer(request: HttpRequest, transfer_id: ObjectId, payload: Decide
 
 @router.post(
     f"{T}/{{transfer_id}}/send",
-    response=_responses(200, TransferOut, 409, 503),
+    response=responses(200, TransferOut, 409, 503),
     summary="Send an approved transfer",
 )
 def send_transfer(request: HttpRequest, transfer_id: ObjectId) -> Any:
@@ -283,7 +268,7 @@ def send_transfer(request: HttpRequest, transfer_id: ObjectId) -> Any:
 
 @router.post(
     f"{T}/{{transfer_id}}/accept",
-    response=_responses(200, TransferOut, 409),
+    response=responses(200, TransferOut, 409),
     summary="The receiving agency accepts the case",
 )
 def accept_transfer(request: HttpRequest, transfer_id: ObjectId, payload: AcceptIn) -> Any:
@@ -294,7 +279,7 @@ def accept_transfer(request: HttpRequest, transfer_id: ObjectId, payload: Accept
 
 @router.post(
     f"{T}/{{transfer_id}}/return",
-    response=_responses(200, TransferOut, 409),
+    response=responses(200, TransferOut, 409),
     summary="The receiving agency returns the case with reasons",
 )
 def return_transfer(request: HttpRequest, transfer_id: ObjectId, payload: ReturnIn) -> Any:
@@ -305,7 +290,7 @@ def return_transfer(request: HttpRequest, transfer_id: ObjectId, payload: Return
 
 @router.post(
     f"{T}/{{transfer_id}}/judgment",
-    response=_responses(200, TransferOut, 409),
+    response=responses(200, TransferOut, 409),
     summary="The court records its judgment",
 )
 def record_judgment(request: HttpRequest, transfer_id: ObjectId, payload: JudgmentIn) -> Any:
@@ -318,7 +303,7 @@ def record_judgment(request: HttpRequest, transfer_id: ObjectId, payload: Judgme
 
 @router.get(
     f"{T}/{{transfer_id}}/letter",
-    response=_responses(200, None),
+    response=responses(200, None),
     summary="The letter of transfer (PDF)",
 )
 def transfer_letter(request: HttpRequest, transfer_id: ObjectId) -> FileResponse:
@@ -341,7 +326,7 @@ def transfer_letter(request: HttpRequest, transfer_id: ObjectId) -> FileResponse
 
 @router.get(
     "/supervision",
-    response=_responses(200, list[SupervisedCaseOut]),
+    response=responses(200, list[SupervisedCaseOut]),
     summary="The procuratorate's supervision list",
 )
 @paginate(PageNumberPagination)
@@ -353,7 +338,7 @@ def supervision_list(request: HttpRequest) -> QuerySet[Case]:
 
 @router.post(
     "/supervision/{case_id}/request",
-    response=_responses(201, SupervisionRequestOut, 409),
+    response=responses(201, SupervisionRequestOut, 409),
     summary="Ask the administration why a case is not transferred",
 )
 def supervision_request(
@@ -364,12 +349,7 @@ def supervision_request(
     if payload.procuratorate_id is not None:
         chosen = [p for p in procuratorates if p.pk == payload.procuratorate_id]
         if not chosen:
-            raise ApiError(
-                422,
-                ApiErrorCode.INVALID,
-                gettext("Some fields are not valid."),
-                fields={"procuratorate_id": [gettext("Not a procuratorate supervising it.")]},
-            )
+            raise invalid("procuratorate_id", gettext("Not a procuratorate supervising it."))
         procuratorate = chosen[0]
     deadline = supervision_actions.request_explanation(
         api_actor(request), case, procuratorate=procuratorate, question=payload.question
@@ -388,7 +368,7 @@ def _request_out(deadline: Deadline) -> dict[str, Any]:
 
 @router.post(
     "/supervision/{case_id}/answer",
-    response=_responses(200, SupervisionRequestOut, 409),
+    response=responses(200, SupervisionRequestOut, 409),
     summary="The administration answers the procuratorate",
 )
 def supervision_answer(

@@ -1,0 +1,48 @@
+"""Pieces the routers' schemas and routes share: strict input, the responses a route
+documents, and a 422 naming one field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext
+from ninja import Schema
+from pydantic import ConfigDict, field_validator
+
+from copyguard.apiutil.errors import ERROR_RESPONSES, ApiError, ApiErrorCode, ErrorOut
+
+__all__ = ["NoNulInput", "StrictInput", "invalid", "responses"]
+
+
+class StrictInput(Schema):
+    """Input: unknown fields are refused, strings trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class NoNulInput(StrictInput):
+    """Strict input that also refuses NUL characters in text (PostgreSQL cannot store them;
+    refuse them here rather than fail on save)."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul_characters(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(gettext("Null characters are not allowed."))
+        return value
+
+
+def responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
+    """A route's responses: ``schema`` on ``status``, the common errors, and ``ErrorOut`` on
+    each of the ``extra`` statuses."""
+    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
+
+
+def invalid(field: str, message: str, status: int = 422) -> ApiError:
+    """The error for one field that is not valid."""
+    return ApiError(
+        status,
+        ApiErrorCode.INVALID,
+        gettext("Some fields are not valid."),
+        fields={field: [message]},
+    )

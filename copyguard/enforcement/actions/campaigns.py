@@ -304,6 +304,32 @@ def close_campaign(actor: Actor, campaign: Campaign) -> Campaign:
 # ------------------------------------------------------------------ cases and notices
 
 
+def _file(actor: Actor, campaign: Campaign, subject: Case | Notice, *, attach: bool) -> None:
+    """Count ``subject`` (a case or a notice) in the campaign, or no longer: one audit event,
+    and an entry on a case's timeline."""
+    name = "case" if isinstance(subject, Case) else "notice"
+    verb = "attach" if attach else "detach"
+    with transaction.atomic():
+        subject.campaign = campaign if attach else None
+        subject.save(update_fields=["campaign"])
+        if isinstance(subject, Case):
+            case_event(
+                subject,
+                f"campaign_{verb}ed",
+                actor,
+                organisation=campaign.administration,
+                campaign=campaign.pk,
+                name=campaign.name,
+            )
+        audit.record(
+            actor,
+            f"enforcement.campaign.{verb}_{name}",
+            campaign,
+            organisation=campaign.administration,
+            params={name: subject.pk},
+        )
+
+
 def _may_change_case(actor: Actor, campaign: Campaign, case: Case) -> None:
     user = actor.user
     if user is not None and MANAGE_CASES not in case_permissions(user, case):
@@ -324,24 +350,7 @@ def attach_case(actor: Actor, campaign: Campaign, case: Case) -> Case:
         return case
     if case.campaign_id is not None:
         raise invalid(_("That case already belongs to another campaign."), "case")
-    with transaction.atomic():
-        case.campaign = campaign
-        case.save(update_fields=["campaign"])
-        case_event(
-            case,
-            "campaign_attached",
-            actor,
-            organisation=campaign.administration,
-            campaign=campaign.pk,
-            name=campaign.name,
-        )
-        audit.record(
-            actor,
-            "enforcement.campaign.attach_case",
-            campaign,
-            organisation=campaign.administration,
-            params={"case": case.pk},
-        )
+    _file(actor, campaign, case, attach=True)
     return case
 
 
@@ -350,24 +359,7 @@ def detach_case(actor: Actor, campaign: Campaign, case: Case) -> Case:
     _may_change_case(actor, campaign, case)
     if case.campaign_id != campaign.pk:
         raise invalid(_("That case is not part of this campaign."), "case")
-    with transaction.atomic():
-        case.campaign = None
-        case.save(update_fields=["campaign"])
-        case_event(
-            case,
-            "campaign_detached",
-            actor,
-            organisation=campaign.administration,
-            campaign=campaign.pk,
-            name=campaign.name,
-        )
-        audit.record(
-            actor,
-            "enforcement.campaign.detach_case",
-            campaign,
-            organisation=campaign.administration,
-            params={"case": case.pk},
-        )
+    _file(actor, campaign, case, attach=False)
     return case
 
 
@@ -389,16 +381,7 @@ def attach_notice(actor: Actor, campaign: Campaign, notice: Notice) -> Notice:
         return notice
     if notice.campaign_id is not None:
         raise invalid(_("That notice already belongs to another campaign."), "notice")
-    with transaction.atomic():
-        notice.campaign = campaign
-        notice.save(update_fields=["campaign"])
-        audit.record(
-            actor,
-            "enforcement.campaign.attach_notice",
-            campaign,
-            organisation=campaign.administration,
-            params={"notice": notice.pk},
-        )
+    _file(actor, campaign, notice, attach=True)
     return notice
 
 
@@ -407,16 +390,7 @@ def detach_notice(actor: Actor, campaign: Campaign, notice: Notice) -> Notice:
     _may_change_notice(actor, campaign, notice)
     if notice.campaign_id != campaign.pk:
         raise invalid(_("That notice is not part of this campaign."), "notice")
-    with transaction.atomic():
-        notice.campaign = None
-        notice.save(update_fields=["campaign"])
-        audit.record(
-            actor,
-            "enforcement.campaign.detach_notice",
-            campaign,
-            organisation=campaign.administration,
-            params={"notice": notice.pk},
-        )
+    _file(actor, campaign, notice, attach=False)
     return notice
 
 

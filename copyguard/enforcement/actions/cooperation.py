@@ -214,11 +214,37 @@ def request_cooperation(
     return cooperation
 
 
-def _locked(cooperation: Cooperation) -> Cooperation:
-    return (
+def _locked(cooperation: Cooperation, status: str | None = None) -> Cooperation:
+    """The request, locked for a step (which it must be in ``status`` for, when given)."""
+    locked = (
         Cooperation.objects.select_for_update()
         .select_related("requester", "partner", "case")
         .get(pk=cooperation.pk)
+    )
+    if status is not None and locked.status != status:
+        raise wrong_status(locked.get_status_display())
+    return locked
+
+
+def _answered(
+    actor: Actor, cooperation: Cooperation, status: str, answer: str, now: datetime
+) -> None:
+    """The partner's answer to a request (accepted or declined): its deadline is met."""
+    cooperation.status = status
+    cooperation.answer = answer
+    cooperation.answered_by = actor.user
+    cooperation.answered_at = now
+    cooperation.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    meet_deadlines(DeadlineKind.COOPERATION_ANSWER, at=now, cooperation=cooperation)
+
+
+def _tell_requester(cooperation: Cooperation, message: str) -> None:
+    """``message`` (with ``%(bureau)s`` the partner, ``%(subject)s`` the request's subject)
+    to the requesting bureau."""
+    _notify(
+        cooperation,
+        cooperation.requester,
+        message % {"bureau": cooperation.partner.name, "subject": cooperation.subject},
     )
 
 
@@ -229,9 +255,7 @@ def accept_cooperation(
     _require(actor, cooperation.partner)
     now = now or timezone.now()
     with transaction.atomic():
-        cooperation = _locked(cooperation)
-        if cooperation.status != CooperationStatus.REQUESTED:
-            raise wrong_status(cooperation.get_status_display())
+        cooperation = _locked(cooperation, CooperationStatus.REQUESTED)
         case = cooperation.case
         if case is not None and cooperation.kind in CASE_KINDS:
             case = Case.objects.select_for_update().get(pk=case.pk)
@@ -239,12 +263,7 @@ def accept_cooperation(
                 raise invalid(_("The requesting bureau no longer handles the case."), "case")
             if case.status != CaseStatus.OPEN:
                 raise invalid(_("The case is no longer open."), "case")
-        cooperation.status = CooperationStatus.ACCEPTED
-        cooperation.answer = (answer or "").strip()
-        cooperation.answered_by = actor.user
-        cooperation.answered_at = now
-        cooperation.save(update_fields=["status", "answer", "answered_by", "answered_at"])
-        meet_deadlines(DeadlineKind.COOPERATION_ANSWER, at=now, cooperation=cooperation)
+        _answered(actor, cooperation, CooperationStatus.ACCEPTED, (answer or "").strip(), now)
         if case is not None and cooperation.kind == CooperationKind.CASE_TRANSFER:
             case.administration = cooperation.partner
             case.save(update_fields=["administration"])
@@ -293,12 +312,7 @@ def accept_cooperation(
             organisation=cooperation.partner,
             params={"kind": cooperation.kind, "case": case.pk if case else None},
         )
-        _notify(
-            cooperation,
-            cooperation.requester,
-            str(_("%(bureau)s accepted: %(subject)s"))
-            % {"bureau": cooperation.partner.name, "subject": cooperation.subject},
-        )
+        _tell_requester(cooperation, str(_("%(bureau)s accepted: %(subject)s")))
     return cooperation
 
 
@@ -312,15 +326,8 @@ def decline_cooperation(
         raise invalid(_("Say why the request is declined."), "reason")
     now = now or timezone.now()
     with transaction.atomic():
-        cooperation = _locked(cooperation)
-        if cooperation.status != CooperationStatus.REQUESTED:
-            raise wrong_status(cooperation.get_status_display())
-        cooperation.status = CooperationStatus.DECLINED
-        cooperation.answer = reason
-        cooperation.answered_by = actor.user
-        cooperation.answered_at = now
-        cooperation.save(update_fields=["status", "answer", "answered_by", "answered_at"])
-        meet_deadlines(DeadlineKind.COOPERATION_ANSWER, at=now, cooperation=cooperation)
+        cooperation = _locked(cooperation, CooperationStatus.REQUESTED)
+        _answered(actor, cooperation, CooperationStatus.DECLINED, reason, now)
         if cooperation.case is not None:
             case_event(
                 cooperation.case,
@@ -337,12 +344,7 @@ def decline_cooperation(
             organisation=cooperation.partner,
             params={"reason": reason},
         )
-        _notify(
-            cooperation,
-            cooperation.requester,
-            str(_("%(bureau)s declined: %(subject)s"))
-            % {"bureau": cooperation.partner.name, "subject": cooperation.subject},
-        )
+        _tell_requester(cooperation, str(_("%(bureau)s declined: %(subject)s")))
     return cooperation
 
 
@@ -353,9 +355,7 @@ def answer_cooperation(actor: Actor, cooperation: Cooperation, *, answer: str) -
     if not answer:
         raise invalid(_("Say what was done."), "answer")
     with transaction.atomic():
-        cooperation = _locked(cooperation)
-        if cooperation.status != CooperationStatus.ACCEPTED:
-            raise wrong_status(cooperation.get_status_display())
+        cooperation = _locked(cooperation, CooperationStatus.ACCEPTED)
         cooperation.answer = answer
         cooperation.answered_by = actor.user
         cooperation.save(update_fields=["answer", "answered_by"])
@@ -376,9 +376,7 @@ def complete_cooperation(
     answer = (answer or "").strip()
     now = now or timezone.now()
     with transaction.atomic():
-        cooperation = _locked(cooperation)
-        if cooperation.status != CooperationStatus.ACCEPTED:
-            raise wrong_status(cooperation.get_status_display())
+        cooperation = _locked(cooperation, CooperationStatus.ACCEPTED)
         if answer:
             cooperation.answer = answer
         if not cooperation.answer:
@@ -401,12 +399,7 @@ def complete_cooperation(
             cooperation,
             organisation=cooperation.partner,
         )
-        _notify(
-            cooperation,
-            cooperation.requester,
-            str(_("%(bureau)s completed: %(subject)s"))
-            % {"bureau": cooperation.partner.name, "subject": cooperation.subject},
-        )
+        _tell_requester(cooperation, str(_("%(bureau)s completed: %(subject)s")))
     return cooperation
 
 
@@ -416,9 +409,7 @@ def withdraw_cooperation(
     """The requester takes back a request the partner has not answered."""
     _require(actor, cooperation.requester)
     with transaction.atomic():
-        cooperation = _locked(cooperation)
-        if cooperation.status != CooperationStatus.REQUESTED:
-            raise wrong_status(cooperation.get_status_display())
+        cooperation = _locked(cooperation, CooperationStatus.REQUESTED)
         cooperation.status = CooperationStatus.WITHDRAWN
         cooperation.save(update_fields=["status"])
         cancel_deadlines(cooperation=cooperation)

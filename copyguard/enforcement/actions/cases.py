@@ -131,6 +131,14 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("administration").get(pk=case.pk)
 
 
+def _locked_for_change(actor: Actor, case: Case) -> Case:
+    """The case, locked, when it is open and the actor may change it."""
+    case = _locked(case)
+    require_handler(actor, case)
+    require_open(case)
+    return case
+
+
 def _text(value: Any, field: str, limit: int, *, required: str | Promise | None = None) -> str:
     text = str(value or "").strip()
     if required and not text:
@@ -347,9 +355,7 @@ def edit_case(actor: Actor, case: Case, *, title: str, summary: str, online: boo
     """Change the title, summary and whether the case is online dissemination (which
     changes which thresholds apply)."""
     with transaction.atomic():
-        case = _locked(case)
-        require_handler(actor, case)
-        require_open(case)
+        case = _locked_for_change(actor, case)
         title = _text(title, "title", 300, required=_("Give the case a title."))
         summary = _text(summary, "summary", 20_000)
         changed = {
@@ -414,79 +420,49 @@ def _party_values(role: str, fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _party_changed(
+    actor: Actor, case: Case, event: str, verb: str, name: str, role: str, params: dict[str, Any]
+) -> None:
+    """The timeline entry (``party_<event>``) and audit event (``party_<verb>``) of a change to
+    the case's parties."""
+    case_event(
+        case, f"party_{event}", actor, organisation=_acting_org(actor, case), name=name, role=role
+    )
+    audit.record(
+        actor,
+        f"enforcement.case.party_{verb}",
+        case,
+        organisation=case.administration,
+        params=params,
+    )
+
+
 def add_party(actor: Actor, case: Case, *, role: str, **fields: Any) -> CaseParty:
     with transaction.atomic():
-        case = _locked(case)
-        require_handler(actor, case)
-        require_open(case)
+        case = _locked_for_change(actor, case)
         party = CaseParty.objects.create(case=case, **_party_values(role, fields))
-        case_event(
-            case,
-            "party_added",
-            actor,
-            organisation=_acting_org(actor, case),
-            name=party.name,
-            role=party.role,
-        )
-        audit.record(
-            actor,
-            "enforcement.case.party_add",
-            case,
-            organisation=case.administration,
-            params={"party": party.pk, "role": role},
-        )
+        params = {"party": party.pk, "role": role}
+        _party_changed(actor, case, "added", "add", party.name, party.role, params)
     return party
 
 
 def edit_party(actor: Actor, party: CaseParty, *, role: str, **fields: Any) -> CaseParty:
     with transaction.atomic():
-        case = _locked(party.case)
-        require_handler(actor, case)
-        require_open(case)
+        case = _locked_for_change(actor, party.case)
         party = CaseParty.objects.get(pk=party.pk, case=case)
         for name, value in _party_values(role, fields).items():
             setattr(party, name, value)
         party.save()
-        case_event(
-            case,
-            "party_edited",
-            actor,
-            organisation=_acting_org(actor, case),
-            name=party.name,
-            role=party.role,
-        )
-        audit.record(
-            actor,
-            "enforcement.case.party_edit",
-            case,
-            organisation=case.administration,
-            params={"party": party.pk},
-        )
+        _party_changed(actor, case, "edited", "edit", party.name, party.role, {"party": party.pk})
     return party
 
 
 def remove_party(actor: Actor, party: CaseParty) -> None:
     with transaction.atomic():
-        case = _locked(party.case)
-        require_handler(actor, case)
-        require_open(case)
+        case = _locked_for_change(actor, party.case)
         name, role, pk = party.name, party.role, party.pk
         CaseParty.objects.filter(pk=pk, case=case).delete()
-        case_event(
-            case,
-            "party_removed",
-            actor,
-            organisation=_acting_org(actor, case),
-            name=name,
-            role=role,
-        )
-        audit.record(
-            actor,
-            "enforcement.case.party_remove",
-            case,
-            organisation=case.administration,
-            params={"party": pk},
-        )
+        _party_changed(actor, case, "removed", "remove", name, role, {"party": pk})
 
 
 # Hits, works, evidence ----------------------------------------------------------------------
@@ -494,9 +470,7 @@ def remove_party(actor: Actor, party: CaseParty) -> None:
 
 def _link(actor: Actor, case: Case, kind: str, obj: Any, *, add: bool) -> None:
     with transaction.atomic():
-        case = _locked(case)
-        require_handler(actor, case)
-        require_open(case)
+        case = _locked_for_change(actor, case)
         relation = getattr(case, {"hit": "hits", "work": "works", "evidence": "evidence"}[kind])
         model = type(obj)
         if add:
@@ -581,9 +555,7 @@ def set_fact(actor: Actor, case: Case, *, measure: str, value: Any, basis: str =
     number = _value(value)
     basis = _text(basis, "basis", 5_000)
     with transaction.atomic():
-        case = _locked(case)
-        require_handler(actor, case)
-        require_open(case)
+        case = _locked_for_change(actor, case)
         fact = CaseFact.objects.filter(case=case, measure=measure).first()
         previous = fact.value if fact is not None else None
         if fact is None:
@@ -615,9 +587,7 @@ def set_fact(actor: Actor, case: Case, *, measure: str, value: Any, basis: str =
 
 def remove_fact(actor: Actor, case: Case, *, measure: str) -> None:
     with transaction.atomic():
-        case = _locked(case)
-        require_handler(actor, case)
-        require_open(case)
+        case = _locked_for_change(actor, case)
         deleted, _rows = CaseFact.objects.filter(case=case, measure=measure).delete()
         if not deleted:
             raise invalid(_("The case has no figure for that measure."), "measure")

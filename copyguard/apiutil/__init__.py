@@ -22,7 +22,7 @@ from copyguard.apiutil.errors import (
     error_response,
 )
 from copyguard.apiutil.pagination import MAX_PAGE_SIZE, PageNumberPagination
-from copyguard.apiutil.schemas import NoNulInput, StrictInput, invalid, responses
+from copyguard.apiutil.schemas import NoNulInput, StrictInput, invalid, pdf_attachment, responses
 
 __all__ = [
     "ERROR_RESPONSES",
@@ -43,6 +43,7 @@ __all__ = [
     "api_user",
     "error_response",
     "invalid",
+    "pdf_attachment",
     "responses",
 ]
 

@@ -1,17 +1,19 @@
 """Pieces the routers' schemas and routes share: strict input, the responses a route
-documents, and a 422 naming one field."""
+documents, a 422 naming one field, a PDF download."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.http import FileResponse
 from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import ConfigDict, field_validator
 
 from copyguard.apiutil.errors import ERROR_RESPONSES, ApiError, ApiErrorCode, ErrorOut
 
-__all__ = ["NoNulInput", "StrictInput", "invalid", "responses"]
+__all__ = ["NoNulInput", "StrictInput", "invalid", "pdf_attachment", "responses"]
 
 
 class StrictInput(Schema):
@@ -45,4 +47,11 @@ def invalid(field: str, message: str, status: int = 422) -> ApiError:
         ApiErrorCode.INVALID,
         gettext("Some fields are not valid."),
         fields={field: [message]},
+    )
+
+
+def pdf_attachment(path: Path, filename: str) -> FileResponse:
+    """The PDF at ``path`` as a download named ``filename``."""
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
     )

@@ -30,6 +30,7 @@ from copyguard.apiutil import (
     PageNumberPagination,
     api_actor,
     api_user,
+    pdf_attachment,
     responses,
 )
 from copyguard.enforcement.access.cases import cases_visible_to, get_case_for_user
@@ -721,12 +722,7 @@ def download(request: HttpRequest, case_id: ObjectId, document_id: ObjectId) -> 
     location = records.case_document_path(document)
     if location is None:
         raise Http404(gettext("The document is missing from storage."))
-    response = FileResponse(
-        location.open("rb"),
-        as_attachment=True,
-        filename=f"{case.number}-{document.kind}.pdf",
-        content_type="application/pdf",
-    )
+    response = pdf_attachment(location, f"{case.number}-{document.kind}.pdf")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

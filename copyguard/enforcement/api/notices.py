@@ -28,6 +28,7 @@ from copyguard.apiutil import (
     api_actor,
     api_user,
     invalid,
+    pdf_attachment,
     responses,
 )
 from copyguard.enforcement.access import notices as access
@@ -418,12 +419,7 @@ def download_pdf(request: HttpRequest, notice_id: ObjectId) -> FileResponse:
             ApiErrorCode.NOT_FOUND,
             gettext("The notice has no PDF yet: it is made when the notice is sent."),
         )
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"{notice.number}.pdf",
-        content_type="application/pdf",
-    )
+    return pdf_attachment(path, f"{notice.number}.pdf")
 
 
 @router.get(

@@ -24,6 +24,7 @@ from copyguard.apiutil import (
     api_actor,
     api_user,
     invalid,
+    pdf_attachment,
     responses,
 )
 from copyguard.enforcement.access import transfers as access
@@ -313,12 +314,7 @@ def transfer_letter(request: HttpRequest, transfer_id: ObjectId) -> FileResponse
     path = actions.document_path(document) if document is not None else None
     if document is None or path is None or not path.is_file():
         raise Http404(gettext("The transfer has no letter yet."))
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"{transfer.case.number}-transfer-{transfer.pk}.pdf",
-        content_type="application/pdf",
-    )
+    return pdf_attachment(path, f"{transfer.case.number}-transfer-{transfer.pk}.pdf")
 
 
 # ------------------------------------------------------------------ supervision

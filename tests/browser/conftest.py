@@ -62,3 +62,15 @@ def session_factory(
 def web(session_factory: Callable[..., BrowserSession]) -> BrowserSession:
     """A browser session whose browser asks for Chinese first, as most users' do."""
     return session_factory()
+
+
+@pytest.fixture
+def enforcement_world(settings: Any, tmp_path: Path) -> Any:
+    """The enforcement personas (copyguard/enforcement/testing.py) with a private data
+    directory."""
+    from copyguard.enforcement.testing import make_enforcement_world
+
+    settings.DATA_DIR = tmp_path / "data"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR.mkdir()
+    return make_enforcement_world()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "BrowserSession"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "BrowserSession", "signed_in_session", "visitor_session"]
 
 CHROMIUM = Path(os.environ.get("COPYGUARD_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -49,3 +49,23 @@ class BrowserSession:
 
     def close(self) -> None:
         self.context.close()
+
+
+def visitor_session(session_factory: Any, language: str = "zh-hans") -> BrowserSession:
+    """A session of someone not signed in, speaking ``language`` (zh-hans or en)."""
+    session: BrowserSession = session_factory(locale="zh-CN" if language == "zh-hans" else "en-GB")
+    session.set_language(language)
+    return session
+
+
+def signed_in_session(session_factory: Any, user: Any, language: str = "zh-hans") -> BrowserSession:
+    """A session already signed in as ``user`` (through Django's test client's login)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = visitor_session(session_factory, language)
+    session.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": session.base_url}]
+    )
+    return session

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,31 +19,15 @@ from copyguard.accounts.audit import Actor
 from copyguard.enforcement.actions.cases import open_case
 from copyguard.enforcement.enums import CaseOrigin, CooperationStatus, DecisionKind
 from copyguard.enforcement.models import Campaign, CaseDecision, Cooperation, SiteClosure
-from copyguard.enforcement.testing import EnforcementWorld, make_enforcement_world
-from tests.browser.harness import BrowserSession
+from copyguard.enforcement.testing import EnforcementWorld
+from tests.browser.harness import signed_in_session as _signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def world(settings: Any, tmp_path: Any) -> EnforcementWorld:
-    settings.DATA_DIR = tmp_path / "data"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR.mkdir()
-    return make_enforcement_world()
-
-
-def _signed_in(session_factory: Any, user: Any, language: str) -> BrowserSession:
-    client = Client()
-    client.force_login(user)
-    session = session_factory(locale="zh-CN" if language == "zh-hans" else "en-GB")
-    session.context.add_cookies(
-        [
-            {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": session.base_url},
-            {"name": "django_language", "value": language, "url": session.base_url},
-        ]
-    )  # fmt: skip
-    return session
+def world(enforcement_world: EnforcementWorld) -> EnforcementWorld:
+    return enforcement_world
 
 
 def test_evidence_assistance_between_regions_and_a_campaign_with_computed_figures(

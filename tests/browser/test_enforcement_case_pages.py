@@ -11,40 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from copyguard.enforcement.enums import CaseStatus, ThresholdState
 from copyguard.enforcement.models import Case
-from copyguard.enforcement.testing import EnforcementWorld, captured_hit, make_enforcement_world
-from tests.browser.harness import BrowserSession
+from copyguard.enforcement.testing import EnforcementWorld, captured_hit
+from tests.browser.harness import signed_in_session as _signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def world(settings: Any, tmp_path: Any) -> EnforcementWorld:
-    settings.DATA_DIR = tmp_path / "data"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR.mkdir()
-    return make_enforcement_world()
-
-
-def _signed_in(session_factory: Any, user: Any, language: str) -> BrowserSession:
-    client = Client()
-    client.force_login(user)
-    session = session_factory(locale="zh-CN" if language == "zh-hans" else "en-GB")
-    session.context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": session.base_url,
-            },
-            {"name": "django_language", "value": language, "url": session.base_url},
-        ]
-    )
-    return session
+def world(enforcement_world: EnforcementWorld) -> EnforcementWorld:
+    return enforcement_world
 
 
 def _record(page: Any, measure: str, value: str, basis: str) -> None:

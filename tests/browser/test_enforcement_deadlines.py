@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -23,36 +22,16 @@ from copyguard.enforcement.actions.counter import counter_pdf_path
 from copyguard.enforcement.enums import DeadlineKind
 from copyguard.enforcement.jurisdictions import get_jurisdiction
 from copyguard.enforcement.models import CounterNotice, Deadline
-from copyguard.enforcement.testing import EnforcementWorld, make_enforcement_world
+from copyguard.enforcement.testing import EnforcementWorld
 from copyguard.enforcement.tests.test_counter_support import US_COUNTER, sent_notice
-from tests.browser.harness import BrowserSession
+from tests.browser.harness import signed_in_session as _signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def world(settings: Any, tmp_path: Any) -> EnforcementWorld:
-    settings.DATA_DIR = tmp_path / "data"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR.mkdir()
-    return make_enforcement_world()
-
-
-def _signed_in(session_factory: Any, user: Any, language: str) -> BrowserSession:
-    client = Client()
-    client.force_login(user)
-    session = session_factory(locale="zh-CN" if language == "zh-hans" else "en-GB")
-    session.context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": session.base_url,
-            },
-            {"name": "django_language", "value": language, "url": session.base_url},
-        ]
-    )
-    return session
+def world(enforcement_world: EnforcementWorld) -> EnforcementWorld:
+    return enforcement_world
 
 
 def test_a_us_counter_notice_is_recorded_seen_by_the_claimant_and_its_deadlines_go_overdue(

@@ -17,7 +17,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from copyguard.enforcement.actions.notices import notice_pdf_path
@@ -27,7 +26,7 @@ from copyguard.enforcement.tasks import execute_takedown_checks
 from copyguard.enforcement.testing import EnforcementWorld, captured_hit, make_enforcement_world
 from copyguard.monitoring.tests.loopback import LoopbackSite, html_page, loopback_site
 from copyguard.works.testing import SAMPLE_TEXT
-from tests.browser.harness import BrowserSession
+from tests.browser.harness import signed_in_session as _signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,23 +66,6 @@ def world(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Enf
     world.holder.contact_phone = "+86 757 8888 0000"
     world.holder.save()
     return world
-
-
-def _signed_in(session_factory: Any, user: Any, language: str) -> BrowserSession:
-    client = Client()
-    client.force_login(user)
-    session = session_factory(locale="zh-CN" if language == "zh-hans" else "en-GB")
-    session.context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": session.base_url,
-            },
-            {"name": "django_language", "value": language, "url": session.base_url},
-        ]
-    )
-    return session
 
 
 def test_hit_notice_platform_removal_recheck(

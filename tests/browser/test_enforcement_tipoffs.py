@@ -11,13 +11,14 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from copyguard.enforcement.enums import TipOffStatus
 from copyguard.enforcement.models import Case, TipOff
-from copyguard.enforcement.testing import EnforcementWorld, make_enforcement_world
+from copyguard.enforcement.testing import EnforcementWorld
 from tests.browser.harness import BrowserSession
+from tests.browser.harness import signed_in_session as _signed_in
+from tests.browser.harness import visitor_session as _visitor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,27 +26,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 
 
 @pytest.fixture
-def world(settings: Any, tmp_path: Any) -> EnforcementWorld:
-    settings.DATA_DIR = tmp_path / "data"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DATA_DIR.mkdir()
-    return make_enforcement_world()
-
-
-def _visitor(session_factory: Any, language: str) -> BrowserSession:
-    session = session_factory(locale="zh-CN" if language == "zh-hans" else "en-GB")
-    session.set_language(language)
-    return session
-
-
-def _signed_in(session_factory: Any, user: Any, language: str) -> BrowserSession:
-    client = Client()
-    client.force_login(user)
-    session = _visitor(session_factory, language)
-    session.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": session.base_url}]
-    )
-    return session
+def world(enforcement_world: EnforcementWorld) -> EnforcementWorld:
+    return enforcement_world
 
 
 def _report(

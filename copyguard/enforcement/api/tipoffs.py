@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -39,8 +39,9 @@ from copyguard.apiutil import (
 )
 from copyguard.enforcement.access import tipoffs as access
 from copyguard.enforcement.actions import tipoffs as actions
+from copyguard.enforcement.downloads import tip_off_file_response
 from copyguard.enforcement.enums import DeadlineKind, EnforcementErrorCode, TipOffStatus
-from copyguard.enforcement.models import Deadline, TipOff, TipOffFile
+from copyguard.enforcement.models import Deadline, TipOff
 
 router = Router(tags=["enforcement: tip-offs"])
 
@@ -486,24 +487,7 @@ def download_file(request: HttpRequest, tip_off_id: ObjectId, file_id: ObjectId)
     """Always an attachment with `X-Content-Type-Options: nosniff`: the files come from the
     public and are untrusted."""
     attachment, _may = access.get_tip_off_file_for_user(api_user(request), tip_off_id, file_id)
-    return _file_response(attachment)
-
-
-def _file_response(attachment: TipOffFile) -> FileResponse:
-    try:
-        handle = actions.file_path(attachment).open("rb")
-    except (OSError, ValueError):
-        raise Http404(gettext("The file is missing from storage.")) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.media_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return tip_off_file_response(attachment)
 
 
 @router.post(

@@ -28,6 +28,7 @@ from copyguard.enforcement.access import common as access_common
 from copyguard.enforcement.access import tipoffs as access
 from copyguard.enforcement.actions import tipoffs as actions
 from copyguard.enforcement.actions.common import invalid
+from copyguard.enforcement.downloads import tip_off_file_response
 from copyguard.enforcement.enums import DeadlineKind, TipOffStatus
 from copyguard.enforcement.models import Deadline, TipOff
 from copyguard.enforcement.models.common import URL_LENGTH
@@ -505,20 +506,7 @@ def tipoff_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 def tipoff_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """A file the reporter attached: always a download, never shown inline."""
     attachment, _may = access.get_tip_off_file_for_user(signed_in(request), pk, file_pk)
-    try:
-        handle = actions.file_path(attachment).open("rb")
-    except (OSError, ValueError):
-        raise Http404(_("The file is missing from storage.")) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.media_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return tip_off_file_response(attachment)
 
 
 urlpatterns: list[URLPattern] = [

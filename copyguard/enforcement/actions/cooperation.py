@@ -217,7 +217,7 @@ def request_cooperation(
 def _locked(cooperation: Cooperation, status: str | None = None) -> Cooperation:
     """The request, locked for a step (which it must be in ``status`` for, when given)."""
     locked = (
-        Cooperation.objects.select_for_update()
+        Cooperation.objects.select_for_update(of=("self",))
         .select_related("requester", "partner", "case")
         .get(pk=cooperation.pk)
     )

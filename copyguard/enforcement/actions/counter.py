@@ -314,7 +314,7 @@ def _forward(counter: CounterNotice) -> None:
 def _open(counter: CounterNotice) -> CounterNotice:
     """The counter-notice locked for the change, refused unless it is still running."""
     locked = (
-        CounterNotice.objects.select_for_update()
+        CounterNotice.objects.select_for_update(of=("self",))
         .select_related("notice", "notice__platform", "notice__sender")
         .get(pk=counter.pk)
     )

@@ -137,7 +137,7 @@ def test_unknown_timeline_events_are_shown_generically(client, world) -> None:
     case.events.create(kind="site_inspected", params={"place": "Server room 3", "hours": 2})
     client.force_login(world.officer)
     body = client.get(reverse("enforcement:case", args=[case.pk])).content.decode()
-    assert "Site inspected — place: Server room 3; hours: 2." in body
+    assert "Site inspected — hours: 2; place: Server room 3." in body
 
 
 def test_facts_through_htmx_return_the_panel(client, world) -> None:

@@ -123,7 +123,8 @@ def event_sentence(event: CaseEvent) -> str:
             return sentence
         detail = "; ".join(
             f"{key}: {value}"
-            for key, value in params.items()
+            # Sorted: PostgreSQL's jsonb does not keep the order the details were written in.
+            for key, value in sorted(params.items())
             if isinstance(value, (str, int, float)) and str(value)
         )
         text = event.kind.replace("_", " ").capitalize()

@@ -27,7 +27,7 @@ count in ``--connections``. Latency percentiles come from wrk's histogram; the s
 CPU time (user + system, from /proc) is divided by the requests answered.
 
 There is no peer; figures are throughput and latency on this machine against the target.
-``--quick`` runs 10 works, one-second runs: for checking the script only.
+``--quick`` runs 10 works, three-second runs: for checking the script only.
 """
 
 from __future__ import annotations
@@ -288,7 +288,7 @@ def main() -> None:
     )
     args = p.parse_args()
     if args.quick:
-        args.works, args.connections, args.duration, args.warmup = 10, "8", 1, 2
+        args.works, args.connections, args.duration, args.warmup = 10, "8", 3, 2
         args.threads = "default"
     if not shutil.which("wrk") or not shutil.which("taskset"):
         raise SystemExit(

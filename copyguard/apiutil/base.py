@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from copyguard.apiutil.docs import docs_asset
 from copyguard.apiutil.errors import (
@@ -42,6 +45,28 @@ class CopyguardAPI(NinjaAPI):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("renderer", JSON_RENDERER)
         super().__init__(**kwargs)
+        # The schema of 160-odd routes takes seconds to build and its texts are not
+        # translated; it is built once per process and path prefix, and dropped when a
+        # setting changes (tests override settings).
+        self._schemas: dict[str, OpenAPISchema] = {}
+        self._schemas_lock = threading.Lock()
+        setting_changed.connect(self._forget_schemas, weak=False)
+
+    def _forget_schemas(self, **_kwargs: Any) -> None:
+        with self._schemas_lock:
+            self._schemas.clear()
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        with self._schemas_lock:
+            schema = self._schemas.get(path_prefix)
+            if schema is None:
+                schema = super().get_openapi_schema(path_prefix=path_prefix)
+                self._schemas[path_prefix] = schema
+        return schema
 
     def set_default_exception_handlers(self) -> None:
         install_error_handlers(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -89,6 +90,30 @@ def test_the_openapi_document_is_served_and_names_bearer_auth():
     schema = response.json()
     assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
     assert {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops} == (schema_routes())
+
+
+def test_the_served_document_has_no_duplicated_key():
+    """Swagger UI refuses a document with a key twice (e.g. responses 200 and "200")."""
+    duplicated: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in items]
+        duplicated.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    response = Client().get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    json.loads(response.content, object_pairs_hook=pairs)
+    assert duplicated == []
+
+
+def test_the_schema_is_built_once_and_again_after_a_settings_change(settings):
+    first = api.get_openapi_schema(path_prefix=f"{API}/")
+    assert api.get_openapi_schema(path_prefix=f"{API}/") is first
+    settings.COPYGUARD_SITE_NAME = "changed"
+    again = api.get_openapi_schema(path_prefix=f"{API}/")
+    assert again is not first
+    assert again == first
 
 
 @pytest.mark.django_db

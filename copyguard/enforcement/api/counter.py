@@ -183,7 +183,7 @@ def get_counter_notice(request: HttpRequest, counter_id: ObjectId) -> CounterNot
     summary="The counter-notice as PDF (Chinese and English)",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The PDF; its SHA-256 is in X-Content-SHA256.",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             }

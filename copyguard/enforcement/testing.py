@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import import_module
 from typing import Any
-from unittest.mock import patch
 
 from django.apps import apps as django_apps
 from django.utils import timezone
@@ -101,11 +100,8 @@ def ensure_seeded_thresholds() -> None:
 
 def make_enforcement_world() -> EnforcementWorld:
     ensure_seeded_thresholds()
-    # The works' certificates are issued, but their PDFs are left to the background job as
-    # if no worker had taken it yet: rendering two PDFs per test would double the time of
-    # the enforcement suite, and no enforcement test reads a certificate's PDF.
-    with patch("copyguard.works.certificates.actions._render_after_commit"):
-        base = make_world()
+    # The works' certificates are issued without their PDFs (see registered_work).
+    base = make_world()
     K = OrganisationKind
     return EnforcementWorld(
         base=base,

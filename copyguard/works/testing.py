@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from unittest.mock import patch
 
 from django.test import TestCase
 
@@ -99,12 +100,26 @@ def submitted_work(owner: Organisation, text: str = SAMPLE_TEXT, **kw: str) -> R
 
 
 def registered_work(
-    owner: Organisation, registry: Registry, text: str = SAMPLE_TEXT, **kw: str
+    owner: Organisation,
+    registry: Registry,
+    text: str = SAMPLE_TEXT,
+    *,
+    certificate_pdf: bool = False,
+    **kw: str,
 ) -> Registration:
+    """A work submitted, examined and approved; its certificate is issued and signed.
+
+    The certificate's PDF is rendered by a job after the approval commits; that takes a
+    second or two per work, so it is skipped unless ``certificate_pdf`` (a test that reads
+    the PDF can also call ``certificates.actions.ensure_pdf``)."""
     registration = submitted_work(owner, text, **kw)
     actor = Actor(user=registry.registrar)
     registration = actions.take_for_examination(actor, registration, registry.administration)
     reason = "test" if registration.approval_needs_reason() else ""
     with after_commit():
-        registration = actions.approve(actor, registration, registry.administration, reason)
+        if certificate_pdf:
+            registration = actions.approve(actor, registration, registry.administration, reason)
+        else:
+            with patch("copyguard.works.certificates.actions._render_after_commit"):
+                registration = actions.approve(actor, registration, registry.administration, reason)
     return registration

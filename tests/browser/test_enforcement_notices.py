@@ -55,11 +55,6 @@ def world(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Enf
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DATA_DIR.mkdir()
     settings.ALLOW_PRIVATE_NETWORKS = True  # the pirate site is on the loopback interface
-    # The test works' registration certificates are not looked at here.
-    monkeypatch.setattr(
-        "copyguard.works.certificates.tasks.render_certificate",
-        SimpleNamespace(enqueue=lambda *args: None),
-    )
     world = make_enforcement_world()
     world.holder.address = "广东省佛山市禅城区出版路1号"
     world.holder.contact_email = "rights@alpha.example"

@@ -36,12 +36,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def data_dir(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
-    # The registration certificates of the test works are not looked at here; rendering
-    # them would take most of each test's time.
-    monkeypatch.setattr(
-        "copyguard.works.certificates.tasks.render_certificate", SimpleNamespace(enqueue=noop)
-    )
+def data_dir(settings: Any, tmp_path: Path) -> Path:
     return use_data_dir(settings, tmp_path)
 
 

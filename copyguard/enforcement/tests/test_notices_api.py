@@ -26,9 +26,6 @@ def noop(*args: Any) -> None:
 @pytest.fixture(autouse=True)
 def data_dir(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
     monkeypatch.setattr(
-        "copyguard.works.certificates.tasks.render_certificate", SimpleNamespace(enqueue=noop)
-    )
-    monkeypatch.setattr(
         "copyguard.enforcement.tasks.check_takedowns", SimpleNamespace(enqueue=noop)
     )
     return use_data_dir(settings, tmp_path)

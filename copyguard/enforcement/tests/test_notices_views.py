@@ -4,7 +4,6 @@ from ?hit=, a notice's page (edit, add, remove, send, withdraw), the PDF; who ge
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,10 +28,7 @@ def noop(*args: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def data_dir(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
-    monkeypatch.setattr(
-        "copyguard.works.certificates.tasks.render_certificate", SimpleNamespace(enqueue=noop)
-    )
+def data_dir(settings: Any, tmp_path: Path) -> Path:
     return use_data_dir(settings, tmp_path)
 
 

@@ -27,9 +27,6 @@ def noop(*args: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def data_dir(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
-    monkeypatch.setattr(
-        "copyguard.works.certificates.tasks.render_certificate", SimpleNamespace(enqueue=noop)
-    )
     # The re-check after an answer is the takedown tests' subject; here it is only queued.
     monkeypatch.setattr(
         "copyguard.enforcement.tasks.check_takedowns", SimpleNamespace(enqueue=noop)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -47,10 +46,7 @@ def noop(*args: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def data_dir(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
-    monkeypatch.setattr(
-        "copyguard.works.certificates.tasks.render_certificate", SimpleNamespace(enqueue=noop)
-    )
+def data_dir(settings: Any, tmp_path: Path) -> Path:
     settings.ALLOW_PRIVATE_NETWORKS = True
     settings.TAKEDOWN_RECHECK_HOURS = 24
     return use_data_dir(settings, tmp_path)

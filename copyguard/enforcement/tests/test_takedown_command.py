@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -24,11 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def data_dir(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
-    monkeypatch.setattr(
-        "copyguard.works.certificates.tasks.render_certificate",
-        SimpleNamespace(enqueue=lambda *a: None),
-    )
+def data_dir(settings: Any, tmp_path: Path) -> Path:
     settings.ALLOW_PRIVATE_NETWORKS = True
     return use_data_dir(settings, tmp_path)
 

@@ -243,6 +243,10 @@ class SourceSpider(scrapy.Spider):
                         media.extend(_srcset_urls(value))
             except (ValueError, AttributeError, TypeError) as exc:
                 self.journal.event("error", url, f"{url}: unreadable HTML: {_one_line(exc)}")
+        # The page's links go to the frontier before the page counts as fetched: a crawler
+        # killed in between fetches the page again on resume rather than losing its links
+        # (Scrapy reads a callback's requests lazily, so that gap can be long).
+        requests = list(self._follow(response, role, links, media)) if html else []
         digest, path = save_body(self.files.bodies, body)
         self.journal.write_item(
             {
@@ -262,9 +266,7 @@ class SourceSpider(scrapy.Spider):
                 "error": "",
             }
         )
-        if not html:
-            return
-        yield from self._follow(response, role, links, media)
+        yield from requests
 
     def _follow(
         self, response: Response, role: str, links: list[str], media: list[str]

@@ -138,3 +138,52 @@ def test_the_crawler_dies_with_a_killed_caller_and_the_run_resumes(tmp_path: Pat
     lines = [json.loads(line) for line in items.read_text().splitlines()]
     assert len(lines) == len({line["url"] for line in lines}) == PAGES + 1 + 4
     assert [item["url"] for item in delivered] == [line["url"] for line in lines[handed_over:]]
+
+
+def test_a_page_counts_as_fetched_only_after_its_links_are_in_the_frontier(tmp_path: Path) -> None:
+    """A crawler killed right after recording a page still resumes with the page's links.
+
+    Scrapy reads a callback's requests lazily, so the process can die between the page's
+    item and its links; the links must already be in the journal then."""
+    from scrapy.http import HtmlResponse, Request
+
+    from copyguard.monitoring.crawl.journal import CrawlFiles, Journal
+    from copyguard.monitoring.crawl.spider import SourceSpider
+
+    class Killed(BaseException):
+        pass
+
+    base = "http://pirate.example"
+    body = html_page("Home", "<a href='/a'>a</a><a href='/b'>b</a><img src='/c.png'>")
+    spider = SourceSpider({**spec_for(base), "max_files_per_page": 10}, str(tmp_path))
+    write_item = spider.journal.write_item
+
+    def write_then_die(item: dict[str, Any]) -> bool:
+        write_item(item)
+        raise Killed
+
+    spider.journal.write_item = write_then_die  # type: ignore[method-assign]
+    response = HtmlResponse(
+        f"{base}/", body=body, request=Request(f"{base}/", meta={"role": "page"})
+    )
+    with pytest.raises(Killed):
+        list(spider.parse(response))
+    spider.journal.close()
+
+    resumed = Journal(CrawlFiles(tmp_path))
+    assert f"{base}/" in resumed.done
+    assert {entry["url"] for entry in resumed.pending} == {
+        f"{base}/a",
+        f"{base}/b",
+        f"{base}/c.png",
+    }
+
+
+def spec_for(base: str) -> Any:
+    config = {
+        "start_urls": [f"{base}/"],
+        "allowed_domains": ["pirate.example"],
+        "max_depth": 2,
+        "max_pages": 100,
+    }
+    return {"kind": "site", "config": config}

@@ -275,6 +275,14 @@ INSTALLED_APPS = [
     "copyguard.works.ownership",
     "copyguard.monitoring",
     "copyguard.enforcement",
+    "copyguard.insights",
+    "copyguard.insights.typical",
+    "copyguard.insights.assessment",
+    "copyguard.services",
+    "copyguard.services.checkups",
+    "copyguard.services.publicity",
+    "copyguard.services.funds",
+    "copyguard.services.awards",
 ]
 
 MIDDLEWARE = [

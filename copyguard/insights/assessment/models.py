@@ -1,0 +1,3 @@
+"""Models of regional assessment."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of statistics and reports."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of typical cases."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of model units."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of enterprise check-ups."""
+
+from __future__ import annotations

@@ -1,0 +1,9 @@
+"""Navigation entries of enterprise check-ups, registered from ``CheckupsConfig.ready``."""
+
+from __future__ import annotations
+
+__all__ = ["register_entries"]
+
+
+def register_entries() -> None:
+    """Register this app's entries with copyguard.front.navigation (none yet)."""

@@ -1,0 +1,3 @@
+"""Models of special support funds."""
+
+from __future__ import annotations

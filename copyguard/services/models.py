@@ -1,0 +1,3 @@
+"""Models of service requests."""
+
+from __future__ import annotations

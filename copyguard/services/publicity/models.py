@@ -1,0 +1,3 @@
+"""Models of publicity and training."""
+
+from __future__ import annotations

@@ -1,3 +1,0 @@
-"""Models of regional assessment."""
-
-from __future__ import annotations

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""Routes of service requests under /services/."""
+
+from __future__ import annotations
+
+from copyguard.services.views import requests, routing, workload
 
 app_name = "services"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    *workload.urlpatterns,
+    *routing.urlpatterns,
+    *requests.urlpatterns,
+]

@@ -1,4 +1,5 @@
 """Pages of service requests: the list, submitting, a request and its steps, the files —
+# ruff: noqa: RUF001  (full-width CJK punctuation is what people type)
 each with an outsider, a read-only member and bad input."""
 
 from __future__ import annotations

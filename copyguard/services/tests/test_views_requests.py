@@ -1,7 +1,7 @@
 """Pages of service requests: the list, submitting, a request and its steps, the files —
-# ruff: noqa: RUF001  (full-width CJK punctuation is what people type)
 each with an outsider, a read-only member and bad input."""
 
+# ruff: noqa: RUF001  (full-width CJK punctuation is what people type)
 from __future__ import annotations
 
 import pytest

@@ -451,6 +451,11 @@ def _company_noun(name: str) -> str:
     return "公司"
 
 
+def group_of(kind: str, name: str) -> str:
+    """Labels are numbered within a group: companies by their noun (公司, 出版社 …)."""
+    return f"{kind}:{_company_noun(name)}" if kind == TermKind.COMPANY else kind
+
+
 class _Labeller:
     """Hands out labels: the first of a kind 某…/A, the next 乙…/B, and so on; when there
     are several of a kind the first becomes 甲… so the text reads 甲公司 … 乙公司."""
@@ -478,7 +483,7 @@ class _Labeller:
             if count > 1:
                 zh, en = f"{zh}{_SERIAL_ZH[count - 1]}", f"{en} ({count})"
             return zh, en
-        prefix, letter = self._serial(kind)
+        prefix, letter = self._serial(group_of(kind, name))
         if kind == TermKind.COMPANY:
             noun = _company_noun(name)
             english = "Publisher" if noun == "出版社" else "Company"
@@ -493,7 +498,7 @@ def party_terms(case: Case) -> list[TermSpec]:
     persons named inside it, its domain: all with the party's label)."""
     parties = list(case.parties.order_by("role", "pk"))
     kinds = {party.pk: classify(party.name, party.role) for party in parties}
-    labeller = _Labeller(Counter(kinds.values()))
+    labeller = _Labeller(Counter(group_of(kinds[p.pk], p.name) for p in parties))
     specs: list[TermSpec] = []
     seen: set[str] = set()
 

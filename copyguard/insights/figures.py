@@ -157,7 +157,7 @@ def _by_region(
         rows.append(
             Row(
                 scope.region.region_code or "self",
-                _("%(region)s itself or more than one below")
+                _("%(region)s directly (not in a region below)")
                 % {"region": scope.region.display_name(_language())},
                 rest,
                 None,
@@ -235,7 +235,7 @@ def registrations(scope: Scope) -> Section:
             "registrations.summary",
             _("Registrations"),
             _("Figure"),
-            _count_col(_("Number")),
+            _count_col(_("How many")),
             [Row("total", _("Works registered"), [records.count()])],
             chart="none",
         ),
@@ -310,7 +310,7 @@ def monitoring(scope: Scope) -> Section:
             "monitoring.summary",
             _("Monitoring"),
             _("Figure"),
-            _count_col(_("Number")),
+            _count_col(_("How many")),
             [
                 Row("hits", _("Hits found"), [totals["hits"]]),
                 Row("sites", _("Sites with hits"), [totals["sites"]]),
@@ -415,7 +415,7 @@ def notices(scope: Scope) -> Section:
             "notices.summary",
             _("Notices"),
             _("Figure"),
-            _count_col(_("Number")),
+            _count_col(_("How many")),
             [
                 Row("sent", _("Notices sent"), [sent.count()]),
                 Row("items", addresses, [totals["items"]]),
@@ -507,7 +507,7 @@ def counter_notices(scope: Scope) -> Section:
             "counter_notices.summary",
             label,
             _("Figure"),
-            _count_col(_("Number")),
+            _count_col(_("How many")),
             [
                 Row("received", _("Counter-notices received"), [records.count()]),
                 Row(
@@ -573,7 +573,7 @@ def cases(scope: Scope) -> Section:
             "cases.summary",
             case_label,
             _("Figure"),
-            _count_col(_("Number")),
+            _count_col(_("How many")),
             [
                 Row("opened", _("Cases opened"), [opened.count()]),
                 Row("decided", _("Cases with a penalty decision"), [amounts["decided"]]),
@@ -735,7 +735,7 @@ def tip_offs(scope: Scope) -> Section:
             "tip_offs.summary",
             label,
             _("Figure"),
-            _count_col(_("Number")),
+            _count_col(_("How many")),
             [
                 Row("received", _("Tip-offs received"), [records.count()]),
                 Row(

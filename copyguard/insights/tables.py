@@ -89,7 +89,6 @@ class Table:
             self.title,
             labels,
             series[0].values,
-            unit=self.columns[self.chart_columns[0]].label if self.chart_columns else "",
             no_data=no_data,
         )
 

@@ -352,7 +352,11 @@ def submit_request(
 
 @transaction.atomic
 def assign_request(
-    actor: Actor, request: ServiceRequest, officer: User | None = None
+    actor: Actor,
+    request: ServiceRequest,
+    officer: User | None = None,
+    *,
+    now: datetime | None = None,
 ) -> ServiceRequest:
     """Assign (or reassign) the request to ``officer``, a member of its receiving body who
     answers requests; None picks the officer with the fewest open requests."""
@@ -374,7 +378,7 @@ def assign_request(
     previous = request.officer
     if previous is not None and previous.pk == officer.pk:
         return request
-    _assign(request, officer, timezone.now())
+    _assign(request, officer, now or timezone.now())
     request.save()
     _tell_officer(request)
     if previous is not None:
@@ -419,6 +423,7 @@ def post_message(
     *,
     answer: bool = False,
     files_in: Iterable[files.Upload] = (),
+    now: datetime | None = None,
 ) -> ServiceMessage:
     """Write in the request's thread, as the enterprise or as the station (decided by who
     the actor is). ``answer`` (station only) gives the answer: the request becomes answered.
@@ -430,7 +435,7 @@ def post_message(
         side = _side(actor, locked)
         if not locked.is_open():
             raise wrong_status(locked)
-        now = timezone.now()
+        moment = now or timezone.now()
         if side == MessageSide.ENTERPRISE and answer:
             raise forbidden(_("Only the station answers a request."))
         if side == MessageSide.STATION:
@@ -438,12 +443,12 @@ def post_message(
                 if actor.user is None or actor.user.is_superuser:
                     raise invalid(_("Assign a liaison officer first."), "officer")
                 # A supervisor who replies to an unassigned request takes it.
-                _assign(locked, actor.user, now)
+                _assign(locked, actor.user, moment)
             if locked.first_response_at is None:
-                locked.first_response_at = now
+                locked.first_response_at = moment
             if answer:
                 locked.status = RequestStatus.ANSWERED
-                locked.answered_at = now
+                locked.answered_at = moment
             elif locked.status == RequestStatus.ASSIGNED:
                 locked.status = RequestStatus.IN_PROGRESS
         elif locked.status == RequestStatus.ANSWERED:
@@ -456,7 +461,7 @@ def post_message(
             side=side,
             body=body,
             is_answer=bool(answer),
-            created_at=now,
+            created_at=moment,
         )
         _files_for(locked, stored, actor.user, message)
         if side == MessageSide.STATION:
@@ -517,14 +522,16 @@ def post_message(
 
 
 @transaction.atomic
-def close_request(actor: Actor, request: ServiceRequest, *, note: str = "") -> ServiceRequest:
+def close_request(
+    actor: Actor, request: ServiceRequest, *, note: str = "", now: datetime | None = None
+) -> ServiceRequest:
     """Close an answered request (either side): the enterprise may then rate it."""
     note = clean_text(note, "note", COMMENT_MAX)
     request = _locked(request)
     side = _side(actor, request)
     if request.status != RequestStatus.ANSWERED:
         raise wrong_status(request)
-    now = timezone.now()
+    now = now or timezone.now()
     request.status = RequestStatus.CLOSED
     request.closed_at = now
     request.save()
@@ -562,7 +569,9 @@ def close_request(actor: Actor, request: ServiceRequest, *, note: str = "") -> S
 
 
 @transaction.atomic
-def withdraw_request(actor: Actor, request: ServiceRequest, *, reason: str = "") -> ServiceRequest:
+def withdraw_request(
+    actor: Actor, request: ServiceRequest, *, reason: str = "", now: datetime | None = None
+) -> ServiceRequest:
     """The enterprise no longer needs the service (while the request is open)."""
     reason = clean_text(reason, "reason", COMMENT_MAX)
     request = _locked(request)
@@ -570,7 +579,7 @@ def withdraw_request(actor: Actor, request: ServiceRequest, *, reason: str = "")
         raise forbidden(_("Only the enterprise withdraws its request."))
     if not request.is_open():
         raise wrong_status(request)
-    now = timezone.now()
+    now = now or timezone.now()
     request.status = RequestStatus.WITHDRAWN
     request.withdrawn_at = now
     request.save()
@@ -604,7 +613,12 @@ def withdraw_request(actor: Actor, request: ServiceRequest, *, reason: str = "")
 
 @transaction.atomic
 def rate_request(
-    actor: Actor, request: ServiceRequest, *, rating: Any, comment: str = ""
+    actor: Actor,
+    request: ServiceRequest,
+    *,
+    rating: Any,
+    comment: str = "",
+    now: datetime | None = None,
 ) -> ServiceRequest:
     """The enterprise rates the service of a closed request, 1 (poor) to 5 (excellent), once."""
     comment = clean_text(comment, "comment", COMMENT_MAX)
@@ -628,7 +642,7 @@ def rate_request(
         raise wrong_status(request)
     request.rating = score
     request.rating_comment = comment
-    request.rated_at = timezone.now()
+    request.rated_at = now or timezone.now()
     request.save()
     notify(
         [request.officer, *_supervisors(request.station)],

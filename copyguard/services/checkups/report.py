@@ -157,7 +157,19 @@ def build_report(checkup: CheckUp) -> Report:
         areas=areas,
         groups=groups,
         recommendations=(
-            scoring.recommendations(spec, checkup.answers, counts) if checkup.is_submitted() else []
+            [
+                RecommendationRow(
+                    code=r.code,
+                    priority=r.priority,
+                    text=r.text,
+                    text_en=r.text_en,
+                    questions=[spec.question(code) for code in r.questions],
+                    findings=[FindingKind(kind).label for kind in r.findings],
+                )
+                for r in scoring.recommendations(spec, checkup.answers, counts)
+            ]
+            if checkup.is_submitted()
+            else []
         ),
         previous=previous,
         overall_change=(

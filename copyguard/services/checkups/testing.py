@@ -65,8 +65,12 @@ class CheckupWorld:
 def make_checkup_world() -> CheckupWorld:
     ensure_questionnaire()
     base = make_world()
-    Organisation.objects.filter(pk=base.holder.pk).update(region_code="440604")
-    Organisation.objects.filter(pk=base.other_holder.pk).update(region_code="440705")
+    Organisation.objects.filter(pk=base.holder.pk).update(
+        region_code="440604", name_en="Alpha Press", rights_holder_type="enterprise"
+    )
+    Organisation.objects.filter(pk=base.other_holder.pk).update(
+        region_code="440705", name_en="Beta Books"
+    )
     base.holder.refresh_from_db()
     base.other_holder.refresh_from_db()
     station = make_organisation(

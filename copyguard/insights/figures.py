@@ -318,7 +318,7 @@ def monitoring(scope: Scope) -> Section:
                 Row("reviewed", _("Hits reviewed"), [totals["reviewed"]]),
                 Row(
                     "confirmation_rate",
-                    _("Confirmation rate (confirmed / reviewed, %)"),
+                    _("Confirmation rate (per cent of the hits reviewed)"),
                     [_rate(totals["confirmed"], totals["reviewed"])],
                     kind=PERCENT,
                 ),

@@ -159,14 +159,22 @@ def closed_case(
     return case
 
 
+def _people(tw: TypicalWorld, case: Case) -> tuple[User, User]:
+    """The officer who proposes and the supervisor who approves a case of its bureau."""
+    if case.administration == tw.other_administration:
+        return tw.other_officer, tw.other_supervisor
+    return tw.officer, tw.supervisor
+
+
 def proposed(tw: TypicalWorld, case: Case | None = None) -> TypicalCase:
     case = case or closed_case(tw)
-    return actions.propose(Actor(tw.officer), case, note="首例小说网站全站传播案")
+    officer, _supervisor = _people(tw, case)
+    return actions.propose(Actor(officer), case, note="首例小说网站全站传播案")
 
 
 def published(tw: TypicalWorld, case: Case | None = None) -> TypicalCase:
     typical = proposed(tw, case)
-    supervisor = Actor(tw.supervisor)
-    actions.edit(supervisor, typical, tags=["网络文学"])
-    actions.approve(supervisor, typical)
-    return actions.publish(supervisor, typical)
+    _officer, supervisor = _people(tw, typical.case)
+    actions.edit(Actor(supervisor), typical, tags=["网络文学"])
+    actions.approve(Actor(supervisor), typical)
+    return actions.publish(Actor(supervisor), typical)

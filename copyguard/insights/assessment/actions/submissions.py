@@ -1,0 +1,299 @@
+"""Entered values: a city submits a value with supporting documents; the province accepts
+or rejects it with a reason. Only accepted values score.
+
+Documents are recognised by their bytes (PDF, PNG, JPEG, GIF, WebP, or plain text in UTF-8
+or GB 18030), limited in size and number (``COPYGUARD_ASSESSMENT_MAX_DOCUMENT_BYTES``,
+``COPYGUARD_ASSESSMENT_MAX_DOCUMENTS``), and stored under a random name in the data
+directory; the name people gave is kept only for display, without any path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from copyguard.accounts.audit import Actor, record
+from copyguard.accounts.errors import ActionError
+from copyguard.accounts.models import Organisation
+from copyguard.insights.assessment.actions.common import (
+    cities_of,
+    clean_decimal,
+    clean_text,
+    invalid,
+    wrong_status,
+)
+from copyguard.insights.assessment.enums import AssessmentErrorCode, Source, SubmissionStatus
+from copyguard.insights.assessment.models import (
+    AssessmentRound,
+    Indicator,
+    Submission,
+    SubmissionDocument,
+)
+
+__all__ = [
+    "document_path",
+    "max_document_bytes",
+    "max_documents",
+    "review_submission",
+    "submit_value",
+]
+
+
+class Upload(Protocol):
+    name: str | None
+    size: int | None
+
+    def chunks(self, chunk_size: int | None = None) -> Any: ...
+
+
+def max_document_bytes() -> int:
+    return int(getattr(settings, "COPYGUARD_ASSESSMENT_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
+
+
+def max_documents() -> int:
+    return int(getattr(settings, "COPYGUARD_ASSESSMENT_MAX_DOCUMENTS", 5))
+
+
+def documents_dir() -> Path:
+    return Path(settings.DATA_DIR) / "assessment" / "documents"
+
+
+def document_path(document: SubmissionDocument) -> Path:
+    path = (documents_dir() / document.storage_name).resolve()
+    if documents_dir().resolve() not in path.parents:
+        raise ValueError("storage name escapes the documents directory")
+    return path
+
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def recognise(content: bytes) -> str | None:
+    """The media type of a supporting document from its bytes, or None if not allowed."""
+    for magic, media_type in _MAGIC:
+        if content.startswith(magic):
+            return media_type
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.search(text):
+            return f"text/plain; charset={encoding}"
+    return None
+
+
+def _display_name(name: str | None, index: int) -> str:
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+    return base[-255:] or gettext("document %(number)d") % {"number": index}
+
+
+@dataclass
+class _Stored:
+    name: str
+    storage_name: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+def _store(upload: Upload, index: int) -> _Stored:
+    name = _display_name(upload.name, index)
+    limit = max_document_bytes()
+    too_large = ActionError(
+        AssessmentErrorCode.TOO_LARGE,
+        _("%(name)s is too large: a document may have at most %(mb)s MB.")
+        % {"name": name, "mb": f"{limit / (1024 * 1024):.3g}"},
+        field="documents",
+        status=413,
+    )
+    if upload.size is not None and upload.size > limit:
+        raise too_large
+    content = bytearray()
+    for chunk in upload.chunks():
+        content += chunk
+        if len(content) > limit:
+            raise too_large
+    if not content:
+        raise invalid(_("%(name)s is empty.") % {"name": name}, "documents")
+    media_type = recognise(bytes(content))
+    if media_type is None:
+        raise ActionError(
+            AssessmentErrorCode.UNSUPPORTED_FILE,
+            _("%(name)s is not a PDF, a picture (PNG, JPEG, GIF, WebP) or plain text.")
+            % {"name": name},
+            field="documents",
+            status=415,
+        )
+    storage_name = f"{timezone.now():%Y}/{uuid.uuid4().hex}"
+    target = documents_dir() / storage_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(bytes(content))
+    return _Stored(
+        name, storage_name, media_type, len(content), hashlib.sha256(content).hexdigest()
+    )
+
+
+def _remove(stored: list[_Stored]) -> None:
+    for item in stored:
+        with suppress(OSError):
+            (documents_dir() / item.storage_name).unlink()
+
+
+def _entered_indicator(round_: AssessmentRound, code: str) -> Indicator:
+    indicator = round_.system.indicators().filter(code=code).first()
+    if indicator is None or indicator.source != Source.ENTERED:
+        raise invalid(
+            _("The round has no entered indicator %(code)s.") % {"code": code[:20]}, "indicator"
+        )
+    return indicator
+
+
+def submit_value(
+    actor: Actor,
+    round_: AssessmentRound,
+    city: Organisation,
+    *,
+    indicator_code: Any,
+    value: Any,
+    note: Any = "",
+    documents: Sequence[Upload] | None = None,
+) -> Submission:
+    """Submit (or resubmit, unless accepted) a city's value for an entered indicator."""
+    uploads = list(documents or [])
+    code = clean_text(indicator_code, "indicator", 20, required=True)
+    number = clean_decimal(value, "value", places=4)
+    explanation = clean_text(note, "note", 4000)
+    if not round_.accepts_submissions():
+        raise wrong_status(round_.get_status_display())
+    if city.pk not in {c.pk for c in cities_of(round_.province)}:
+        raise invalid(_("%(city)s is not assessed in this round.") % {"city": city.name})
+    indicator = _entered_indicator(round_, code)
+    if len(uploads) > max_documents():
+        raise invalid(
+            _("Attach at most %(count)d documents.") % {"count": max_documents()}, "documents"
+        )
+    stored: list[_Stored] = []
+    try:
+        for index, upload in enumerate(uploads, start=1):
+            stored.append(_store(upload, index))
+        with transaction.atomic():
+            locked = AssessmentRound.objects.select_for_update().get(pk=round_.pk)
+            if not locked.accepts_submissions():
+                raise wrong_status(locked.get_status_display())
+            submission = (
+                Submission.objects.select_for_update()
+                .filter(round=locked, city=city, indicator_code=code)
+                .first()
+            )
+            if submission is not None and submission.status == SubmissionStatus.ACCEPTED:
+                raise wrong_status(submission.get_status_display())
+            existing = submission.documents.count() if submission is not None else 0
+            if existing + len(stored) > max_documents():
+                raise invalid(
+                    _("Attach at most %(count)d documents.") % {"count": max_documents()},
+                    "documents",
+                )
+            if indicator.needs_documents and existing + len(stored) == 0:
+                raise invalid(
+                    _("This indicator needs at least one supporting document."), "documents"
+                )
+            resubmitted = submission is not None
+            if submission is None:
+                submission = Submission(round=locked, city=city, indicator_code=code)
+            submission.value = number
+            submission.note = explanation
+            submission.status = SubmissionStatus.SUBMITTED
+            submission.review_reason = ""
+            submission.reviewed_by = None
+            submission.reviewed_at = None
+            submission.submitted_by = actor.user
+            submission.submitted_at = timezone.now()
+            submission.save()
+            SubmissionDocument.objects.bulk_create(
+                SubmissionDocument(
+                    submission=submission,
+                    original_name=item.name,
+                    storage_name=item.storage_name,
+                    media_type=item.media_type,
+                    size=item.size,
+                    sha256=item.sha256,
+                    uploaded_by=actor.user,
+                )
+                for item in stored
+            )
+            record(
+                actor,
+                "assessment.submission.resubmitted"
+                if resubmitted
+                else "assessment.submission.submitted",
+                submission,
+                organisation=city,
+                params={
+                    "round": locked.pk,
+                    "indicator": code,
+                    "value": str(number),
+                    "documents": [item.sha256 for item in stored],
+                },
+            )
+    except BaseException:
+        _remove(stored)
+        raise
+    return submission
+
+
+def review_submission(
+    actor: Actor, submission: Submission, *, accept: bool, reason: Any = ""
+) -> Submission:
+    """Accept a submitted value (it scores) or reject it with a reason (the city may
+    submit again)."""
+    explanation = clean_text(reason, "reason", 4000, required=not accept)
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update().select_related("round").get(pk=submission.pk)
+        )
+        if not locked.round.accepts_submissions():
+            raise wrong_status(locked.round.get_status_display())
+        if locked.status != SubmissionStatus.SUBMITTED:
+            raise wrong_status(locked.get_status_display())
+        locked.status = SubmissionStatus.ACCEPTED if accept else SubmissionStatus.REJECTED
+        locked.review_reason = explanation
+        locked.reviewed_by = actor.user
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+        record(
+            actor,
+            "assessment.submission.accepted" if accept else "assessment.submission.rejected",
+            locked,
+            organisation=locked.round.province,
+            params={
+                "round": locked.round_id,
+                "indicator": locked.indicator_code,
+                "value": str(locked.value),
+                "reason": explanation,
+            },
+        )
+    return locked

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (full-width CJK punctuation is what users type)
 """The check-ups API: questionnaire versions (import by platform staff, refused documents),
 starting, saving, submitting, the report and its PDF, comments; outsiders 404, read-only
 members 403, bad input 4xx and nothing half-written."""

@@ -47,6 +47,7 @@ __all__ = [
     "QuestionnaireSpec",
     "as_json",
     "from_models",
+    "model_answers",
     "parse",
     "store",
 ]
@@ -630,6 +631,20 @@ def store(spec: QuestionnaireSpec, model: Any, **fields: Any) -> Any:
                 unit_en=question.unit_en,
             )
     return questionnaire
+
+
+def model_answers(spec: QuestionnaireSpec, *, best: bool = True) -> dict[str, str]:
+    """An answer to every question: the one earning most points (or fewest) — the demo's
+    starting point and the tests'."""
+    answers: dict[str, str] = {}
+    for question in spec.questions():
+        if question.options:
+            pick = (max if best else min)(question.options, key=lambda o: o.points)
+            answers[question.code] = pick.code
+        else:
+            band = (max if best else min)(question.bands, key=lambda b: b.points)
+            answers[question.code] = str(band.low)
+    return answers
 
 
 def from_models(questionnaire: Any) -> QuestionnaireSpec:

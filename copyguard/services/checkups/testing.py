@@ -21,7 +21,13 @@ from copyguard.accounts.models import Organisation, User
 from copyguard.monitoring.tests.core_helpers import World, make_world
 from copyguard.services.checkups import actions
 from copyguard.services.checkups.models import CheckUp, Questionnaire
-from copyguard.services.checkups.questionnaire import QuestionnaireSpec, from_models, parse, store
+from copyguard.services.checkups.questionnaire import (
+    QuestionnaireSpec,
+    from_models,
+    model_answers,
+    parse,
+    store,
+)
 from copyguard.testing import make_member, make_organisation
 
 __all__ = [
@@ -92,15 +98,7 @@ def make_checkup_world() -> CheckupWorld:
 
 def answers_for(spec: QuestionnaireSpec, *, best: bool = True) -> dict[str, str]:
     """An answer to every question: the best one (most points) or the worst one."""
-    answers: dict[str, str] = {}
-    for question in spec.questions():
-        if question.options:
-            pick = (max if best else min)(question.options, key=lambda o: o.points)
-            answers[question.code] = pick.code
-        else:
-            band = (max if best else min)(question.bands, key=lambda b: b.points)
-            answers[question.code] = str(band.low)
-    return answers
+    return model_answers(spec, best=best)
 
 
 def submitted_checkup(

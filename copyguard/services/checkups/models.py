@@ -18,8 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from copyguard.services.checkups.enums import CheckUpStatus, FindingKind, QuestionKind, RiskLevel
 
-SCORE = {"max_digits": 6, "decimal_places": 2}
-
 
 def _bilingual(obj: Any, field: str, language: str | None) -> str:
     english = getattr(obj, f"{field}_en", "")
@@ -190,9 +188,11 @@ class CheckUp(models.Model):
         help_text=_("Domains; files found there are compared with the registered works."),
     )  # fmt: skip
     questionnaire_score = models.DecimalField(
-        _("questionnaire score"), null=True, blank=True, **SCORE
+        _("questionnaire score"), null=True, blank=True, max_digits=6, decimal_places=2
     )
-    overall_score = models.DecimalField(_("overall score"), null=True, blank=True, **SCORE)
+    overall_score = models.DecimalField(
+        _("overall score"), null=True, blank=True, max_digits=6, decimal_places=2
+    )
     risk_level = models.CharField(
         _("risk level"), max_length=8, choices=RiskLevel.choices, blank=True
     )
@@ -247,9 +247,11 @@ class AreaScore(models.Model):
     area = models.SlugField(_("risk area"), max_length=40)
     position = models.PositiveSmallIntegerField(_("position"))
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
-    answered_score = models.DecimalField(_("score from the answers"), **SCORE)
-    deduction = models.DecimalField(_("deduction for findings"), **SCORE)
-    score = models.DecimalField(_("score"), **SCORE)
+    answered_score = models.DecimalField(
+        _("score from the answers"), max_digits=6, decimal_places=2
+    )
+    deduction = models.DecimalField(_("deduction for findings"), max_digits=6, decimal_places=2)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
 
     class Meta:
         verbose_name = _("area score")
@@ -279,7 +281,9 @@ class Finding(models.Model):
     label = models.CharField(_("what"), max_length=500)
     url = models.CharField(_("link"), max_length=500, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
-    points = models.DecimalField(_("points deducted"), default=Decimal(0), **SCORE)
+    points = models.DecimalField(
+        _("points deducted"), default=Decimal(0), max_digits=6, decimal_places=2
+    )
 
     class Meta:
         verbose_name = _("finding")

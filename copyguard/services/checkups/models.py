@@ -199,10 +199,10 @@ class CheckUp(models.Model):
     # Whether the enterprise's own site could be checked, and why not when it could not.
     site_check = models.JSONField(_("own-site check"), default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("check-up started by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )  # fmt: skip
-    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    created_at = models.DateTimeField(_("check-up started"), default=timezone.now)
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.SET_NULL,
@@ -251,7 +251,7 @@ class AreaScore(models.Model):
         _("score from the answers"), max_digits=6, decimal_places=2
     )
     deduction = models.DecimalField(_("deduction for findings"), max_digits=6, decimal_places=2)
-    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    score = models.DecimalField(_("area score"), max_digits=6, decimal_places=2)
 
     class Meta:
         verbose_name = _("area score")
@@ -278,7 +278,7 @@ class Finding(models.Model):
     # "ownership.ownershiprecord", "monitoring.fetcheditem".
     object_type = models.CharField(_("record type"), max_length=60)
     object_id = models.PositiveBigIntegerField(_("record id"))
-    label = models.CharField(_("what"), max_length=500)
+    label = models.CharField(_("finding"), max_length=500)
     url = models.CharField(_("link"), max_length=500, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     points = models.DecimalField(
@@ -311,7 +311,7 @@ class Comment(models.Model):
         CheckUp, verbose_name=_("check-up"), on_delete=models.CASCADE, related_name="comments"
     )
     organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("from"), on_delete=models.PROTECT,
+        "accounts.Organisation", verbose_name=_("commented by"), on_delete=models.PROTECT,
         related_name="checkup_comments",
     )  # fmt: skip
     author = models.ForeignKey(

@@ -106,7 +106,7 @@ class PeriodQuery(Schema):
     language: Language | None = None
 
 
-class PublicationOut(Schema):
+class PublicationFields(Schema):
     id: int
     administration_id: int
     administration_name: str
@@ -122,6 +122,8 @@ class PublicationOut(Schema):
     withdrawn_at: datetime | None
     withdrawal_reason: str
 
+
+class PublicationOut(PublicationFields):
     @staticmethod
     def resolve_administration_name(obj: PublishedStatistics) -> str:
         return obj.administration.name
@@ -135,7 +137,7 @@ class PublicationOut(Schema):
         return obj.period_label
 
 
-class PublicationDetailOut(PublicationOut):
+class PublicationDetailOut(PublicationFields):
     language: str
     tables: list[TableOut]
 
@@ -167,14 +169,15 @@ def _region_out(user: Any, region: Organisation) -> dict[str, Any]:
     }
 
 
-def _period(params: dict[str, Any]) -> Period:
+def _period(params: dict[str, Any], status: int = 400) -> Period:
+    """The period asked for; a malformed one is 400 in a query string, 422 in a body."""
     try:
         return parse_period(
             {k: str(v) for k, v in params.items() if v not in (None, "")},
             default_year=timezone.localdate().year,
         )
     except PeriodError as exc:
-        raise invalid(exc.field, exc.message) from None
+        raise invalid(exc.field, exc.message, status=status) from None
 
 
 def _scope(request: HttpRequest, query: PeriodQuery) -> tuple[Organisation, Period]:
@@ -270,7 +273,7 @@ def annual_report(request: HttpRequest, query: Query[PeriodQuery]) -> HttpRespon
 )
 @paginate(PageNumberPagination)
 def list_published(
-    request: HttpRequest, administration: int | None = Field(None, ge=1)
+    request: HttpRequest, administration: int | None = None
 ) -> QuerySet[PublishedStatistics]:
     query = PublishedStatistics.objects.live().select_related("administration")
     if administration:
@@ -292,10 +295,24 @@ def get_published(
 
 
 def _detail(publication: PublishedStatistics, language: str) -> dict[str, Any]:
-    data = PublicationOut.from_orm(publication).dict()
-    data["language"] = "en" if language.startswith("en") else "zh-hans"
-    data["tables"] = [t.as_dict() for t in publication.tables(language)]
-    return data
+    return {
+        "id": publication.pk,
+        "administration_id": publication.administration_id,
+        "administration_name": publication.administration.name,
+        "administration_name_en": publication.administration.name_en,
+        "period_kind": publication.period_kind,
+        "period": publication.period_label,
+        "starts_on": publication.starts_on,
+        "ends_on": publication.ends_on,
+        "figures": publication.figures,
+        "note": publication.note,
+        "note_en": publication.note_en,
+        "published_at": publication.published_at,
+        "withdrawn_at": publication.withdrawn_at,
+        "withdrawal_reason": publication.withdrawal_reason,
+        "language": "en" if language.startswith("en") else "zh-hans",
+        "tables": [t.as_dict() for t in publication.tables(language)],
+    }
 
 
 @router.get(
@@ -323,7 +340,8 @@ def publish(request: HttpRequest, payload: PublishIn) -> Status[dict[str, Any]]:
             "quarter": payload.quarter,
             "from": payload.from_month,
             "to": payload.to_month,
-        }
+        },
+        status=422,
     )
     publication = actions.publish_statistics(
         api_actor(request),

@@ -112,3 +112,15 @@ def test_answers_are_normalised(spec):
     assert scoring.clean_answer(spec.question("own-inventory"), "yes") == "yes"
     with pytest.raises(scoring.AnswerError):
         scoring.clean_answer(spec.question("own-inventory"), "maybe")
+
+
+def test_the_example_of_the_user_docs(spec):
+    """docs/services/checkups.md, "Scoring": 86.67 without findings, 85.73 with one
+    unreviewed copy and one unanswered notice."""
+    answers = answers_for(spec)
+    answers.update({"own-inventory": "no", "own-commissioned": "some"})
+    assert scoring.score(spec, answers, {}).overall_score == Decimal("86.67")
+    result = scoring.score(spec, answers, {"open_hit": 1, "pending_notice": 1})
+    assert result.area("monitoring").score == Decimal("93.00")
+    assert result.overall_score == Decimal("85.73")
+    assert result.risk_level == "low"

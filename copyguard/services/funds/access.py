@@ -43,6 +43,7 @@ __all__ = [
     "get_programme_for_user",
     "organisations_with",
     "programmes_visible_to",
+    "sees_reviews",
 ]
 
 VIEW = FundPermission.VIEW.value
@@ -151,6 +152,13 @@ def administrations_for(user: User) -> list[Organisation]:
     if not user.is_superuser:
         query = query.filter(pk__in=organisations_with(user, MANAGE))
     return list(query.order_by("name", "pk"))
+
+
+def sees_reviews(user: User, application: FundApplication) -> bool:
+    """Who scored what is for the programme's administration (and platform staff)."""
+    return user.is_superuser or application.programme.administration_id in organisations_with(
+        user, VIEW
+    )
 
 
 OPEN_FOR_REVIEW = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)

@@ -679,7 +679,7 @@ def budget_used(programme: FundProgramme) -> Decimal:
     total = programme.applications.filter(status__in=GRANTED).aggregate(
         total=Sum("amount_granted")
     )["total"]
-    return total or Decimal("0.00")
+    return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
 def approve_application(

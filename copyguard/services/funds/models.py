@@ -143,7 +143,7 @@ class FundApplication(models.Model):
     @property
     def disbursed_total(self) -> Decimal:
         total = self.disbursements.aggregate(total=models.Sum("amount"))["total"]
-        return total or Decimal("0.00")
+        return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
 class ApplicationDocument(models.Model):

@@ -197,14 +197,14 @@ def test_programme_rules_are_fixed_once_open(world):
 
 def test_programme_input_is_checked(world):
     now = timezone.now()
-    base = dict(
-        title="T",
-        total_budget="1000",
-        max_award="100",
-        opens_at=now,
-        closes_at=now + timedelta(days=1),
-        scoring_criteria=[{"code": "a", "name": "A", "weight": "1", "max": 10}],
-    )
+    base = {
+        "title": "T",
+        "total_budget": "1000",
+        "max_award": "100",
+        "opens_at": now,
+        "closes_at": now + timedelta(days=1),
+        "scoring_criteria": [{"code": "a", "name": "A", "weight": "1", "max": 10}],
+    }
     for change in (
         {"max_award": "2000"},
         {"closes_at": now},

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -41,6 +42,7 @@ ANSWER_DAYS: dict[str, int] = {
     RequestKind.OVERSEAS_PROTECTION: 15,
     RequestKind.PLEDGE_FINANCING: 10,
 }
+logger = logging.getLogger("copyguard.services")
 # The in-app notifications of this app (monitoring's Notification, kind by value).
 NOTIFICATION_KIND = "service_request"
 
@@ -65,10 +67,25 @@ def auto_assign_enabled() -> bool:
 def due_at(kind: str, submitted: datetime) -> datetime:
     """When the answer to a request of ``kind`` sent at ``submitted`` is due (local working
     days, keeping the time of day)."""
-    holidays = parse_dates(setting("SERVICE_HOLIDAYS", ()) or ())  # type: ignore[arg-type]
-    working = parse_dates(setting("SERVICE_WORKING_WEEKENDS", ()) or ())  # type: ignore[arg-type]
+    holidays = _dates("SERVICE_HOLIDAYS")
+    working = _dates("SERVICE_WORKING_WEEKENDS")
     local = timezone.localtime(submitted)
     return add_working_days(local, answer_days(kind), holidays, working)
+
+
+def _dates(name: str) -> frozenset[date]:
+    """The dates a list setting names; a value that is not a date is logged and skipped
+    (a typo in the calendar must not stop enterprises from submitting)."""
+    values = setting(name, ()) or ()
+    if isinstance(values, str):
+        values = values.split(",")
+    days: set[date] = set()
+    for value in values:  # type: ignore[attr-defined]
+        try:
+            days |= parse_dates([value])
+        except ValueError:
+            logger.warning("COPYGUARD_%s: %r is not a date (YYYY-MM-DD); ignored", name, value)
+    return frozenset(days)
 
 
 def invalid(message: str | Promise, field: str | None = None) -> ActionError:

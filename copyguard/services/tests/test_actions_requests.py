@@ -410,3 +410,19 @@ def test_overdue_is_an_owed_answer_past_its_deadline(world: ServiceWorld) -> Non
     actions.post_message(Actor(world.officer), request, "The answer.", answer=True)
     request.refresh_from_db()
     assert not request.is_overdue() and list(actions.awaiting()) == []
+
+
+def test_a_bad_date_in_the_holiday_list_is_skipped_not_fatal(world: ServiceWorld, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SERVICE_HOLIDAYS = "2026-10-05,not-a-date"
+    settings.SERVICE_ANSWER_DAYS_LEGAL_CONSULTATION = 1
+    friday = datetime(2026, 10, 2, 9, 0, tzinfo=SHANGHAI)
+    request = world.submit(now=friday)
+    assert timezone.localtime(request.due_at, SHANGHAI).date().isoformat() == "2026-10-06"
+
+
+def test_a_working_weekend_counts(world: ServiceWorld, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SERVICE_WORKING_WEEKENDS = ["2026-10-10"]
+    settings.SERVICE_ANSWER_DAYS_LEGAL_CONSULTATION = 1
+    friday = datetime(2026, 10, 9, 9, 0, tzinfo=SHANGHAI)
+    request = world.submit(now=friday)
+    assert timezone.localtime(request.due_at, SHANGHAI).date().isoformat() == "2026-10-10"

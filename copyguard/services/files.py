@@ -67,7 +67,7 @@ def _setting(name: str, default: int) -> int:
     value = getattr(settings, name, None)
     if value is None:
         value = getattr(settings, f"COPYGUARD_{name}", default)
-    return int(value)
+    return int(value if value is not None else default)
 
 
 def max_files() -> int:

@@ -8,6 +8,7 @@ routing rules (``RoutingRule``), data the administrations maintain, never code.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -29,7 +30,7 @@ region_prefix_validator = RegexValidator(
 )
 
 
-def _user_fk(verbose: object, related: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
+def _user_fk(verbose: Any, related: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=verbose,

@@ -59,7 +59,7 @@ class Tally:
         """Mean hours from submission to the first reply, to one decimal place."""
         if not self._response_seconds:
             return None
-        total = sum(Decimal(str(s)) for s in self._response_seconds)
+        total = sum((Decimal(str(s)) for s in self._response_seconds), Decimal(0))
         mean = total / len(self._response_seconds) / _HOUR
         return mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 

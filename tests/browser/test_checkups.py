@@ -76,17 +76,18 @@ def test_an_owner_fills_in_two_years_and_the_report_shows_risk_findings_actions_
     expect(page.locator("#overall-score")).to_have_text(str(last.overall_score))
     expect(page.locator("#risk-level [data-risk]")).to_have_attribute("data-risk", last.risk_level)
     findings = page.locator("#findings")
-    expect(findings.locator(f'[data-finding="unregistered_work-{unregistered.pk}"]')).to_contain_text(
-        "星河编辑器 3.0"
-    )
+    expect(
+        findings.locator(f'[data-finding="unregistered_work-{unregistered.pk}"]')
+    ).to_contain_text("星河编辑器 3.0")
     expect(findings.locator(f'[data-finding="open_hit-{hit.pk}"] a')).to_have_attribute(
         "href", f"/monitoring/hits/{hit.pk}/"
     )
     for action in ("register-works", "handle-hits", "software-audit", "start-monitoring"):
         expect(page.locator(f'#recommendations [data-action="{action}"]')).to_be_visible()
     owner.screenshot("checkups-report-zh")
-    with page.expect_download() as download:
-        page.locator("#download-pdf").click()
+    # Rendering the PDF (both languages, CJK fonts) takes a while on a busy machine.
+    with page.expect_download(timeout=90_000) as download:
+        page.locator("#download-pdf").click(no_wait_after=True)
     pdf = tmp_path / "report.pdf"
     download.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")

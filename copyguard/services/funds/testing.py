@@ -16,50 +16,12 @@ from copyguard.accounts.audit import Actor
 from copyguard.accounts.enums import AdministrationLevel, OrganisationKind, RightsHolderType, Role
 from copyguard.accounts.models import Organisation, User
 from copyguard.services.funds import actions
+from copyguard.services.funds.examples import CRITERIA, DOCUMENTS, RULES
 from copyguard.services.funds.models import FundApplication, FundProgramme
 from copyguard.testing import make_member, make_organisation
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-RULES: list[dict[str, Any]] = [
-    {"kind": "organisation_kind", "in": ["rights_holder"]},
-    {"kind": "region_prefix", "value": "4407"},
-    {"kind": "registered_works_at_least", "value": 2},
-]
-DOCUMENTS: list[dict[str, Any]] = [
-    {
-        "code": "licence",
-        "name": "营业执照",
-        "name_en": "Business licence",
-        "mandatory": True,
-        "formats": ["pdf", "image"],
-    },
-    {
-        "code": "plan",
-        "name": "项目计划书",
-        "name_en": "Project plan",
-        "mandatory": True,
-        "formats": ["pdf", "text"],
-    },
-    {
-        "code": "other",
-        "name": "其他材料",
-        "name_en": "Other material",
-        "mandatory": False,
-        "formats": ["pdf"],
-    },
-]
-CRITERIA: list[dict[str, Any]] = [
-    {"code": "innovation", "name": "创新性", "name_en": "Innovation", "weight": "60", "max": 10},
-    {
-        "code": "benefit",
-        "name": "经济效益",
-        "name_en": "Economic benefit",
-        "weight": "40",
-        "max": 5,
-    },
-]
 
 
 def register_works(owner: Organisation, count: int) -> None:

@@ -64,7 +64,7 @@ class Command(OneLineErrorsMixin, BaseCommand):
         if action == "applications":
             programme = FundProgramme.objects.filter(pk=options["programme_id"]).first()
             if programme is None:
-                raise CommandError(f"No fund programme {options['programme_id']}.")
+                raise CommandError(f"No fund programme {options['programme_id']}.", returncode=2)
             table = Table(
                 "ID",
                 "Applicant",
@@ -96,14 +96,14 @@ class Command(OneLineErrorsMixin, BaseCommand):
         if options.get("programme") is not None:
             programmes = programmes.filter(pk=options["programme"])
             if not programmes.exists():
-                raise CommandError(f"No fund programme {options['programme']}.")
+                raise CommandError(f"No fund programme {options['programme']}.", returncode=2)
         if options.get("output"):
             try:
                 Path(options["output"]).write_text(
                     report.csv_text(list(programmes)), encoding="utf-8"
                 )
             except OSError as exc:
-                raise CommandError(f"Cannot write {options['output']}: {exc.strerror}.") from None
+                raise CommandError(f"Cannot write {options['output']}: {exc.strerror}.", returncode=2) from None
             return
         if options.get("csv"):
             self.stdout.write(report.csv_text(list(programmes)), ending="")

@@ -117,6 +117,12 @@ def edit_article(
             article.kind = _kind(kind)
         if not (article.title or article.title_en):
             raise invalid(_("Give a title in Chinese or in English."), "title")
+        if (
+            article.status == ArticleStatus.PUBLISHED
+            and not (article.body or article.body_en)
+            and not article.attachments.exists()
+        ):
+            raise invalid(_("Write the text or attach a file before publishing."), "body")
         article.updated_at = now or timezone.now()
         article.save()
         record(actor, "article.edit", article, article.publisher, fields=sorted(cleaned))
@@ -212,6 +218,12 @@ def remove_attachment(actor: Actor, attachment: ArticleAttachment) -> None:
         article = _locked(article)
         if not article.may_edit():
             raise wrong_status(article.get_status_display())
+        if (
+            article.status == ArticleStatus.PUBLISHED
+            and not (article.body or article.body_en)
+            and not article.attachments.exclude(pk=attachment.pk).exists()
+        ):
+            raise invalid(_("A published article without text must keep a file."), "file")
         storage_name = attachment.storage_name
         record(
             actor,
@@ -222,10 +234,4 @@ def remove_attachment(actor: Actor, attachment: ArticleAttachment) -> None:
             sha256=attachment.sha256,
         )
         attachment.delete()
-        if (
-            article.status == ArticleStatus.PUBLISHED
-            and not (article.body or article.body_en)
-            and not article.attachments.exists()
-        ):
-            raise invalid(_("A published article without text must keep a file."), "file")
         transaction.on_commit(lambda: files.remove(storage_name))

@@ -194,3 +194,12 @@ def test_a_published_article_without_text_keeps_its_last_file(pw: PublicityWorld
 def test_a_storage_name_cannot_leave_the_directory() -> None:
     with pytest.raises(ValueError):
         files.attachment_path("../../secret_key")
+
+
+def test_a_published_article_cannot_lose_both_text_and_files(pw: PublicityWorld) -> None:
+    article = articles.publish_article(Actor(pw.supervisor), draft_article(pw))
+    with pytest.raises(ActionError) as error:
+        articles.edit_article(Actor(pw.analyst), article, texts={"body": "", "body_en": ""})
+    assert error.value.field == "body"
+    article.refresh_from_db()
+    assert article.body == "第一段。\n\n第二段。"

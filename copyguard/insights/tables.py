@@ -66,8 +66,9 @@ class Table:
                 return row.values[index]
         raise KeyError(row_key)
 
-    def svg(self) -> str:
-        """The table's chart (SVG text), or ``""`` when it has none."""
+    def svg(self, width: int = 640, height: int = 320) -> str:
+        """The table's chart (SVG text), or ``""`` when it has none. A smaller ``width``
+        draws the same text relatively larger (for narrow page columns)."""
         if self.chart == "none":
             return ""
         labels = [row.label for row in self.rows]
@@ -80,16 +81,26 @@ class Table:
             for i in self.chart_columns
         ]
         if self.chart == "line":
-            return charts.line_chart(self.title, labels, series, no_data=no_data)
+            return charts.line_chart(
+                self.title, labels, series, no_data=no_data, width=width, height=height
+            )
         if self.chart in ("grouped", "stacked") and len(series) > 1:
             return charts.grouped_bar_chart(
-                self.title, labels, series, stacked=self.chart == "stacked", no_data=no_data
+                self.title,
+                labels,
+                series,
+                stacked=self.chart == "stacked",
+                no_data=no_data,
+                width=width,
+                height=height,
             )
         return charts.bar_chart(
             self.title,
             labels,
             series[0].values,
             no_data=no_data,
+            width=width,
+            height=height,
         )
 
     def header(self) -> list[str]:

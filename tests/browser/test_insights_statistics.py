@@ -21,6 +21,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def world(settings: Any, tmp_path: Path) -> StatisticsWorld:
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
+    # Import the URLconf (and with it the whole API) before the browser's first request:
+    # on a loaded machine that takes longer than a page is given to load.
+    from django.urls import resolve
+
+    resolve("/insights/")
     return make_statistics_world()
 
 

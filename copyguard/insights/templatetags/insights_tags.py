@@ -19,9 +19,14 @@ def lookup(mapping: dict[str, Any], key: str) -> Any:
 
 
 @register.filter
-def chart(table: Table) -> SafeString:
-    """The table's SVG chart. Safe: ``charts`` escapes every piece of text it writes."""
-    return mark_safe(table.svg())  # noqa: S308 - built by copyguard.insights.charts, escaped there
+def chart(table: Table, width: int | str = 640) -> SafeString:
+    """The table's SVG chart, ``width`` units wide (height in proportion). Safe:
+    ``copyguard.insights.charts`` escapes every piece of text it writes."""
+    try:
+        wide = max(320, min(1280, int(width)))
+    except (TypeError, ValueError):
+        wide = 640
+    return mark_safe(table.svg(wide, wide * 9 // 16))  # noqa: S308 - escaped by charts
 
 
 @register.simple_tag

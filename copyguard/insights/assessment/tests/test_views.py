@@ -105,13 +105,9 @@ def test_a_new_version_is_made_and_edited_by_the_province_only(world: World) -> 
         .content.decode()
     )
     assert "add up to 90" in page
-    posted = client_of(world.supervisor).post(edit, {"rule": "{not json"})
-    print("DBG", posted.status_code, posted.get("Location"))
-    page = (
-        client_of(world.supervisor)
-        .get(reverse("assessment:system", args=[draft.pk]))
-        .content.decode()
-    )
+    supervisor = client_of(world.supervisor)  # one session: the message waits in it
+    supervisor.post(edit, {"rule": "{not json"})
+    page = supervisor.get(reverse("assessment:system", args=[draft.pk])).content.decode()
     assert "not valid JSON" in page
     client_of(world.supervisor).post(
         edit, {"weight": "60", "rule": '{"kind": "rank", "shares": [1]}'}

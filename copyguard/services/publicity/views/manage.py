@@ -35,6 +35,7 @@ from copyguard.services.publicity.access import (
     publisher_organisations,
 )
 from copyguard.services.publicity.actions import articles, events, registrations
+from copyguard.services.publicity.checkin import checkin_rows
 from copyguard.services.publicity.enums import ArticleStatus, EventStatus, RegistrationStatus
 from copyguard.services.publicity.forms import (
     ArticleForm,
@@ -403,36 +404,16 @@ def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> 
     return redirect("publicity:event_manage", pk=pk)
 
 
-def _cell(value: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_required
 @require_safe
 def checkin_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The check-in list as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
+    """The check-in list as CSV (UTF-8 with a byte-order mark, for spreadsheets); filled in,
+    it can be read back with ``copyguard publicity attendance``."""
     event, _may = get_event_for_user(signed_in(request), pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-checkin.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Name"),
-            _("Organisation"),
-            _("Phone or e-mail"),
-            _("Status"),
-            _("Registered"),
-            _("Attended"),
-        ]
-    )
-    for row in event.registrations.exclude(status=RegistrationStatus.CANCELLED).order_by(
-        "status", "created_at", "pk"
-    ):
-        attended = {True: _("yes"), False: _("no"), None: ""}[row.attended]
-        writer.writerow(
-            [_cell(row.name), _cell(row.organisation_name), _cell(row.contact), row.get_status_display(),
-             f"{timezone.localtime(row.created_at):%Y-%m-%d %H:%M}", attended]
-        )  # fmt: skip
+    for row in checkin_rows(event):
+        writer.writerow(row)
     return response

@@ -28,12 +28,12 @@ from copyguard.apiutil import (
     TokenAuth,
     api_actor,
     api_user,
-    invalid,
     responses,
 )
 from copyguard.services.publicity.access import (
     EDIT,
     PUBLISH,
+    ROLES,
     articles_visible_to,
     events_visible_to,
     get_article_for_user,
@@ -314,10 +314,12 @@ def _public_actor(request: HttpRequest) -> Actor:
     return Actor(user=user if user is not True else None, ip=None, via="api")
 
 
-def _organisation(organisation_id: int, field: str) -> Organisation:
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        raise invalid(field, "No such organisation.")
+def _organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+    """The organisation the caller writes for: 404 when they are not a member, 403 when
+    their role there only reads."""
+    organisation, _may = ROLES.organisation_for_user(
+        api_user(request), organisation_id, permission=EDIT, write=True
+    )
     return organisation
 
 
@@ -495,7 +497,7 @@ def manage_article_list(
 @router.post("/manage/articles", response=responses(201, ArticleOut), summary="Write a draft")
 def manage_article_create(request: HttpRequest, payload: ArticleIn) -> Any:
     data = payload.model_dump()
-    publisher = _organisation(data.pop("publisher_id"), "publisher_id")
+    publisher = _organisation(request, data.pop("publisher_id"))
     kind = data.pop("kind")
     article = articles.create_article(api_actor(request), publisher, kind=kind, texts=data)
     return Status(201, _article(request, article.pk))
@@ -590,7 +592,7 @@ def manage_event_list(
 @router.post("/manage/events", response=responses(201, EventOut), summary="Plan an event (draft)")
 def manage_event_create(request: HttpRequest, payload: EventCreateIn) -> Any:
     data = payload.model_dump()
-    organiser = _organisation(data.pop("organiser_id"), "organiser_id")
+    organiser = _organisation(request, data.pop("organiser_id"))
     event = events.create_event(api_actor(request), organiser, fields=data)
     return Status(201, _event(request, event.pk))
 

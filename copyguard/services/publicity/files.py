@@ -89,16 +89,20 @@ def attachment_path(storage_name: str) -> Path:
     return path
 
 
-def safe_name(name: str | None, media_type: str) -> str:
+def safe_name(name: str | None, media_type: str | None) -> str:
     """The uploader's file name without any path or control characters, at most 120
-    characters, ending in the extension of what the bytes are."""
+    characters before the extension. With ``media_type`` it ends in the extension of what
+    the bytes are; without, it keeps its own (to name a refused file in the message)."""
     base = re.split(r"[\\/]", name or "")[-1]
     base = "".join(
         c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C"
     )
     base = base.strip().strip(".") or gettext("attachment")
-    stem = base.rsplit(".", 1)[0] if "." in base else base
-    extension = EXTENSIONS.get(media_type, "")
+    stem, dot, own = base.rpartition(".")
+    if not dot:
+        stem, own = base, ""
+    own_extension = f".{own[:10]}" if own else ""
+    extension = EXTENSIONS.get(media_type, "") if media_type else own_extension
     return stem[:120].strip() + extension
 
 
@@ -136,7 +140,7 @@ def store(upload: Upload) -> Stored:
     """Check ``upload`` and write it under a random name; raises ``ActionError`` (413 too
     large, 415 not an accepted kind, 400 empty) having written nothing."""
     limit = max_bytes()
-    shown = safe_name(upload.name, "")
+    shown = safe_name(upload.name, None)
     too_large = _error(
         PublicityErrorCode.TOO_LARGE,
         _("%(name)s is too large: a file may have at most %(mb)s MB.")

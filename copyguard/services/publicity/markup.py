@@ -30,7 +30,7 @@ _LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\((https?://[^\s()<>\"']{1,500})\)")
 
 
 def _inline(text: str) -> str:
-    html = escape(text)
+    html = str(escape(text))
     html = _LINK.sub(r'<a href="\2" rel="nofollow noopener">\1</a>', html)
     return _BOLD.sub(r"<strong>\1</strong>", html)
 

@@ -75,7 +75,7 @@ def _member(request: HttpRequest) -> Any:
 
 def _publisher(
     request: HttpRequest, permission: str = EDIT
-) -> tuple[list[Organisation], Organisation | None]:
+) -> tuple[list[Organisation], Organisation]:
     """The organisations the user writes for, and the one chosen in the form (403 when the
     user writes for none; 404 for one they do not belong to)."""
     user = _member(request)
@@ -134,7 +134,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             kind = data.pop("kind")
             try:
-                article = articles.create_article(actor(request), chosen, kind=kind, texts=data)  # type: ignore[arg-type]
+                article = articles.create_article(actor(request), chosen, kind=kind, texts=data)
             except ActionError as error:
                 form.add_action_error(error)
                 status = error.status
@@ -268,7 +268,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
                 event = events.create_event(
                     actor(request),
                     chosen,
-                    fields=_event_fields(form.cleaned_data),  # type: ignore[arg-type]
+                    fields=_event_fields(form.cleaned_data),
                 )
             except ActionError as error:
                 form.add_action_error(error)

@@ -288,8 +288,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     + done.cancel_code,
                 }
                 return render(request, "publicity/public/registered.html", context, status=201)
-        form.data = form.data.copy()
-        form.data["form_token"] = registrations.form_token()
+        fresh = request.POST.copy()
+        fresh["form_token"] = registrations.form_token()
+        form.data = fresh
     else:
         initial: dict[str, Any] = {"form_token": registrations.form_token()}
         if user is not None:

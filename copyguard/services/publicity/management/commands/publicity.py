@@ -76,9 +76,10 @@ class Command(BaseCommand):
             query = query.filter(organiser_id=options["organiser"])
         for event in query:
             figures = event.figures()
-            row = {
+            starts = timezone.localtime(event.starts_at).isoformat(timespec="minutes")
+            row: dict[str, object] = {
                 "id": event.pk, "title": str(event), "status": event.status,
-                "starts_at": timezone.localtime(event.starts_at).isoformat(timespec="minutes"),
+                "starts_at": starts,
                 "organiser": event.organiser.name, "capacity": event.capacity,
                 "registered": figures.confirmed, "waiting": figures.waiting,
                 "attended": figures.attended,
@@ -88,7 +89,7 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(row, ensure_ascii=False))
             else:
                 self.stdout.write(
-                    f"{row['id']:>5}  {row['starts_at'][:16]}  {row['status']:<9}  "
+                    f"{row['id']:>5}  {starts[:16]}  {row['status']:<9}  "
                     f"{figures.confirmed:>4}/{event.capacity or '-':<5} {figures.waiting:>3} waiting  "
                     f"{figures.attended:>4} attended ({figures.rate_percent})  {row['title']}"
                 )

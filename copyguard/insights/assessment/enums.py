@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class SystemStatus(models.TextChoices):
-    DRAFT = "draft", pgettext_lazy("assessment status", "Draft")
+    DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
     RETIRED = "retired", _("Retired")
 

@@ -227,6 +227,9 @@ def _layout(
     slot = (right - left) / max(len(labels), 1)
     widest = max((_text_width(_shorten(lab)) for lab in labels), default=0)
     slanted = widest > slot - 4
+    if slanted:
+        # The first label, slanted at 35 degrees, reaches 0.82 of its width to the left.
+        left = min(max(left, 0.82 * widest - slot / 2 + 4), width / 3)
     bottom = height - (14 + widest * 0.55 if slanted else 24)
     bottom = max(bottom, top + 60)
     return _Plot(left, top, right, bottom, ticks[-1]), slanted

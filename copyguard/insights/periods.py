@@ -22,7 +22,7 @@ __all__ = ["MAX_MONTHS", "MIN_YEAR", "Period", "PeriodError", "parse_period"]
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 MAX_MONTHS = 60
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
 class PeriodError(ValueError):
@@ -63,7 +63,7 @@ class Period:
 
 def _year(raw: str, field: str = "year") -> int:
     raw = (raw or "").strip()
-    if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+    if not (raw.isascii() and raw.isdigit()) or not MIN_YEAR <= int(raw) <= MAX_YEAR:
         raise PeriodError(
             field,
             _("Give a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},

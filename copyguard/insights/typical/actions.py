@@ -38,7 +38,7 @@ from copyguard.insights.typical.enums import (
     TypicalErrorCode,
     TypicalStatus,
 )
-from copyguard.insights.typical.models import SECTIONS, TEXT_FIELDS, RedactionTerm, Tag, TypicalCase
+from copyguard.insights.typical.models import TEXT_FIELDS, RedactionTerm, Tag, TypicalCase
 from copyguard.works.enums import WorkCategory
 
 __all__ = [
@@ -383,13 +383,12 @@ def edit(
         changed = [name for name, value in values.items() if getattr(typical, name) != value]
         for name, value in values.items():
             setattr(typical, name, value)
-        for section in SECTIONS:
-            if section == "title" and not (typical.title or typical.title_en):
-                raise _error(
-                    TypicalErrorCode.TEXT_MISSING,
-                    _("Give the title in at least one language."),
-                    "title",
-                )
+        if not (typical.title or typical.title_en):
+            raise _error(
+                TypicalErrorCode.TEXT_MISSING,
+                _("Give the title in at least one language."),
+                "title",
+            )
         if new_year is not None and new_year != typical.year:
             typical.year = new_year
             changed.append("year")

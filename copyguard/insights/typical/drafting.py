@@ -506,6 +506,11 @@ def party_terms(case: Case) -> list[TermSpec]:
         term = term.strip()
         if len(term) < 2 or term.casefold() in seen:
             return
+        # A name already written as a label (an officer typed 某公司 or 何某) names nobody.
+        if (len(term) <= 6 and "某" in term) or any(
+            term.casefold() in text.casefold() for text in label
+        ):
+            return
         seen.add(term.casefold())
         specs.append(TermSpec(term, kind, label[0], label[1], party))
 

@@ -164,3 +164,15 @@ def test_chinese_article_numbers(text: str, number: Any) -> None:
 def test_only_articles_of_the_copyright_law_are_cited() -> None:
     assert drafting.cited_articles("依据《行政处罚法》第三十二条") == []
     assert drafting.cited_articles("违反《著作权法》第十条，依据第五十三条、第五十三条") == [10, 53]
+
+
+def test_a_name_already_anonymous_is_not_listed(tw: TypicalWorld) -> None:
+    from copyguard.accounts.audit import Actor
+    from copyguard.enforcement.actions.cases import add_party
+
+    case = closed_case(tw)
+    Case.objects.filter(pk=case.pk).update(status="open")
+    add_party(Actor(tw.officer), case, role="infringer", name="某公司")
+    add_party(Actor(tw.officer), case, role="infringer", name="何某")
+    terms = {spec.term for spec in drafting.party_terms(case)}
+    assert "某公司" not in terms and "何某" not in terms

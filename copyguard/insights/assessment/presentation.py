@@ -15,7 +15,16 @@ from copyguard.insights.assessment.metrics import QUERY_TEXTS
 from copyguard.insights.assessment.models import CityScore, IndicatorScore
 from copyguard.insights.assessment.scoring import render_step
 
-__all__ = ["IndicatorLine", "input_rows", "report_lines", "step_lines"]
+__all__ = ["IndicatorLine", "input_rows", "plain", "report_lines", "step_lines"]
+
+
+def plain(value: Decimal | None) -> str:
+    """A decimal without trailing zeros or exponent (``30.0000`` → ``30``); ``—`` for none."""
+    if value is None:
+        return "—"
+    text = format(Decimal(value).normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
 
 INPUT_LABELS: dict[str, Any] = {
     "opened": _("Cases opened"),

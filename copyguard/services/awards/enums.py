@@ -32,6 +32,7 @@ class Metric(models.TextChoices):
     REGION_REGISTRATIONS = "region_registrations", _("Works registered in the nominee's region")
     CASES_CLOSED = "cases_closed", _("Cases closed by the administrations of the nominee's region")
     NOTICES_SENT = "notices_sent", _("Takedown notices sent by the nominee")
+    TRAINING_EVENTS = "training_events", _("Training events held by the nominee or in its region")
 
 
 class NominationStatus(models.TextChoices):

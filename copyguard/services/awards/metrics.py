@@ -14,10 +14,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.models import Organisation
 from copyguard.enforcement.models import Case, Notice
 from copyguard.services.awards.enums import Metric
 from copyguard.services.awards.regions import prefix_of
+from copyguard.services.publicity.enums import EventStatus
+from copyguard.services.publicity.models import TrainingEvent
 from copyguard.works.enums import RegistrationStatus
 from copyguard.works.models import Registration
 
@@ -95,11 +98,29 @@ def notices_sent(nominee: Organisation, year: int) -> MetricResult:
     return _counted(ids, {"year": year, "sender": nominee.pk, "records": "notices"})
 
 
+def training_events(nominee: Organisation, year: int) -> MetricResult:
+    """Published training events that ended in the year, organised by the nominee or, for
+    an administration, by any organisation of its region."""
+    start, end = _window(year)
+    query = TrainingEvent.objects.filter(
+        status=EventStatus.PUBLISHED, ends_at__gte=start, ends_at__lt=end
+    )
+    if nominee.kind == OrganisationKind.ADMINISTRATION:
+        prefix = prefix_of(nominee)
+        query = query.filter(organiser__region_code__startswith=prefix)
+        inputs: dict[str, Any] = {"year": year, "prefix": prefix, "records": "training_events"}
+    else:
+        query = query.filter(organiser=nominee)
+        inputs = {"year": year, "organiser": nominee.pk, "records": "training_events"}
+    return _counted(list(query.values_list("pk", flat=True)), inputs)
+
+
 _METRICS = {
     Metric.WORKS_REGISTERED: works_registered,
     Metric.REGION_REGISTRATIONS: region_registrations,
     Metric.CASES_CLOSED: cases_closed,
     Metric.NOTICES_SENT: notices_sent,
+    Metric.TRAINING_EVENTS: training_events,
 }
 
 

@@ -190,7 +190,7 @@ class Nomination(models.Model):
         return self.display_nominee()
 
     def display_nominee(self, language: str | None = None) -> str:
-        organisation = self.nominee.display_name(language)
+        organisation = self.nominee.display_name(language or get_language())
         if not self.nominee_name:
             return organisation
         park = (

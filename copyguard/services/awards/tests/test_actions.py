@@ -447,6 +447,22 @@ def test_metrics_count_only_the_nominee_and_the_year(world: World) -> None:
     closed_case(world.other_city, datetime.datetime(2025, 7, 1))
     assert compute_metric(Metric.CASES_CLOSED, world.city, 2025).value == 2
     sent_notice(district, datetime.datetime(2025, 3, 3))
+    from django.utils import timezone
+
+    from copyguard.services.publicity.models import TrainingEvent
+
+    def event(organiser, day: datetime.datetime, status: str = "published") -> None:  # type: ignore[no-untyped-def]
+        at = timezone.make_aware(day)
+        TrainingEvent.objects.create(organiser=organiser, status=status, starts_at=at, ends_at=at)
+
+    event(world.enterprise, datetime.datetime(2025, 4, 26))
+    event(world.enterprise, datetime.datetime(2025, 5, 1), status="cancelled")
+    event(world.enterprise, datetime.datetime(2024, 4, 26))
+    event(bureau, datetime.datetime(2025, 6, 1))
+    event(world.other_city, datetime.datetime(2025, 6, 1))
+    assert compute_metric(Metric.TRAINING_EVENTS, world.enterprise, 2025).value == 1
+    # a city counts every organiser of its region: the enterprise and the district bureau
+    assert compute_metric(Metric.TRAINING_EVENTS, world.city, 2025).value == 2
     sent_notice(world.far_enterprise, datetime.datetime(2025, 3, 3))
     assert compute_metric(Metric.NOTICES_SENT, world.enterprise, 2025).value == 1
 

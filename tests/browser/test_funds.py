@@ -38,6 +38,13 @@ def _session(session_factory: Any, user: Any, language: str) -> Any:
     return session
 
 
+@pytest.fixture(autouse=True)
+def patient_expect() -> Any:
+    expect.set_options(timeout=SLOW_MACHINE_MS)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def world(settings: Any, tmp_path: Path) -> FundsWorld:
     settings.DATA_DIR = tmp_path / "data"

@@ -92,7 +92,7 @@ def test_the_way_through_the_api(world: World) -> None:
     assert [a["id"] for a in listing["items"]] == [award.pk]
     assert listing["items"][0]["nominee_en"] == "Qiaoxiang Press"
     assert client_for(None).get(f"{API}/awards?year=2024").json()["items"] == []
-    assert client_for(None).get(f"{API}/awards?category=galaxy").status_code == 422
+    assert client_for(None).get(f"{API}/awards?category=galaxy").status_code == 400
     assert post(analyst, f"{API}/awards/{award.pk}/revoke", {"reason": "x"}).status_code == 403  # type: ignore[attr-defined]
     assert (
         post(supervisor, f"{API}/awards/{award.pk}/revoke", {"reason": "a\x00b"}).status_code == 422
@@ -129,4 +129,4 @@ def test_readers_of_rounds_and_nominations(world: World) -> None:
         == 404
     )
     assert client_for(None).get(f"{API}/rounds").status_code == 401
-    assert client_for(world.owner).get(f"{API}/nominations/abc").status_code in (404, 422)
+    assert client_for(world.owner).get(f"{API}/nominations/abc").status_code == 400

@@ -290,7 +290,29 @@ def _fill_places(event: TrainingEvent, now: datetime) -> list[EventRegistration]
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
+        _tell_promoted(event, registration)
     return promoted
+
+
+def _tell_promoted(event: TrainingEvent, registration: EventRegistration) -> None:
+    """An e-mail, after commit, to someone who got a place off the waiting list (when the
+    contact they gave is an e-mail address; a phone number is called by the organiser)."""
+    from copyguard.accounts.tasks import send_email
+
+    try:
+        validate_email(registration.contact)
+    except ValidationError:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("You have a place: %(title)s") % {"title": event.title or event.title_en}
+        body = gettext(
+            "A place freed up and is yours: you are registered for %(title)s, %(when)s."
+        ) % {
+            "title": event.title or event.title_en,
+            "when": f"{timezone.localtime(event.starts_at):%Y-%m-%d %H:%M}",
+        }
+    to = registration.contact
+    transaction.on_commit(lambda: send_email.enqueue(to, subject[:300], body))
 
 
 def record_attendance(

@@ -290,3 +290,20 @@ def test_attendance_and_the_figures(pw: PublicityWorld) -> None:
 def test_figures_of_an_event_without_registrations(pw: PublicityWorld) -> None:
     figures = published_event(pw).figures()
     assert figures.rate is None and figures.rate_percent == "—"
+
+
+def test_a_promoted_person_with_an_e_mail_address_is_told(
+    pw: PublicityWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    event = published_event(pw, capacity=1)
+    first = _register(event, "a@example.test")
+    _register(event, "13800000011")  # waiting, by phone: the organiser calls
+    _register(event, "c@example.test")  # waiting, second
+    with django_capture_on_commit_callbacks() as callbacks:
+        registrations.cancel_by_code(VISITOR, first.cancel_code)
+    assert callbacks == []  # the phone number got the place
+    second = EventRegistration.objects.get(contact="13800000011")
+    with django_capture_on_commit_callbacks() as callbacks:
+        registrations.cancel_registration(Actor(pw.analyst), second)
+    assert len(callbacks) == 1
+    assert EventRegistration.objects.get(contact="c@example.test").status == "confirmed"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TypicalStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
+    PROPOSED = "proposed", _("Proposed as typical")
     EDITING = "editing", _("In editing")
     APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")

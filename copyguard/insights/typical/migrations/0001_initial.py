@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             name='TypicalCase',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('editing', 'In editing'), ('approved', 'Approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('proposed', 'Proposed as typical'), ('editing', 'In editing'), ('approved', 'Approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=10, verbose_name='status')),
                 ('title', models.CharField(blank=True, max_length=300, verbose_name='title')),
                 ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title in English')),
                 ('facts', models.TextField(blank=True, verbose_name='facts')),

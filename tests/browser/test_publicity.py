@@ -6,6 +6,7 @@ follow. Screenshots in Chinese and English go to test-artifacts/."""
 
 from __future__ import annotations
 
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,14 @@ FORM_PAUSE_MS = 3_200
 
 
 @pytest.fixture
-def world(settings: Any, tmp_path: Path) -> PublicityWorld:
+def world(settings: Any, tmp_path: Path, live_server: Any) -> PublicityWorld:
     settings.DATA_DIR = tmp_path / "data"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DATA_DIR.mkdir()
+    # The first request loads every app's URLs and templates; on a busy machine that takes
+    # longer than a page's timeout, so it is made here once, with time to spare.
+    with urllib.request.urlopen(live_server.url + "/publicity/", timeout=180) as response:
+        assert response.status == 200
     return make_publicity_world()
 
 

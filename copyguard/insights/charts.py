@@ -230,7 +230,7 @@ def _layout(
     if slanted:
         # The first label, slanted at 35 degrees, reaches 0.82 of its width to the left.
         left = min(max(left, 0.82 * widest - slot / 2 + 4), width / 3)
-    bottom = height - (14 + widest * 0.55 if slanted else 24)
+    bottom = height - (22 + widest * 0.6 if slanted else 24)
     bottom = max(bottom, top + 60)
     return _Plot(left, top, right, bottom, ticks[-1]), slanted
 

@@ -103,7 +103,9 @@ class Command(OneLineErrorsMixin, BaseCommand):
                     report.csv_text(list(programmes)), encoding="utf-8"
                 )
             except OSError as exc:
-                raise CommandError(f"Cannot write {options['output']}: {exc.strerror}.", returncode=2) from None
+                raise CommandError(
+                    f"Cannot write {options['output']}: {exc.strerror}.", returncode=2
+                ) from None
             return
         if options.get("csv"):
             self.stdout.write(report.csv_text(list(programmes)), ending="")

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from unittest.mock import patch
 
@@ -116,10 +116,11 @@ def registered_work(
     actor = Actor(user=registry.registrar)
     registration = actions.take_for_examination(actor, registration, registry.administration)
     reason = "test" if registration.approval_needs_reason() else ""
-    with after_commit():
-        if certificate_pdf:
-            registration = actions.approve(actor, registration, registry.administration, reason)
-        else:
-            with patch("copyguard.works.certificates.actions._render_after_commit"):
-                registration = actions.approve(actor, registration, registry.administration, reason)
+    skip_pdf = (
+        nullcontext()
+        if certificate_pdf
+        else patch("copyguard.works.certificates.actions._render_after_commit")
+    )
+    with after_commit(), skip_pdf:
+        registration = actions.approve(actor, registration, registry.administration, reason)
     return registration

@@ -40,10 +40,6 @@ def data_dir(settings: Any, tmp_path: Path) -> Path:
     return use_data_dir(settings, tmp_path)
 
 
-def noop(*args: Any) -> None:
-    return None
-
-
 @pytest.fixture
 def world() -> EnforcementWorld:
     w = make_enforcement_world()

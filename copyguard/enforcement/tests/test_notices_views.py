@@ -23,10 +23,6 @@ from copyguard.monitoring.tests.core_helpers import make_hit, use_data_dir
 pytestmark = pytest.mark.django_db
 
 
-def noop(*args: Any) -> None:
-    return None
-
-
 @pytest.fixture(autouse=True)
 def data_dir(settings: Any, tmp_path: Path) -> Path:
     return use_data_dir(settings, tmp_path)

@@ -41,10 +41,6 @@ SENT = timezone.now() - timedelta(days=2)
 SYSTEM = Actor.system(via="test")
 
 
-def noop(*args: Any) -> None:
-    return None
-
-
 @pytest.fixture(autouse=True)
 def data_dir(settings: Any, tmp_path: Path) -> Path:
     settings.ALLOW_PRIVATE_NETWORKS = True

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.accounts.enums import OrganisationKind, Role
 from copyguard.accounts.models import Organisation, User
@@ -125,7 +126,9 @@ class RoundAccess:
 def round_for_user(
     user: User, pk: object, *, manage: bool = False, decide: bool = False
 ) -> RoundAccess:
-    round_ = get_object_or_404(AwardRound, pk, _("No such nomination round"), "organiser")
+    round_ = get_object_or_404(
+        AwardRound, pk, pgettext_lazy("awards", "No such nomination round"), "organiser"
+    )
     granted = _ROLES.permissions_in(user, [round_.organiser_id])
     mine = {} if user.is_superuser else _ROLES.of(user)
     own = Organisation.objects.filter(pk__in=list(mine), is_active=True)
@@ -144,7 +147,7 @@ def round_for_user(
         nominate_as=[o for o in nominators if NOMINATE in mine.get(o.pk, frozenset())],
     )
     if not access.organiser_view and not access.nominators:
-        raise Http404(_("No such nomination round"))
+        raise Http404(pgettext_lazy("awards", "No such nomination round"))
     if manage and not access.manage:
         raise PermissionDenied(_("Your role does not allow organising this round"))
     if decide and not access.decide:
@@ -225,11 +228,13 @@ def value_for_user(user: User, pk: object, *, review: bool = False) -> EnteredVa
 
 
 def document_for_user(user: User, pk: object) -> NominationDocument:
-    document = get_object_or_404(NominationDocument, pk, _("No such document"), "nomination")
+    document = get_object_or_404(
+        NominationDocument, pk, pgettext_lazy("awards", "No such document"), "nomination"
+    )
     try:
         nomination_for_user(user, document.nomination_id)
     except Http404:
-        raise Http404(_("No such document")) from None
+        raise Http404(pgettext_lazy("awards", "No such document")) from None
     return document
 
 

@@ -17,7 +17,7 @@ class RoundStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("award round status", "Draft")
     OPEN = "open", _("Open for nominations")
     EVALUATING = "evaluating", _("Under evaluation")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", pgettext_lazy("awards", "Decided")
 
 
 class Source(models.TextChoices):
@@ -46,8 +46,8 @@ class NominationStatus(models.TextChoices):
 
 class ValueStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting review")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("awards", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("awards", "Rejected")
 
 
 class AwardPermission(models.TextChoices):

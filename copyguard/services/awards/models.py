@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.services.awards.enums import (
@@ -60,7 +60,7 @@ class AwardRound(models.Model):
     )
     created_by = _user_fk(_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    opened_at = models.DateTimeField(pgettext_lazy("awards", "opened"), null=True, blank=True)
     evaluation_started_at = models.DateTimeField(_("evaluation started"), null=True, blank=True)
     evaluated_at = models.DateTimeField(_("last evaluated"), null=True, blank=True)
     evaluations = models.PositiveIntegerField(_("times evaluated"), default=0)
@@ -115,7 +115,9 @@ class Criterion(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0)],
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source = models.CharField(
+        pgettext_lazy("awards", "source"), max_length=10, choices=Source.choices
+    )
     metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices, blank=True)
     rule = models.JSONField(_("scoring rule"))
     needs_documents = models.BooleanField(_("needs supporting documents"), default=False)
@@ -305,7 +307,7 @@ class Award(models.Model):
     citation_en = models.TextField(_("citation in English"), blank=True)
     awarded_by = _user_fk(_("awarded by"))
     awarded_at = models.DateTimeField(_("awarded"), default=timezone.now)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("awards", "revoked"), null=True, blank=True)
     revoked_by = _user_fk(_("revoked by"))
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
     revocation_reason_en = models.TextField(_("reason for revocation in English"), blank=True)

@@ -1,7 +1,8 @@
-"""Demo data of statistics: Guangdong publishes its statistics of last year.
+"""Demo data of statistics: Guangdong publishes its statistics of the current year.
 
-``load_demo_insights`` is idempotent: while a live publication of Guangdong's last year
-exists it creates nothing. The snapshot is whatever the records of the demo say for that
+The demo's records are made when it is loaded, so the current year is the one with figures
+(the publication keeps them as they were on loading). ``load_demo_insights`` is idempotent:
+while a live publication of Guangdong's current year exists it creates nothing. The snapshot is whatever the records of the demo say for that
 year when it is loaded (nothing is typed in).
 """
 
@@ -47,9 +48,10 @@ def _actor(organisation: Organisation, via: str) -> Actor:
 
 
 def load_demo_insights(organisations: dict[str, Organisation], via: str = "cli") -> int:
-    """Publish Guangdong's statistics of last year; returns how many publications it made."""
+    """Publish Guangdong's statistics of the current year; returns how many publications it
+    made."""
     province = organisations["gd"]
-    period = year_period(timezone.localdate().year - 1)
+    period = year_period(timezone.localdate().year)
     if (
         PublishedStatistics.objects.live()
         .filter(administration=province, starts_on=period.starts_on, ends_on=period.ends_on)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation, User
+from copyguard.monitoring.enums import NotificationKind
 from copyguard.services.enums import RequestKind, ServiceErrorCode
 from copyguard.services.models import ServiceRequest
 from copyguard.services.workdays import add_working_days, parse_dates
@@ -43,8 +44,8 @@ ANSWER_DAYS: dict[str, int] = {
     RequestKind.PLEDGE_FINANCING: 10,
 }
 logger = logging.getLogger("copyguard.services")
-# The in-app notifications of this app (monitoring's Notification, kind by value).
-NOTIFICATION_KIND = "service_request"
+# The in-app notifications of this app (monitoring's Notification).
+NOTIFICATION_KIND = NotificationKind.SERVICE_REQUEST
 
 
 def setting(name: str, default: object) -> object:

@@ -41,11 +41,11 @@ class Upload(Protocol):
 
 
 def max_document_bytes() -> int:
-    return int(getattr(settings, "COPYGUARD_AWARDS_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
+    return int(settings.AWARDS_MAX_DOCUMENT_BYTES)
 
 
 def max_documents() -> int:
-    return int(getattr(settings, "COPYGUARD_AWARDS_MAX_DOCUMENTS", 10))
+    return int(settings.AWARDS_MAX_DOCUMENTS)
 
 
 def documents_dir() -> Path:

@@ -460,7 +460,7 @@ _FORMAT_TYPES = {
 
 
 def max_document_bytes() -> int:
-    return int(getattr(settings, "COPYGUARD_FUNDS_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
+    return int(settings.FUNDS_MAX_DOCUMENT_BYTES)
 
 
 def documents_dir() -> Path:

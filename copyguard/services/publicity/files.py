@@ -42,7 +42,6 @@ __all__ = [
     "store",
 ]
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Decompression bombs: a .docx whose parts expand past this is refused.
 DOCX_MAX_EXPANDED = 200 * 1024 * 1024
@@ -73,7 +72,7 @@ class Stored:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "COPYGUARD_PUBLICITY_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.PUBLICITY_MAX_ATTACHMENT_BYTES)
 
 
 def files_dir() -> Path:

@@ -60,11 +60,11 @@ class Upload(Protocol):
 
 
 def max_document_bytes() -> int:
-    return int(getattr(settings, "COPYGUARD_ASSESSMENT_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
+    return int(settings.ASSESSMENT_MAX_DOCUMENT_BYTES)
 
 
 def max_documents() -> int:
-    return int(getattr(settings, "COPYGUARD_ASSESSMENT_MAX_DOCUMENTS", 5))
+    return int(settings.ASSESSMENT_MAX_DOCUMENTS)
 
 
 def documents_dir() -> Path:

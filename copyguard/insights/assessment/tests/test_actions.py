@@ -322,8 +322,8 @@ def test_a_value_needs_its_documents_recognised_by_their_bytes(
 def test_huge_and_too_many_documents_are_refused_and_nothing_is_kept(
     world: World, settings: Settings, tmp_path: Path
 ) -> None:
-    settings.COPYGUARD_ASSESSMENT_MAX_DOCUMENT_BYTES = 1000
-    settings.COPYGUARD_ASSESSMENT_MAX_DOCUMENTS = 2
+    settings.ASSESSMENT_MAX_DOCUMENT_BYTES = 1000
+    settings.ASSESSMENT_MAX_DOCUMENTS = 2
     round_ = open_round(world)
     submit = Actor(world.city_supervisor)
     with pytest.raises(ActionError) as huge:

@@ -331,7 +331,7 @@ def test_hostile_and_huge_documents_are_refused_leaving_nothing(
     world: World, settings: Settings
 ) -> None:
     round_ = make_round(world)
-    settings.COPYGUARD_AWARDS_MAX_DOCUMENT_BYTES = 1000
+    settings.AWARDS_MAX_DOCUMENT_BYTES = 1000
     cases = [
         (SimpleUploadedFile("a.exe", b"MZ\x90\x00\x03\x00\x00\x00"), "unsupported_file"),
         (SimpleUploadedFile("fake.pdf", b"\x00\x01\x02binary"), "unsupported_file"),
@@ -345,7 +345,7 @@ def test_hostile_and_huge_documents_are_refused_leaving_nothing(
     assert not Nomination.objects.exists()
     assert not NominationDocument.objects.exists()
     assert stored_files() == []
-    settings.COPYGUARD_AWARDS_MAX_DOCUMENTS = 2
+    settings.AWARDS_MAX_DOCUMENTS = 2
     with pytest.raises(ActionError):
         self_nomination(world, round_, documents=[pdf(), pdf(), pdf()])
     assert stored_files() == []

@@ -254,11 +254,11 @@ def test_documents_are_recognised_by_their_bytes_and_limited_in_size(world, sett
         actions.attach_document(who, application, "plan", upload(b"bin\x00\x01ary", "bin.txt"))
     with pytest.raises(ActionError):
         actions.attach_document(who, application, "nope", upload(PDF))
-    settings.COPYGUARD_FUNDS_MAX_DOCUMENT_BYTES = 100
+    settings.FUNDS_MAX_DOCUMENT_BYTES = 100
     with pytest.raises(ActionError) as caught:
         actions.attach_document(who, application, "other", upload(PDF + b" " * 200, "big.pdf"))
     assert caught.value.status == 413
-    del settings.COPYGUARD_FUNDS_MAX_DOCUMENT_BYTES
+    settings.FUNDS_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
     assert not ApplicationDocument.objects.exists()
     document = actions.attach_document(
         who, application, "licence", upload(PDF, "../../etc/pass\x07wd.pdf")

@@ -73,8 +73,6 @@ MIN_FORM_SECONDS = 3
 MAX_FORM_AGE = 24 * 3600
 FORM_SALT = "copyguard.publicity.registration-form"
 REGISTER_ACTION = "publicity.registration.create"
-DEFAULT_RATES = ("5/hour", "20/day")
-DEFAULT_EVENT_RATE = "300/hour"
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{4,24}$")
 
 
@@ -151,7 +149,7 @@ def _clean_contact(value: str) -> str:
 
 
 def _rates() -> list[Rate]:
-    values = getattr(settings, "COPYGUARD_PUBLICITY_REGISTRATION_RATES", DEFAULT_RATES)
+    values = settings.PUBLICITY_REGISTRATION_RATES
     return [Rate.parse(v) for v in values]
 
 
@@ -167,7 +165,7 @@ def _check_rates(source: str, event: TrainingEvent, now: datetime) -> None:
                 % {"minutes": math.ceil(decision.retry_after / 60)},
                 decision.retry_after,
             )
-    ceiling = Rate.parse(getattr(settings, "COPYGUARD_PUBLICITY_EVENT_RATE", DEFAULT_EVENT_RATE))
+    ceiling = Rate.parse(settings.PUBLICITY_EVENT_RATE)
     decision = sliding_window(
         EventRegistration.objects.filter(event=event), field="created_at", rate=ceiling, now=now
     )

@@ -99,7 +99,7 @@ def test_bad_registrations_are_4xx(pw: PublicityWorld, body: dict[str, Any]) -> 
 
 
 def test_the_rate_limit_answers_429_with_retry_after(pw: PublicityWorld, settings: Any) -> None:
-    settings.COPYGUARD_PUBLICITY_REGISTRATION_RATES = ["1/hour"]
+    settings.PUBLICITY_REGISTRATION_RATES = ["1/hour"]
     event = published_event(pw, capacity=None)
     assert (
         _post(

@@ -157,7 +157,7 @@ def test_other_files_are_refused_and_nothing_is_left(
 
 
 def test_a_file_over_the_limit_is_refused(pw: PublicityWorld, settings: object) -> None:
-    settings.COPYGUARD_PUBLICITY_MAX_ATTACHMENT_BYTES = 100  # type: ignore[attr-defined]
+    settings.PUBLICITY_MAX_ATTACHMENT_BYTES = 100  # type: ignore[attr-defined]
     article = draft_article(pw)
     with pytest.raises(ActionError) as error:
         articles.add_attachment(Actor(pw.analyst), article, upload("big.pdf", pdf_bytes() * 10))

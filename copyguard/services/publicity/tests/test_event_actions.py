@@ -168,7 +168,7 @@ def test_registration_only_while_open(pw: PublicityWorld) -> None:
 
 
 def test_the_rate_limit_per_address(pw: PublicityWorld, settings: Any) -> None:
-    settings.COPYGUARD_PUBLICITY_REGISTRATION_RATES = ["2/hour"]
+    settings.PUBLICITY_REGISTRATION_RATES = ["2/hour"]
     event = published_event(pw, capacity=None)
     _register(event, "a@example.test", source="same")
     _register(event, "b@example.test", source="same")
@@ -181,7 +181,7 @@ def test_the_rate_limit_per_address(pw: PublicityWorld, settings: Any) -> None:
 
 
 def test_the_ceiling_per_event(pw: PublicityWorld, settings: Any) -> None:
-    settings.COPYGUARD_PUBLICITY_EVENT_RATE = "2/hour"
+    settings.PUBLICITY_EVENT_RATE = "2/hour"
     event = published_event(pw, capacity=None)
     _register(event, "a@example.test", source="1")
     _register(event, "b@example.test", source="2")

@@ -209,7 +209,7 @@ def test_bad_registrations_get_form_errors(
 
 
 def test_too_many_registrations_from_one_address_get_429(pw: PublicityWorld, settings: Any) -> None:
-    settings.COPYGUARD_PUBLICITY_REGISTRATION_RATES = ["1/hour"]
+    settings.PUBLICITY_REGISTRATION_RATES = ["1/hour"]
     event = published_event(pw, capacity=None)
     assert _register(_client(), event.pk, "a@example.test").status_code == 201
     assert _register(_client(), event.pk, "b@example.test").status_code == 429

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.accounts.models import Organisation, User
 from copyguard.accounts.role_permissions import RolePermissions, get_object_or_404
@@ -167,9 +168,11 @@ def get_registration_for_user(
     user: User, event_pk: object, registration_pk: object, *, write: bool = False
 ) -> tuple[EventRegistration, bool]:
     event, may_write = get_event_for_user(user, event_pk, write=write)
-    registration = get_object_or_404(EventRegistration, registration_pk, _("No such registration"))
+    registration = get_object_or_404(
+        EventRegistration, registration_pk, pgettext_lazy("publicity", "No such registration")
+    )
     if registration.event_id != event.pk:
-        raise Http404(_("No such registration"))
+        raise Http404(pgettext_lazy("publicity", "No such registration"))
     registration.event = event
     return registration, may_write
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from copyguard.services.publicity.enums import RegistrationStatus
 from copyguard.services.publicity.models import TrainingEvent
@@ -30,11 +31,11 @@ def checkin_rows(event: TrainingEvent) -> Iterable[list[str]]:
     """The header and one row per active registration: confirmed first, then waiting."""
     yield [
         "id",
-        _("Name"),
+        pgettext("publicity", "Name"),
         _("Organisation"),
         _("Phone or e-mail"),
         _("Status"),
-        _("Registered"),
+        _("Registered on"),
         _("Attended"),
     ]
     rows = event.registrations.exclude(status=RegistrationStatus.CANCELLED).order_by(

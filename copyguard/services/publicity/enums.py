@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ArticleKind(models.TextChoices):
@@ -14,13 +15,13 @@ class ArticleKind(models.TextChoices):
 
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("publicity", "Published")
     ARCHIVED = "archived", _("Archived")
 
 
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("publicity", "Published")
     CANCELLED = "cancelled", _("Cancelled")
 
 

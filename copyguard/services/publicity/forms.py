@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.monitoring.forms import ActionErrorMixin
 from copyguard.services.publicity.actions import articles, events, registrations
@@ -42,13 +43,17 @@ def _area(label: Any, limit: int, rows: int = 8, help_text: Any = "") -> forms.C
 
 class ArticleForm(ActionErrorMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ArticleKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=articles.TITLE_LIMIT, required=False)
+    title = forms.CharField(
+        label=pgettext_lazy("publicity", "Title"), max_length=articles.TITLE_LIMIT, required=False
+    )
     title_en = forms.CharField(
         label=_("Title in English"), max_length=articles.TITLE_LIMIT, required=False
     )
-    summary = _area(_("Summary"), articles.SUMMARY_LIMIT, rows=3)
+    summary = _area(pgettext_lazy("publicity", "Summary"), articles.SUMMARY_LIMIT, rows=3)
     summary_en = _area(_("Summary in English"), articles.SUMMARY_LIMIT, rows=3)
-    body = _area(_("Text"), articles.BODY_LIMIT, rows=12, help_text=MARKUP_HELP)
+    body = _area(
+        pgettext_lazy("publicity", "Text"), articles.BODY_LIMIT, rows=12, help_text=MARKUP_HELP
+    )
     body_en = _area(_("Text in English"), articles.BODY_LIMIT, rows=12, help_text=MARKUP_HELP)
 
 
@@ -60,11 +65,15 @@ class AttachmentForm(ActionErrorMixin, forms.Form):
 
 
 class EventForm(ActionErrorMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=events.TITLE_LIMIT, required=False)
+    title = forms.CharField(
+        label=pgettext_lazy("publicity", "Title"), max_length=events.TITLE_LIMIT, required=False
+    )
     title_en = forms.CharField(
         label=_("Title in English"), max_length=events.TITLE_LIMIT, required=False
     )
-    description = _area(_("Description"), events.DESCRIPTION_LIMIT, help_text=MARKUP_HELP)
+    description = _area(
+        pgettext_lazy("publicity", "Description"), events.DESCRIPTION_LIMIT, help_text=MARKUP_HELP
+    )
     description_en = _area(_("Description in English"), events.DESCRIPTION_LIMIT)
     starts_at = _moment(_("Starts"))
     ends_at = _moment(_("Ends"))

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.services.publicity.enums import (
     ACTIVE_REGISTRATIONS,
@@ -58,9 +59,9 @@ class Article(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
     )
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(pgettext_lazy("publicity", "title"), max_length=300, blank=True)
     title_en = models.CharField(_("title in English"), max_length=300, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("publicity", "summary"), blank=True)
     summary_en = models.TextField(_("summary in English"), blank=True)
     body = models.TextField(_("text"), blank=True)
     body_en = models.TextField(_("text in English"), blank=True)
@@ -74,7 +75,7 @@ class Article(models.Model):
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("article")
+        verbose_name = pgettext_lazy("publicity", "article")
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-created_at", "-id"]
         indexes = [
@@ -108,7 +109,10 @@ class ArticleAttachment(models.Model):
     and stored under a random name."""
 
     article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="attachments"
+        Article,
+        verbose_name=pgettext_lazy("publicity", "article"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
     )
     original_name = models.CharField(_("file name"), max_length=255)
     storage_name = models.CharField(max_length=200, editable=False)
@@ -140,9 +144,9 @@ class TrainingEvent(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(pgettext_lazy("publicity", "title"), max_length=300, blank=True)
     title_en = models.CharField(_("title in English"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("publicity", "description"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -253,11 +257,11 @@ class EventRegistration(models.Model):
 
     event = models.ForeignKey(
         TrainingEvent,
-        verbose_name=_("event"),
+        verbose_name=pgettext_lazy("publicity", "event"),
         on_delete=models.CASCADE,
         related_name="registrations",
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("publicity", "name"), max_length=100)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
     contact = models.CharField(_("phone or e-mail"), max_length=254)
     # The contact folded (case, spaces): one active registration per person and event.
@@ -284,8 +288,8 @@ class EventRegistration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("registration")
-        verbose_name_plural = _("registrations")
+        verbose_name = pgettext_lazy("publicity", "registration")
+        verbose_name_plural = pgettext_lazy("publicity", "registrations")
         ordering = ["event", "created_at", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TypicalStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed as typical")
     EDITING = "editing", _("In editing")
     APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("typical", "Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -29,7 +30,7 @@ class TermKind(models.TextChoices):
     """What a redacted term names; it decides the label put in its place."""
 
     COMPANY = "company", _("Company or organisation")
-    PERSON = "person", _("Person")
+    PERSON = "person", pgettext_lazy("typical", "Person")
     SITE = "site", _("Website or app")
     OTHER = "other", _("Other")
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.insights.typical.enums import (
     ACTIVE_STATUSES,
@@ -49,7 +50,9 @@ def _user_fk(verbose: Any) -> Any:
 class Tag(models.Model):
     """A subject a typical case can be found by (online literature, live streaming, …)."""
 
-    slug = models.SlugField(_("key"), max_length=60, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        pgettext_lazy("typical", "key"), max_length=60, unique=True, allow_unicode=True
+    )
     name = models.CharField(_("name"), max_length=60, unique=True)
     name_en = models.CharField(_("name in English"), max_length=60, blank=True)
 
@@ -86,7 +89,7 @@ class TypicalCase(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=TypicalStatus.choices, default=TypicalStatus.PROPOSED
     )
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(pgettext_lazy("typical", "title"), max_length=300, blank=True)
     title_en = models.CharField(_("title in English"), max_length=300, blank=True)
     facts = models.TextField(_("facts"), blank=True)
     facts_en = models.TextField(_("facts in English"), blank=True)
@@ -175,7 +178,9 @@ class RedactionTerm(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=TermKind.choices)
     label = models.CharField(_("replaced by"), max_length=60)
     label_en = models.CharField(_("replaced by (English)"), max_length=60)
-    source = models.CharField(_("source"), max_length=10, choices=TermSource.choices)
+    source = models.CharField(
+        pgettext_lazy("typical", "source"), max_length=10, choices=TermSource.choices
+    )
     party = models.ForeignKey(
         "enforcement.CaseParty",
         verbose_name=_("party"),

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -55,7 +55,7 @@ class ProposeForm(ActionErrorMixin, forms.Form):
 
 
 class EditForm(ActionErrorMixin, forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=300, required=False)
+    title = forms.CharField(label=pgettext_lazy("typical", "Title"), max_length=300, required=False)
     title_en = forms.CharField(
         label=gettext_lazy("Title in English"), max_length=300, required=False
     )
@@ -212,7 +212,7 @@ HISTORY_LABELS = {
     "typical.term.public": gettext_lazy("Name declared public"),
     "typical.term.redact": gettext_lazy("Name to be redacted again"),
     "typical.case.approve": gettext_lazy("Approved"),
-    "typical.case.publish": gettext_lazy("Published"),
+    "typical.case.publish": pgettext_lazy("typical", "Published"),
     "typical.case.withdraw": gettext_lazy("Withdrawn"),
 }
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from copyguard.insights.tables import DECIMAL, HOURS, PERCENT, Table
 
@@ -72,7 +72,7 @@ def csv_bytes(table: Table, context: Sequence[tuple[str, str]] = ()) -> bytes:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = _SHEET_UNSAFE.sub(" ", title).strip().strip("'")[:28] or _("Table")
+    base = _SHEET_UNSAFE.sub(" ", title).strip().strip("'")[:28] or pgettext("insights", "Table")
     name = base
     n = 2
     while name.lower() in used:

@@ -26,6 +26,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from copyguard.accounts.enums import RightsHolderType
 from copyguard.accounts.models import Organisation
@@ -234,7 +235,7 @@ def registrations(scope: Scope) -> Section:
         Table(
             "registrations.summary",
             _("Registrations"),
-            _("Figure"),
+            pgettext("insights", "Figure"),
             _count_col(_("How many")),
             [Row("total", _("Works registered"), [records.count()])],
             chart="none",
@@ -309,7 +310,7 @@ def monitoring(scope: Scope) -> Section:
         Table(
             "monitoring.summary",
             _("Monitoring"),
-            _("Figure"),
+            pgettext("insights", "Figure"),
             _count_col(_("How many")),
             [
                 Row("hits", _("Hits found"), [totals["hits"]]),
@@ -414,7 +415,7 @@ def notices(scope: Scope) -> Section:
         Table(
             "notices.summary",
             _("Notices"),
-            _("Figure"),
+            pgettext("insights", "Figure"),
             _count_col(_("How many")),
             [
                 Row("sent", _("Notices sent"), [sent.count()]),
@@ -506,7 +507,7 @@ def counter_notices(scope: Scope) -> Section:
         Table(
             "counter_notices.summary",
             label,
-            _("Figure"),
+            pgettext("insights", "Figure"),
             _count_col(_("How many")),
             [
                 Row("received", _("Counter-notices received"), [records.count()]),
@@ -572,7 +573,7 @@ def cases(scope: Scope) -> Section:
         Table(
             "cases.summary",
             case_label,
-            _("Figure"),
+            pgettext("insights", "Figure"),
             _count_col(_("How many")),
             [
                 Row("opened", _("Cases opened"), [opened.count()]),
@@ -634,7 +635,10 @@ def cases(scope: Scope) -> Section:
             "cases.by_region",
             _("Cases by region"),
             _("Region"),
-            [Column("opened", _("Opened")), Column("closed", _("Closed"))],
+            [
+                Column("opened", pgettext("insights", "Opened")),
+                Column("closed", pgettext("insights", "Closed")),
+            ],
             _by_region(
                 scope,
                 in_region,
@@ -655,7 +659,7 @@ def cases(scope: Scope) -> Section:
             "cases.by_month",
             _("Cases opened by month"),
             _("Month"),
-            _count_col(_("Opened")),
+            _count_col(pgettext("insights", "Opened")),
             _by_month(opened, "opened_at", scope, count=Count("pk")),
             chart="line",
         ),
@@ -734,7 +738,7 @@ def tip_offs(scope: Scope) -> Section:
         Table(
             "tip_offs.summary",
             label,
-            _("Figure"),
+            pgettext("insights", "Figure"),
             _count_col(_("How many")),
             [
                 Row("received", _("Tip-offs received"), [records.count()]),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation, User
@@ -159,7 +160,11 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All")), ("open", _("Open")), *RequestStatus.choices],
+        choices=[
+            ("", _("All")),
+            ("open", pgettext_lazy("services", "Open")),
+            *RequestStatus.choices,
+        ],
     )
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All")), *RequestKind.choices]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from copyguard.front.navigation import NavContext, NavEntry, register
+from copyguard.front.navigation import INSIGHTS, NavContext, NavEntry, register
 from copyguard.insights.enums import InsightsPermission, permissions_for_role
 
 __all__ = ["register_entries"]
@@ -29,7 +29,14 @@ def _anyone_else(ctx: NavContext) -> bool:
 
 def register_entries() -> None:
     register(
-        NavEntry("statistics", "insights:dashboard", _("Statistics"), _sees_statistics, order=40)
+        NavEntry(
+            "statistics",
+            "insights:dashboard",
+            _("Statistics"),
+            _sees_statistics,
+            order=40,
+            group=INSIGHTS,
+        )
     )
     register(
         NavEntry(
@@ -38,5 +45,6 @@ def register_entries() -> None:
             _("Published statistics"),
             _anyone_else,
             order=51,
+            group=INSIGHTS,
         )
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from copyguard.front.navigation import NavContext, NavEntry, register
+from copyguard.front.navigation import SERVICES, NavContext, NavEntry, register
 from copyguard.services.enums import ServicePermission, permissions_for_role
 
 __all__ = ["register_entries"]
@@ -43,5 +43,6 @@ def register_entries() -> None:
             _may(ServicePermission.VIEW),
             order=45,
             badge=_open_assigned,
+            group=SERVICES,
         )
     )

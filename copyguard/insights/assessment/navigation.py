@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from copyguard.front.navigation import NavContext, NavEntry, register
+from copyguard.front.navigation import INSIGHTS, NavContext, NavEntry, register
 
 __all__ = ["register_entries"]
 
@@ -21,5 +21,12 @@ def _sees_assessment(ctx: NavContext) -> bool:
 
 def register_entries() -> None:
     register(
-        NavEntry("assessment", "assessment:index", _("Assessment"), _sees_assessment, order=52)
+        NavEntry(
+            "assessment",
+            "assessment:index",
+            _("Assessment"),
+            _sees_assessment,
+            order=52,
+            group=INSIGHTS,
+        )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from copyguard.front.navigation import NavContext, NavEntry, register
+from copyguard.front.navigation import INSIGHTS, NavContext, NavEntry, register
 from copyguard.insights.typical.enums import TypicalPermission, permissions_for_role
 
 __all__ = ["register_entries"]
@@ -28,5 +28,18 @@ def _back_office(ctx: NavContext) -> bool:
 
 
 def register_entries() -> None:
-    register(NavEntry("typical_public", "typical:public", _("Typical cases"), _anonymous, order=45))
-    register(NavEntry("typical", "typical:manage", _("Typical cases"), _back_office, order=38))
+    register(
+        NavEntry(
+            "typical_public",
+            "typical:public",
+            _("Typical cases"),
+            _anonymous,
+            order=45,
+            group=INSIGHTS,
+        )
+    )
+    register(
+        NavEntry(
+            "typical", "typical:manage", _("Typical cases"), _back_office, order=38, group=INSIGHTS
+        )
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from copyguard.front.navigation import NavContext, NavEntry, anonymous, register
+from copyguard.front.navigation import SERVICES, NavContext, NavEntry, anonymous, register
 
 __all__ = ["register_entries"]
 
@@ -20,5 +20,18 @@ def _takes_part(ctx: NavContext) -> bool:
 
 
 def register_entries() -> None:
-    register(NavEntry("model-units", "awards:index", _("Model units"), _takes_part, order=58))
-    register(NavEntry("model-units-public", "awards:public", _("Model units"), anonymous, order=35))
+    register(
+        NavEntry(
+            "model-units", "awards:index", _("Model units"), _takes_part, order=58, group=SERVICES
+        )
+    )
+    register(
+        NavEntry(
+            "model-units-public",
+            "awards:public",
+            _("Model units"),
+            anonymous,
+            order=35,
+            group=SERVICES,
+        )
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from copyguard.front.navigation import NavContext, NavEntry, register
+from copyguard.front.navigation import SERVICES, NavContext, NavEntry, register
 
 __all__ = ["register_entries", "sees_checkups"]
 
@@ -25,4 +25,8 @@ def sees_checkups(ctx: NavContext) -> bool:
 
 
 def register_entries() -> None:
-    register(NavEntry("checkups", "checkups:list", _("Check-ups"), sees_checkups, order=62))
+    register(
+        NavEntry(
+            "checkups", "checkups:list", _("Check-ups"), sees_checkups, order=62, group=SERVICES
+        )
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from copyguard.front.navigation import NavContext, NavEntry, register
+from copyguard.front.navigation import SERVICES, NavContext, NavEntry, register
 
 __all__ = ["register_entries"]
 
@@ -15,4 +15,6 @@ def sees_funds(ctx: NavContext) -> bool:
 
 
 def register_entries() -> None:
-    register(NavEntry("funds", "funds:list", _("Support funds"), sees_funds, order=66))
+    register(
+        NavEntry("funds", "funds:list", _("Support funds"), sees_funds, order=66, group=SERVICES)
+    )

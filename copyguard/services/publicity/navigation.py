@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from copyguard.front.navigation import NavContext, NavEntry, register
+from copyguard.front.navigation import SERVICES, NavContext, NavEntry, register
 from copyguard.services.publicity.enums import PublicityPermission, permissions_for_role
 
 __all__ = ["register_entries"]
@@ -31,11 +31,21 @@ def _public(ctx: NavContext) -> bool:
 def register_entries() -> None:
     register(
         NavEntry(
-            "publicity_public", "publicity:articles", _("News and training"), _public, order=46
+            "publicity_public",
+            "publicity:articles",
+            _("News and training"),
+            _public,
+            order=46,
+            group=SERVICES,
         )
     )
     register(
         NavEntry(
-            "publicity", "publicity:manage", _("Publicity and training"), _back_office, order=39
+            "publicity",
+            "publicity:manage",
+            _("Publicity and training"),
+            _back_office,
+            order=39,
+            group=SERVICES,
         )
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.accounts.enums import OrganisationKind, Role
 from copyguard.accounts.models import Organisation, User
@@ -187,6 +188,8 @@ def submission_for_user(
 
 
 def document_for_user(user: User, pk: object) -> SubmissionDocument:
-    document = get_object_or_404(SubmissionDocument, pk, _("No such document"), "submission")
+    document = get_object_or_404(
+        SubmissionDocument, pk, pgettext_lazy("assessment", "No such document"), "submission"
+    )
     submission_for_user(user, document.submission_id)
     return document

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SystemStatus(models.TextChoices):
@@ -20,13 +21,13 @@ class Source(models.TextChoices):
 class RoundStatus(models.TextChoices):
     OPEN = "open", _("Open for submissions")
     COMPUTED = "computed", _("Computed")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("assessment", "Published")
 
 
 class SubmissionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting review")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("assessment", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("assessment", "Rejected")
 
 
 class Grade(models.TextChoices):

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.insights.assessment.enums import Grade, RoundStatus, SubmissionStatus
 from copyguard.insights.assessment.models.systems import Indicator, IndicatorSystem
@@ -45,8 +46,8 @@ class AssessmentRound(models.Model):
         _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )
     submissions_due = models.DateField(_("entered values due"), null=True, blank=True)
-    opened_by = _user_fk(_("opened by"))
-    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    opened_by = _user_fk(pgettext_lazy("assessment", "opened by"))
+    opened_at = models.DateTimeField(pgettext_lazy("assessment", "opened"), default=timezone.now)
     computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
     computations = models.PositiveIntegerField(_("times computed"), default=0)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.insights.assessment.enums import Metric, Source, SystemStatus
@@ -158,7 +158,9 @@ class Indicator(Named):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source = models.CharField(
+        pgettext_lazy("assessment", "source"), max_length=10, choices=Source.choices
+    )
     metric = models.CharField(_("metric"), max_length=40, choices=Metric.choices, blank=True)
     rule = models.JSONField(_("scoring rule"), default=dict)
     needs_documents = models.BooleanField(_("needs supporting documents"), default=False)
@@ -187,7 +189,7 @@ class RegionPopulation(models.Model):
         _("year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
     )
     population = models.PositiveBigIntegerField(_("population"))
-    source = models.CharField(_("source"), max_length=300)
+    source = models.CharField(pgettext_lazy("assessment", "source"), max_length=300)
     recorded_by = _user_fk(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 

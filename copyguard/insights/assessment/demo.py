@@ -35,6 +35,7 @@ from copyguard.accounts.audit import Actor
 from copyguard.accounts.enums import Role
 from copyguard.accounts.models import Membership, Organisation, User
 from copyguard.insights.assessment.actions import rounds, submissions, systems
+from copyguard.insights.assessment.actions.common import cities_of
 from copyguard.insights.assessment.enums import RoundStatus, Source, SystemStatus
 from copyguard.insights.assessment.models import (
     AssessmentRound,
@@ -157,8 +158,12 @@ def _entered(
 ) -> int:
     made = 0
     indicators = {i.code: i for i in round_.system.indicators().filter(source=Source.ENTERED)}
+    # A city bureau made by hand without its province as parent is not assessed; skip it.
+    assessed = {city.pk for city in cities_of(round_.province)}
     for key in CITIES:
         city = organisations[key]
+        if city.pk not in assessed:
+            continue
         city_actor = _actor(city, via)
         for position, code in enumerate(ENTERED_CODES):
             indicator = indicators.get(code)

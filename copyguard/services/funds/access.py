@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.models import Organisation, User
@@ -85,9 +86,11 @@ def get_programme_for_user(
 ) -> tuple[FundProgramme, frozenset[str]]:
     """The programme and the user's permissions in its administration; 404 when they may
     not see it, 403 when ``permission`` is asked and they do not hold it."""
-    programme = get_object_or_404(FundProgramme, pk, _("No such fund programme"), "administration")
+    programme = get_object_or_404(
+        FundProgramme, pk, pgettext_lazy("funds", "No such fund programme"), "administration"
+    )
     if not programmes_visible_to(user).filter(pk=programme.pk).exists():
-        raise Http404(_("No such fund programme"))
+        raise Http404(pgettext_lazy("funds", "No such fund programme"))
     granted = programme_permissions(user, programme)
     if permission is not None and permission not in granted:
         raise PermissionDenied(_("Your role does not allow this"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.accounts.enums import OrganisationKind, Role
 
@@ -30,7 +31,7 @@ class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Being prepared")
     SUBMITTED = "submitted", _("Submitted")
     UNDER_REVIEW = "under_review", _("Under review")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("funds", "Approved")
     REJECTED = "rejected", _("Rejected")
     DISBURSED = "disbursed", _("Disbursed")
     WITHDRAWN = "withdrawn", _("Withdrawn")

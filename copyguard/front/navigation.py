@@ -88,11 +88,11 @@ class NavGroup:
 
 # The groups, fixed: an entry names one of these or none.
 REGISTRY = NavGroup("registry", _("Registry"), order=20)
-MONITORING = NavGroup("monitoring", _("Monitoring & evidence"), order=30)
+MONITORING = NavGroup("monitoring", _("Monitoring and evidence"), order=30)
 ENFORCEMENT = NavGroup("enforcement", _("Enforcement"), order=40)
 INSIGHTS = NavGroup("insights", _("Insights"), order=50)
 SERVICES = NavGroup("services", _("Services"), order=60)
-ACCOUNT = NavGroup("account", _("Organisation & account"), order=900)
+ACCOUNT = NavGroup("account", _("Organisation and account"), order=900)
 
 NAV_GROUPS: tuple[NavGroup, ...] = (REGISTRY, MONITORING, ENFORCEMENT, INSIGHTS, SERVICES, ACCOUNT)
 

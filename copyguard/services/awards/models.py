@@ -104,7 +104,10 @@ class Criterion(models.Model):
     scoring rule of the regional assessment (copyguard.insights.assessment.scoring)."""
 
     round = models.ForeignKey(
-        AwardRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="criteria"
+        AwardRound,
+        verbose_name=pgettext_lazy("awards", "round"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
     )
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
@@ -118,9 +121,13 @@ class Criterion(models.Model):
     source = models.CharField(
         pgettext_lazy("awards", "source"), max_length=10, choices=Source.choices
     )
-    metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices, blank=True)
+    metric = models.CharField(
+        pgettext_lazy("awards", "metric"), max_length=30, choices=Metric.choices, blank=True
+    )
     rule = models.JSONField(_("scoring rule"))
-    needs_documents = models.BooleanField(_("needs supporting documents"), default=False)
+    needs_documents = models.BooleanField(
+        pgettext_lazy("awards", "needs supporting documents"), default=False
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -142,7 +149,10 @@ class Nomination(models.Model):
     """A nominee put forward in a round, by a lower administration or by itself."""
 
     round = models.ForeignKey(
-        AwardRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="nominations"
+        AwardRound,
+        verbose_name=pgettext_lazy("awards", "round"),
+        on_delete=models.PROTECT,
+        related_name="nominations",
     )
     nominee = models.ForeignKey(
         "accounts.Organisation",
@@ -160,7 +170,7 @@ class Nomination(models.Model):
         on_delete=models.PROTECT,
         related_name="award_nominations_made",
     )
-    statement = models.TextField(_("statement"))
+    statement = models.TextField(pgettext_lazy("awards", "statement"))
     statement_en = models.TextField(_("statement in English"), blank=True)
     status = models.CharField(
         _("status"),
@@ -225,8 +235,8 @@ class NominationDocument(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("supporting document")
-        verbose_name_plural = _("supporting documents")
+        verbose_name = pgettext_lazy("awards", "supporting document")
+        verbose_name_plural = pgettext_lazy("awards", "supporting documents")
         ordering = ["pk"]
 
     def __str__(self) -> str:
@@ -275,7 +285,7 @@ class CriterionScore(models.Model):
         Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="scores"
     )
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True, blank=True)
-    points = models.DecimalField(_("points"), max_digits=10, decimal_places=4)
+    points = models.DecimalField(pgettext_lazy("awards", "points"), max_digits=10, decimal_places=4)
     inputs = models.JSONField(_("inputs"), default=dict)
     steps = models.JSONField(_("steps"), default=list)
     computed_at = models.DateTimeField(_("computed"), default=timezone.now)
@@ -301,7 +311,10 @@ class Award(models.Model):
         Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, related_name="award"
     )
     round = models.ForeignKey(
-        AwardRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="awards"
+        AwardRound,
+        verbose_name=pgettext_lazy("awards", "round"),
+        on_delete=models.PROTECT,
+        related_name="awards",
     )
     citation = models.TextField(_("citation"))
     citation_en = models.TextField(_("citation in English"), blank=True)

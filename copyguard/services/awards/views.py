@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -346,7 +346,7 @@ def value_review(request: HttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision")
     try:
         if decision not in ("accept", "reject"):
-            raise ActionError("invalid", _("Accept or reject."), field="decision")
+            raise ActionError("invalid", pgettext("awards", "Accept or reject."), field="decision")
         actions.review_value(
             actor(request), entered, accept=decision == "accept", reason=request.POST.get("reason")
         )

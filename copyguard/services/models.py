@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.services.enums import (
     AWAITING_ANSWER,
@@ -98,7 +99,7 @@ class ServiceRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="service_requests",
     )
-    submitted_by = _user_fk(_("submitted by"), "service_requests_submitted")
+    submitted_by = _user_fk(pgettext_lazy("services", "submitted by"), "service_requests_submitted")
     kind = models.CharField(_("kind"), max_length=24, choices=RequestKind.choices)
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.insights.assessment.metrics import QUERY_TEXTS
@@ -38,7 +38,7 @@ INPUT_LABELS: dict[str, Any] = {
     "received": _("Received"),
     "requested_ids": _("Cooperation requested (ids)"),
     "received_ids": _("Received (ids)"),
-    "registrations": _("Registrations"),
+    "registrations": pgettext_lazy("assessment", "Registrations"),
     "registration_ids": _("Registrations (ids)"),
     "population": _("Population"),
     "population_year": _("Population of the year"),

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copyguard.services.checkups.enums import CheckUpStatus, FindingKind, QuestionKind, RiskLevel
 
@@ -35,7 +36,9 @@ class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
 class Questionnaire(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True)
     title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    title_en = models.CharField(
+        pgettext_lazy("checkups", "title in English"), max_length=200, blank=True
+    )
     introduction = models.TextField(_("introduction"), blank=True)
     introduction_en = models.TextField(_("introduction in English"), blank=True)
     # [{"level": "low", "min_score": "80.00"}, …] — one entry per RiskLevel.
@@ -82,7 +85,9 @@ class Section(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     position = models.PositiveSmallIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    title_en = models.CharField(
+        pgettext_lazy("checkups", "title in English"), max_length=200, blank=True
+    )
     weight = models.DecimalField(_("weight in the overall score"), max_digits=6, decimal_places=2)
 
     class Meta:

@@ -67,7 +67,7 @@ class Article(models.Model):
     body_en = models.TextField(_("text in English"), blank=True)
     # The publisher's region when written: what the public list is filtered by.
     region_code = models.CharField(_("region code"), max_length=6, blank=True)
-    created_by = _user_fk(_("written by"))
+    created_by = _user_fk(pgettext_lazy("publicity", "written by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     published_by = _user_fk(_("published by"))

@@ -181,8 +181,10 @@ class ServiceMessage(models.Model):
         on_delete=models.CASCADE,
         related_name="messages",
     )
-    author = _user_fk(_("author"))
-    side = models.CharField(_("from"), max_length=12, choices=MessageSide.choices)
+    author = _user_fk(pgettext_lazy("services", "author"))
+    side = models.CharField(
+        pgettext_lazy("services", "from"), max_length=12, choices=MessageSide.choices
+    )
     body = models.TextField(_("message"))
     is_answer = models.BooleanField(_("the answer"), default=False)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)

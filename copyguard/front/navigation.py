@@ -25,7 +25,6 @@ from copyguard.accounts.enums import AccountPermission, OrganisationKind, Role
 from copyguard.accounts.models import Membership, User
 
 __all__ = [
-    "ACCOUNT",
     "ENFORCEMENT",
     "INSIGHTS",
     "MONITORING",
@@ -33,6 +32,7 @@ __all__ = [
     "NAV_GROUPS",
     "REGISTRY",
     "SERVICES",
+    "SETTINGS",
     "NavContext",
     "NavEntry",
     "NavGroup",
@@ -92,9 +92,9 @@ MONITORING = NavGroup("monitoring", _("Monitoring and evidence"), order=30)
 ENFORCEMENT = NavGroup("enforcement", _("Enforcement"), order=40)
 INSIGHTS = NavGroup("insights", _("Insights"), order=50)
 SERVICES = NavGroup("services", _("Services"), order=60)
-ACCOUNT = NavGroup("account", _("Organisation and account"), order=900)
+SETTINGS = NavGroup("settings", _("Settings"), order=900)
 
-NAV_GROUPS: tuple[NavGroup, ...] = (REGISTRY, MONITORING, ENFORCEMENT, INSIGHTS, SERVICES, ACCOUNT)
+NAV_GROUPS: tuple[NavGroup, ...] = (REGISTRY, MONITORING, ENFORCEMENT, INSIGHTS, SERVICES, SETTINGS)
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,7 @@ NAV_ENTRIES: list[NavEntry] = [
         has_membership,
         args=current_org_id,
         order=20,
-        group=ACCOUNT,
+        group=SETTINGS,
     ),
     NavEntry("works", "works:list", _("Works"), rights_holder_member, order=25, group=REGISTRY),
     NavEntry(
@@ -267,9 +267,9 @@ NAV_ENTRIES: list[NavEntry] = [
         manages_members,
         args=current_org_id,
         order=30,
-        group=ACCOUNT,
+        group=SETTINGS,
     ),
-    NavEntry("audit", "accounts:audit", _("Audit log"), reads_audit, order=40, group=ACCOUNT),
+    NavEntry("audit", "accounts:audit", _("Audit log"), reads_audit, order=40, group=SETTINGS),
     NavEntry(
         "monitoring", "monitoring:home", _("Monitoring"), monitors, order=28, group=MONITORING
     ),
@@ -281,9 +281,9 @@ NAV_ENTRIES: list[NavEntry] = [
         order=890,
         badge=unread_notifications,
     ),
-    NavEntry("tokens", "accounts:tokens", _("API tokens"), signed_in, order=900, group=ACCOUNT),
-    NavEntry("api_docs", "api:openapi-view", _("API docs"), signed_in, order=910, group=ACCOUNT),
-    NavEntry("admin", "admin:index", _("Back office"), platform_staff, order=990, group=ACCOUNT),
+    NavEntry("tokens", "accounts:tokens", _("API tokens"), signed_in, order=900, group=SETTINGS),
+    NavEntry("api_docs", "api:openapi-view", _("API docs"), signed_in, order=910, group=SETTINGS),
+    NavEntry("admin", "admin:index", _("Back office"), platform_staff, order=990, group=SETTINGS),
 ]
 
 

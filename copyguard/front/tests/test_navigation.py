@@ -11,8 +11,8 @@ from django.urls import reverse
 from copyguard.accounts.enums import OrganisationKind, Role
 from copyguard.front import navigation
 from copyguard.front.navigation import (
-    ACCOUNT,
     ENFORCEMENT,
+    SETTINGS,
     NavContext,
     NavEntry,
     NavGroup,
@@ -153,7 +153,7 @@ def test_a_read_only_member_sees_no_members_or_audit_links(client, people):
         ("enforcement", ["notices", "deadlines"]),
         "public_statistics",
         *RIGHTS_HOLDER_MENUS,
-        ("account", ["organisation", "tokens", "api_docs"]),
+        ("settings", ["organisation", "tokens", "api_docs"]),
     ]
     assert nav["works"][0] == reverse("works:list")
     assert nav["organisation"][0] == reverse("accounts:organisation", args=[people.org.pk])
@@ -171,7 +171,7 @@ def test_staff_of_a_rights_holder_sees_no_members_or_audit_links(client, people)
         ("enforcement", ["notices", "deadlines"]),
         "public_statistics",
         *RIGHTS_HOLDER_MENUS,
-        ("account", ["organisation", "tokens", "api_docs"]),
+        ("settings", ["organisation", "tokens", "api_docs"]),
     ]
 
 
@@ -185,7 +185,7 @@ def test_a_manager_sees_members_and_audit(client, people):
         ("enforcement", ["notices", "deadlines"]),
         "public_statistics",
         *RIGHTS_HOLDER_MENUS,
-        ("account", ["organisation", "members", "audit", "tokens", "api_docs"]),
+        ("settings", ["organisation", "members", "audit", "tokens", "api_docs"]),
     ]
     assert nav["members"][0] == reverse("accounts:members", args=[people.org.pk])
     assert nav["audit"][0] == reverse("accounts:audit")
@@ -216,7 +216,7 @@ def test_a_supervisor_of_an_administration_sees_members_and_audit(client):
         ("insights", ["typical", "statistics", "assessment"]),
         ("services", ["publicity", "service_requests", "model-units", "checkups", "funds"]),
         "notifications",
-        ("account", ["organisation", "tokens", "api_docs"]),
+        ("settings", ["organisation", "tokens", "api_docs"]),
     ]
     assert nav["examination"][0] == reverse("works:queue")
     client.force_login(viewer)
@@ -243,7 +243,7 @@ def test_a_superuser_without_membership_sees_audit_but_no_organisation(client):
         ("insights", ["typical", "statistics", "assessment"]),
         ("services", ["publicity", "service_requests", "model-units", "checkups", "funds"]),
         "notifications",
-        ("account", ["audit", "tokens", "api_docs", "admin"]),
+        ("settings", ["audit", "tokens", "api_docs", "admin"]),
     ]
 
 
@@ -350,15 +350,15 @@ def test_build_nav_returns_links_and_menus_for_signed_in_people():
         "insights",
         "services",
         "notifications",
-        "account",
+        "settings",
     ]
     by_key = {node.key: node for node in nodes}
     assert isinstance(by_key["dashboard"], NavItem)
     # Monitoring and evidence holds one entry for now: its link stands in the bar alone.
     assert isinstance(by_key["monitoring"], NavItem)
-    account = by_key["account"]
-    assert isinstance(account, NavMenu) and account.label == ACCOUNT.label
-    assert [item.key for item in account.items] == [
+    settings = by_key["settings"]
+    assert isinstance(settings, NavMenu) and settings.label == SETTINGS.label
+    assert [item.key for item in settings.items] == [
         "organisation",
         "members",
         "audit",
@@ -382,7 +382,7 @@ def test_the_menu_holding_the_current_page_is_marked(client, people):
     client.force_login(people.owner)
     members_url = reverse("accounts:members", args=[people.org.pk])
     bar = bar_of(client, members_url)
-    assert [node.key for node in bar if isinstance(node, Menu) and node.current] == ["account"]
+    assert [node.key for node in bar if isinstance(node, Menu) and node.current] == ["settings"]
     assert nav_of(client, members_url)["members"][1] is True
     body = client.get(members_url).content.decode()
     assert '<li class="nav-group active">' in body and body.count('aria-current="true"') == 1
@@ -442,7 +442,7 @@ def test_menus_work_without_javascript(en_client):
     menus = re.findall(
         r'<details class="nav-menu" name="site-nav" data-nav-group="(\w+)">\n<summary[ >]', bar
     )
-    assert menus == ["registry", "enforcement", "insights", "services", "account"]
+    assert menus == ["registry", "enforcement", "insights", "services", "settings"]
     assert bar.count("<details") == bar.count("</details>") == len(menus)
     assert not re.search(r"<details[^>]* open", bar)  # menus start closed
     for href, key, _ in NAV_LINK.findall(bar):
@@ -454,7 +454,7 @@ def test_menus_work_without_javascript(en_client):
         "Enforcement",
         "Insights",
         "Services",
-        "Organisation and account",
+        "Settings",
     ]
 
 

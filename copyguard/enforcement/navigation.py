@@ -114,6 +114,7 @@ def register_entries() -> None:
             _may(P.VIEW),
             order=37,
             badge=_overdue_deadlines,
+            badge_text=_("overdue"),
             group=ENFORCEMENT,
         ),
         NavEntry(

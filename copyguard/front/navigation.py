@@ -86,6 +86,9 @@ class NavGroup:
     order: int
 
 
+# What a badge counts unless its entry says otherwise.
+UNREAD = _("unread")
+
 # The groups, fixed: an entry names one of these or none.
 REGISTRY = NavGroup("registry", _("Registry"), order=20)
 MONITORING = NavGroup("monitoring", _("Monitoring and evidence"), order=30)
@@ -115,6 +118,8 @@ class NavEntry:
     badge: BadgeFor | None = None
     # The menu the entry belongs to (one of NAV_GROUPS); None keeps it a link of the bar.
     group: NavGroup | None = None
+    # What the badge counts, read out by screen readers after the number.
+    badge_text: str | Promise = UNREAD
 
     def __post_init__(self) -> None:
         if self.group is not None and self.group not in NAV_GROUPS:
@@ -130,6 +135,7 @@ class NavItem:
     url: str
     active: bool
     badge: int = 0
+    badge_text: str | Promise = ""
     is_menu: ClassVar[bool] = False
 
 
@@ -244,8 +250,8 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("home", "front:home", _("Home"), anonymous, order=10, match_prefix=False),
     NavEntry("about", "front:about", _("About"), anonymous, order=20),
     NavEntry("verify", "front:verify", _("Verify a certificate"), anonymous, order=30),
-    NavEntry("signup", "accounts:signup", _("Sign up"), anonymous, order=40),
-    NavEntry("login", "accounts:login", _("Log in"), anonymous, order=50),
+    NavEntry("signup", "accounts:signup", _("Sign up"), anonymous, order=950),
+    NavEntry("login", "accounts:login", _("Log in"), anonymous, order=960),
     NavEntry("dashboard", "front:dashboard", _("Dashboard"), signed_in, order=10),
     NavEntry(
         "organisation",
@@ -315,7 +321,9 @@ def _resolve(ctx: NavContext, path: str) -> list[tuple[NavEntry, NavItem]]:
         except NoReverseMatch:
             continue
         badge = entry.badge(ctx) if entry.badge is not None else 0
-        item = NavItem(entry.key, entry.label, url, _is_active(entry, url, path), badge)
+        item = NavItem(
+            entry.key, entry.label, url, _is_active(entry, url, path), badge, entry.badge_text
+        )
         resolved.append((entry, item))
     # Only the most specific match counts as the current page.
     active = [item for _, item in resolved if item.active]
@@ -331,12 +339,10 @@ def _resolve(ctx: NavContext, path: str) -> list[tuple[NavEntry, NavItem]]:
 def build_nav(ctx: NavContext, path: str) -> list[NavNode]:
     """The bar for ``ctx`` on ``path``: links and menus, in display order.
 
-    Signed-in people get their entries in the groups' menus; a group holding a single
-    entry for them is shown as that entry's link. Visitors get plain links.
+    Entries go into their groups' menus; a group holding a single entry for the person
+    asking is shown as that entry's link.
     """
     resolved = _resolve(ctx, path)
-    if not ctx.signed_in:
-        return [item for _, item in resolved]
     members: dict[str, list[NavItem]] = {}
     slots: list[tuple[int, int, NavGroup | NavItem]] = []
     for position, (entry, item) in enumerate(resolved):

@@ -43,6 +43,7 @@ def register_entries() -> None:
             _may(ServicePermission.VIEW),
             order=45,
             badge=_open_assigned,
+            badge_text=_("waiting for you"),
             group=SERVICES,
         )
     )

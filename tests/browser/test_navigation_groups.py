@@ -175,11 +175,17 @@ def test_screenshots_of_a_demo_supervisor(
         expect(page.locator('[data-nav="funds"]')).to_be_in_viewport()
         web.screenshot(f"navigation-groups-390-open-{language}")
 
-        # Visitors keep plain links.
+        # Visitors: the public pages of insights and services in two menus, one row.
         visitor = visitor_session(session_factory, language)
         visitor.page.goto("/about/")
-        expect(visitor.page.locator("nav.site-nav details")).to_have_count(0)
-        assert _bar_layout(visitor.page)["overflow"] is False
+        expect(visitor.page.locator("nav.site-nav details")).to_have_count(2)
+        layout = _bar_layout(visitor.page)
+        assert layout["overflow"] is False and layout["rows"] == 1, layout
+        visitor.page.locator('details[data-nav-group="insights"] summary').click()
+        visitor.page.locator('[data-nav="typical_public"]').click()
+        expect(
+            visitor.page.locator('details[data-nav-group="insights"] summary')
+        ).to_have_attribute("aria-current", "true")
         visitor.screenshot(f"navigation-visitor-1280-{language}")
         visitor.page.set_viewport_size(PHONE)
         visitor.page.reload()

@@ -9,18 +9,11 @@ before a decision.
 
 from __future__ import annotations
 
-import codecs
-import hashlib
-import re
-import tempfile
-import unicodedata
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,11 +22,11 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from copyguard import uploads
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Membership, Organisation
-from copyguard.enforcement.actions.tipoffs import sniff
 from copyguard.services.funds import rules
 from copyguard.services.funds.enums import (
     ApplicationStatus,
@@ -445,17 +438,12 @@ def withdraw_application(
 # ------------------------------------------------------------------ documents
 
 
-class Upload(Protocol):
-    name: str | None
-    size: int | None
+Upload = uploads.Upload
 
-    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]: ...
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _FORMAT_TYPES = {
-    DocumentFormat.PDF: ("application/pdf",),
-    DocumentFormat.IMAGE: ("image/png", "image/jpeg"),
+    DocumentFormat.PDF: (uploads.PDF,),
+    DocumentFormat.IMAGE: (uploads.PNG, uploads.JPEG),
+    DocumentFormat.TEXT: (uploads.TEXT,),
 }
 
 
@@ -468,42 +456,36 @@ def documents_dir() -> Path:
 
 
 def document_path(document: ApplicationDocument) -> Path:
-    path = (documents_dir() / document.storage_name).resolve()
-    if documents_dir().resolve() not in path.parents:
-        raise ValueError("storage name escapes the documents directory")
-    return path
+    return uploads.file_path(documents_dir(), document.storage_name)
 
 
-def _display_name(name: str | None) -> str:
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
-    return base[-255:] or "document"
+def _policy(formats: list[str]) -> uploads.Policy:
+    limit = max_document_bytes()
 
+    def refuse(reason: uploads.Refusal, name: str) -> ActionError:
+        if reason is uploads.Refusal.TOO_LARGE:
+            return ActionError(
+                FundErrorCode.TOO_LARGE,
+                _("%(name)s is too large: a document may have at most %(mb)s MB.")
+                % {"name": name, "mb": f"{limit / 1048576:.3g}"},
+                field="file",
+                status=413,
+            )
+        if reason is uploads.Refusal.EMPTY:
+            return invalid(_("%(name)s is empty.") % {"name": name}, "file")
+        return ActionError(
+            FundErrorCode.UNSUPPORTED,
+            _("%(name)s is not in an accepted format (%(formats)s).")
+            % {
+                "name": name,
+                "formats": ", ".join(str(DocumentFormat(f).label) for f in formats),
+            },
+            field="file",
+            status=415,
+        )
 
-def _is_text(data_path: Path) -> bool:
-    for encoding in ("utf-8", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with data_path.open("rb") as handle:
-                for chunk in iter(lambda: handle.read(65536), b""):
-                    if _CONTROL.search(decoder.decode(chunk)):
-                        break
-                else:
-                    decoder.decode(b"", True)
-                    return True
-        except UnicodeDecodeError:
-            continue
-    return False
-
-
-def _media_type(path: Path, head: bytes, formats: list[str]) -> str | None:
-    found = sniff(head)
-    for fmt in formats:
-        if found in _FORMAT_TYPES.get(fmt, ()):  # type: ignore[call-overload]
-            return found
-    if DocumentFormat.TEXT in formats and found is None and _is_text(path):
-        return "text/plain"
-    return None
+    accept = {kind for fmt in formats for kind in _FORMAT_TYPES.get(fmt, ())}  # type: ignore[call-overload]
+    return uploads.Policy(documents_dir(), limit, accept, refuse)
 
 
 def attach_document(
@@ -518,57 +500,13 @@ def attach_document(
         raise invalid(_("The programme asks for no such document."), "requirement")
     if application.status != ApplicationStatus.DRAFT:
         raise wrong_status(application.get_status_display())
-    name = _display_name(upload.name)
-    limit = max_document_bytes()
-    too_large = ActionError(
-        FundErrorCode.TOO_LARGE,
-        _("%(name)s is too large: a document may have at most %(mb)s MB.")
-        % {"name": name, "mb": f"{limit / 1048576:.3g}"},
-        field="file",
-        status=413,
+    stored = uploads.store(
+        upload, _policy(spec["formats"]), uploads.display_name(upload.name, "document")
     )
-    if upload.size is not None and upload.size > limit:
-        raise too_large
-    storage_name = f"{timezone.now():%Y}/{uuid.uuid4().hex}"
+    # Plain text is recorded without its encoding.
+    media_type = uploads.TEXT if stored.media_type.startswith(uploads.TEXT) else stored.media_type
+    name, storage_name, size = stored.name, stored.storage_name, stored.size
     target = documents_dir() / storage_name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    head = b""
-    size = 0
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, prefix=".part-") as out:
-        partial = Path(out.name)
-        try:
-            for chunk in upload.chunks():
-                size += len(chunk)
-                if size > limit:
-                    raise too_large
-                if len(head) < 64:
-                    head += chunk[: 64 - len(head)]
-                digest.update(chunk)
-                out.write(chunk)
-        except BaseException:
-            out.close()
-            partial.unlink(missing_ok=True)
-            raise
-    try:
-        if size == 0:
-            raise invalid(_("%(name)s is empty.") % {"name": name}, "file")
-        media_type = _media_type(partial, head, spec["formats"])
-        if media_type is None:
-            raise ActionError(
-                FundErrorCode.UNSUPPORTED,
-                _("%(name)s is not in an accepted format (%(formats)s).")
-                % {
-                    "name": name,
-                    "formats": ", ".join(str(DocumentFormat(f).label) for f in spec["formats"]),
-                },
-                field="file",
-                status=415,
-            )
-        partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     try:
         with transaction.atomic():
             application = _locked(application)
@@ -588,7 +526,7 @@ def attach_document(
                 storage_name=storage_name,
                 media_type=media_type,
                 size=size,
-                sha256=digest.hexdigest(),
+                sha256=stored.sha256,
                 uploaded_by=actor.user,
             )
             _event(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -29,6 +29,14 @@ from copyguard.accounts.enums import AdministrationLevel, OrganisationKind
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
 from copyguard.insights.assessment import scoring
+from copyguard.insights.assessment.actions.common import (
+    clean_decimal,
+    clean_text,
+    invalid,
+    mark_reviewed,
+    wrong_status,
+)
+from copyguard.insights.assessment.actions.rounds import rank_totals
 from copyguard.services.awards import documents as docs
 from copyguard.services.awards.enums import (
     AwardErrorCode,
@@ -76,60 +84,17 @@ __all__ = [
     "withdraw",
 ]
 
-MAX_ABS = Decimal("1e10")
 MAX_CRITERIA = 40
 _DECIDED = (NominationStatus.AWARDED, NominationStatus.NOT_AWARDED, NominationStatus.WITHDRAWN)
 
 
 # ---------------------------------------------------------------- input helpers
-
-
-def invalid(message: str | Promise, field: str | None = None) -> ActionError:
-    return ActionError(AwardErrorCode.INVALID, message, field=field)
-
-
-def wrong_status(label: str | Promise) -> ActionError:
-    return ActionError(
-        AwardErrorCode.WRONG_STATUS,
-        _("Not possible while it is %(status)s.") % {"status": label},
-        status=409,
-    )
+# ``clean_text``, ``clean_decimal``, ``invalid`` and ``wrong_status`` are the regional
+# assessment's (the same error codes and messages).
 
 
 def not_eligible(message: str | Promise, field: str | None = None) -> ActionError:
     return ActionError(AwardErrorCode.NOT_ELIGIBLE, message, field=field)
-
-
-def clean_text(value: Any, field: str, maximum: int, *, required: bool = False) -> str:
-    text = "" if value is None else str(value)
-    if "\x00" in text:
-        raise invalid(_("The text contains a NUL character."), field)
-    text = text.strip()
-    if required and not text:
-        raise invalid(_("This field is required."), field)
-    if len(text) > maximum:
-        raise invalid(_("At most %(count)d characters, please.") % {"count": maximum}, field)
-    return text
-
-
-def clean_decimal(
-    value: Any, field: str, *, places: int = 4, minimum: Decimal | None = None
-) -> Decimal:
-    """A finite number with at most ``places`` decimals (more are refused, not rounded)."""
-    if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
-        raise invalid(_("Enter a number."), field)
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise invalid(_("Enter a number."), field) from None
-    if not number.is_finite() or abs(number) >= MAX_ABS:
-        raise invalid(_("Enter a number below 10,000,000,000."), field)
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
-        raise invalid(_("Enter at most %(places)d decimal places.") % {"places": places}, field)
-    if minimum is not None and number < minimum:
-        raise invalid(_("Enter %(minimum)s or more.") % {"minimum": minimum}, field)
-    return number
 
 
 def clean_date(value: Any, field: str) -> datetime.date:
@@ -653,11 +618,12 @@ def review_value(
             raise wrong_status(nomination.get_status_display())
         if locked.status != ValueStatus.SUBMITTED:
             raise wrong_status(locked.get_status_display())
-        locked.status = ValueStatus.ACCEPTED if accept else ValueStatus.REJECTED
-        locked.review_reason = explanation
-        locked.reviewed_by = actor.user
-        locked.reviewed_at = timezone.now()
-        locked.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+        mark_reviewed(
+            locked,
+            ValueStatus.ACCEPTED if accept else ValueStatus.REJECTED,
+            explanation,
+            actor.user,
+        )
         record(
             actor,
             "awards.value.accepted" if accept else "awards.value.rejected",
@@ -745,10 +711,10 @@ def evaluate(actor: Actor, round_: AwardRound) -> list[Nomination]:
                     )
                 )
         CriterionScore.objects.bulk_create(rows)
+        ranks = rank_totals(totals)
         for nomination in running:
-            total = totals[nomination.pk]
-            nomination.total = total
-            nomination.rank = 1 + sum(1 for other in totals.values() if other > total)
+            nomination.total = totals[nomination.pk]
+            nomination.rank = ranks[nomination.pk][0]
             if nomination.status == NominationStatus.NOMINATED:
                 nomination.status = NominationStatus.EVALUATING
         Nomination.objects.bulk_update(running, ["total", "rank", "status"])

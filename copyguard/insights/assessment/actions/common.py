@@ -5,12 +5,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.enums import AdministrationLevel, OrganisationKind
 from copyguard.accounts.errors import ActionError
-from copyguard.accounts.models import Organisation
+from copyguard.accounts.models import Organisation, User
 from copyguard.insights.assessment.enums import AssessmentErrorCode
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "forbidden",
     "invalid",
     "is_province",
+    "mark_reviewed",
     "wrong_status",
 ]
 
@@ -92,3 +94,13 @@ def cities_of(province: Organisation) -> list[Organisation]:
             is_active=True,
         ).order_by("region_code", "pk")
     )
+
+
+def mark_reviewed(item: Any, status: str, reason: str, user: User | None) -> None:
+    """Save a review of a submitted value (a city's ``Submission`` here, a nomination's
+    ``EnteredValue`` in the model-unit awards): its new status, the reason, who and when."""
+    item.status = status
+    item.review_reason = reason
+    item.reviewed_by = user
+    item.reviewed_at = timezone.now()
+    item.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])

@@ -33,6 +33,7 @@ from copyguard.insights.assessment.actions.common import (
     clean_decimal,
     clean_text,
     invalid,
+    mark_reviewed,
     wrong_status,
 )
 from copyguard.insights.assessment.enums import AssessmentErrorCode, Source, SubmissionStatus
@@ -279,11 +280,12 @@ def review_submission(
             raise wrong_status(locked.round.get_status_display())
         if locked.status != SubmissionStatus.SUBMITTED:
             raise wrong_status(locked.get_status_display())
-        locked.status = SubmissionStatus.ACCEPTED if accept else SubmissionStatus.REJECTED
-        locked.review_reason = explanation
-        locked.reviewed_by = actor.user
-        locked.reviewed_at = timezone.now()
-        locked.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+        mark_reviewed(
+            locked,
+            SubmissionStatus.ACCEPTED if accept else SubmissionStatus.REJECTED,
+            explanation,
+            actor.user,
+        )
         record(
             actor,
             "assessment.submission.accepted" if accept else "assessment.submission.rejected",

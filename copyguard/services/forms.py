@@ -14,6 +14,7 @@ from copyguard.services import files
 from copyguard.services.actions import requests as actions
 from copyguard.services.actions.routing import NOTE_MAX
 from copyguard.services.enums import RequestKind, RequestStatus
+from copyguard.uploads import MultipleFileField
 
 __all__ = [
     "AssignForm",
@@ -34,18 +35,6 @@ class ActionErrorForm(forms.Form):
         field = (error.field or "").split(".")[-1]
         field = self.FIELD_NAMES.get(field, field)
         self.add_error(field if field in self.fields else None, str(error.message))
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        items = data if isinstance(data, (list, tuple)) else [data]
-        return [item for item in items if item]
 
 
 def _files_help() -> str:

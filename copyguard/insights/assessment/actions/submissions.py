@@ -9,15 +9,9 @@ directory; the name people gave is kept only for display, without any path.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-import uuid
 from collections.abc import Sequence
-from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from copyguard import uploads
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
@@ -53,11 +48,10 @@ __all__ = [
 ]
 
 
-class Upload(Protocol):
-    name: str | None
-    size: int | None
+# What a supporting document may be.
+ACCEPTED = frozenset({uploads.PDF, *uploads.PICTURES, uploads.TEXT})
 
-    def chunks(self, chunk_size: int | None = None) -> Any: ...
+Upload = uploads.Upload
 
 
 def max_document_bytes() -> int:
@@ -73,95 +67,35 @@ def documents_dir() -> Path:
 
 
 def document_path(document: SubmissionDocument) -> Path:
-    path = (documents_dir() / document.storage_name).resolve()
-    if documents_dir().resolve() not in path.parents:
-        raise ValueError("storage name escapes the documents directory")
-    return path
+    return uploads.file_path(documents_dir(), document.storage_name)
 
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-
-
-def recognise(content: bytes) -> str | None:
-    """The media type of a supporting document from its bytes, or None if not allowed."""
-    for magic, media_type in _MAGIC:
-        if content.startswith(magic):
-            return media_type
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if not _CONTROL.search(text):
-            return f"text/plain; charset={encoding}"
-    return None
-
-
-def _display_name(name: str | None, index: int) -> str:
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
-    return base[-255:] or gettext("document %(number)d") % {"number": index}
-
-
-@dataclass
-class _Stored:
-    name: str
-    storage_name: str
-    media_type: str
-    size: int
-    sha256: str
-
-
-def _store(upload: Upload, index: int) -> _Stored:
-    name = _display_name(upload.name, index)
-    limit = max_document_bytes()
-    too_large = ActionError(
-        AssessmentErrorCode.TOO_LARGE,
-        _("%(name)s is too large: a document may have at most %(mb)s MB.")
-        % {"name": name, "mb": f"{limit / (1024 * 1024):.3g}"},
-        field="documents",
-        status=413,
-    )
-    if upload.size is not None and upload.size > limit:
-        raise too_large
-    content = bytearray()
-    for chunk in upload.chunks():
-        content += chunk
-        if len(content) > limit:
-            raise too_large
-    if not content:
-        raise invalid(_("%(name)s is empty.") % {"name": name}, "documents")
-    media_type = recognise(bytes(content))
-    if media_type is None:
-        raise ActionError(
-            AssessmentErrorCode.UNSUPPORTED_FILE,
-            _("%(name)s is not a PDF, a picture (PNG, JPEG, GIF, WebP) or plain text.")
-            % {"name": name},
-            field="documents",
-            status=415,
+def _refusal(reason: uploads.Refusal, name: str) -> ActionError:
+    if reason is uploads.Refusal.TOO_MANY:
+        return invalid(
+            _("Attach at most %(count)d documents.") % {"count": max_documents()}, "documents"
         )
-    storage_name = f"{timezone.now():%Y}/{uuid.uuid4().hex}"
-    target = documents_dir() / storage_name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(bytes(content))
-    return _Stored(
-        name, storage_name, media_type, len(content), hashlib.sha256(content).hexdigest()
+    if reason is uploads.Refusal.TOO_LARGE:
+        return ActionError(
+            AssessmentErrorCode.TOO_LARGE,
+            _("%(name)s is too large: a document may have at most %(mb)s MB.")
+            % {"name": name, "mb": f"{max_document_bytes() / (1024 * 1024):.3g}"},
+            field="documents",
+            status=413,
+        )
+    if reason is uploads.Refusal.EMPTY:
+        return invalid(_("%(name)s is empty.") % {"name": name}, "documents")
+    return ActionError(
+        AssessmentErrorCode.UNSUPPORTED_FILE,
+        _("%(name)s is not a PDF, a picture (PNG, JPEG, GIF, WebP) or plain text.")
+        % {"name": name},
+        field="documents",
+        status=415,
     )
 
 
-def _remove(stored: list[_Stored]) -> None:
-    for item in stored:
-        with suppress(OSError):
-            (documents_dir() / item.storage_name).unlink()
+def _document_name(index: int) -> str:
+    return gettext("document %(number)d") % {"number": index}
 
 
 def _entered_indicator(round_: AssessmentRound, code: str) -> Indicator:
@@ -184,7 +118,7 @@ def submit_value(
     documents: Sequence[Upload] | None = None,
 ) -> Submission:
     """Submit (or resubmit, unless accepted) a city's value for an entered indicator."""
-    uploads = list(documents or [])
+    chosen = list(documents or [])
     code = clean_text(indicator_code, "indicator", 20, required=True)
     number = clean_decimal(value, "value", places=4)
     explanation = clean_text(note, "note", 4000)
@@ -193,14 +127,11 @@ def submit_value(
     if city.pk not in {c.pk for c in cities_of(round_.province)}:
         raise invalid(_("%(city)s is not assessed in this round.") % {"city": city.name})
     indicator = _entered_indicator(round_, code)
-    if len(uploads) > max_documents():
-        raise invalid(
-            _("Attach at most %(count)d documents.") % {"count": max_documents()}, "documents"
-        )
-    stored: list[_Stored] = []
+    policy = uploads.Policy(
+        documents_dir(), max_document_bytes(), ACCEPTED, _refusal, max_files=max_documents()
+    )
+    stored = uploads.store_all(chosen, policy, _document_name)
     try:
-        for index, upload in enumerate(uploads, start=1):
-            stored.append(_store(upload, index))
         with transaction.atomic():
             locked = AssessmentRound.objects.select_for_update().get(pk=round_.pk)
             if not locked.accepts_submissions():
@@ -261,7 +192,7 @@ def submit_value(
                 },
             )
     except BaseException:
-        _remove(stored)
+        uploads.remove(documents_dir(), stored)
         raise
     return submission
 

@@ -22,17 +22,14 @@ without an account. A signed-in person also cancels from their account.
 from __future__ import annotations
 
 import hashlib
-import hmac
-import math
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -41,8 +38,9 @@ from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.audit import Actor
 from copyguard.accounts.errors import ActionError
-from copyguard.accounts.models import AuditEvent, User
-from copyguard.monitoring.ratelimit import Rate, sliding_window
+from copyguard.accounts.models import User
+from copyguard.monitoring import abuse
+from copyguard.monitoring.ratelimit import Rate
 from copyguard.services.publicity.access import EDIT, permissions_on
 from copyguard.services.publicity.actions.common import forbidden, invalid, record, text
 from copyguard.services.publicity.actions.events import _fill_places
@@ -76,12 +74,11 @@ REGISTER_ACTION = "publicity.registration.create"
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{4,24}$")
 
 
-class RateLimitedError(ActionError):
+class RateLimitedError(abuse.RateLimitedError):
     """Too many registrations: 429, with the seconds until one is possible again."""
 
     def __init__(self, message: Any, retry_after: int) -> None:
-        super().__init__(PublicityErrorCode.RATE_LIMITED, message, status=429)
-        self.retry_after = max(1, int(retry_after))
+        super().__init__(PublicityErrorCode.RATE_LIMITED, message, retry_after)
 
 
 @dataclass(frozen=True)
@@ -94,36 +91,35 @@ class Registered:
 
 def source_hash(ip: str | None) -> str:
     """A keyed hash of the sender's network address (HMAC-SHA-256 with the secret key)."""
-    message = b"publicity-registration\0" + (ip or "unknown").encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return abuse.address_hash("publicity-registration", ip)
 
 
 def form_token(now: datetime | None = None) -> str:
     """The signed render time (and a one-time nonce) the web form carries."""
-    moment = now or timezone.now()
-    return signing.dumps({"t": moment.timestamp(), "n": secrets.token_hex(16)}, salt=FORM_SALT)
+    return abuse.form_token(FORM_SALT, now)
+
+
+def _form_problem(problem: abuse.FormProblem) -> ActionError:
+    if problem is abuse.FormProblem.TOO_FAST:
+        message = _(
+            "That was sent faster than a person fills in the form. Wait a moment and send it again."
+        )
+    elif problem is abuse.FormProblem.TOO_OLD:
+        message = _("The form is more than a day old. Reload the page.")
+    else:
+        message = _("The form could not be checked. Reload the page and register again.")
+    return invalid(message, "form_token")
 
 
 def _form_nonce(token: str, now: datetime) -> str:
-    try:
-        value = signing.loads(token or "", salt=FORM_SALT)
-        rendered = float(value["t"])
-        nonce = str(value["n"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise invalid(
-            _("The form could not be checked. Reload the page and register again."), "form_token"
-        ) from None
-    age = now.timestamp() - rendered
-    if age < MIN_FORM_SECONDS:
-        raise invalid(
-            _(
-                "That was sent faster than a person fills in the form. Wait a moment and send it again."
-            ),
-            "form_token",
-        )
-    if age > MAX_FORM_AGE:
-        raise invalid(_("The form is more than a day old. Reload the page."), "form_token")
-    return hashlib.sha256(nonce.encode()).hexdigest()[:32]
+    return abuse.form_nonce(
+        token,
+        salt=FORM_SALT,
+        now=now,
+        min_seconds=MIN_FORM_SECONDS,
+        max_age=MAX_FORM_AGE,
+        refuse=_form_problem,
+    )
 
 
 def contact_key(contact: str) -> str:
@@ -155,26 +151,21 @@ def _rates() -> list[Rate]:
 
 def _check_rates(source: str, event: TrainingEvent, now: datetime) -> None:
     mine = EventRegistration.objects.filter(source_hash=source)
-    for rate in _rates():
-        decision = sliding_window(mine, field="created_at", rate=rate, now=now)
-        if not decision.allowed:
-            raise RateLimitedError(
-                _(
-                    "Too many registrations from your network address. Try again in %(minutes)d minutes."
-                )
-                % {"minutes": math.ceil(decision.retry_after / 60)},
-                decision.retry_after,
-            )
+    decision = abuse.over_limit(((mine, rate) for rate in _rates()), now)
+    if decision is not None:
+        raise RateLimitedError(
+            _("Too many registrations from your network address. Try again in %(minutes)d minutes.")
+            % {"minutes": abuse.retry_minutes(decision.retry_after)},
+            decision.retry_after,
+        )
     ceiling = Rate.parse(settings.PUBLICITY_EVENT_RATE)
-    decision = sliding_window(
-        EventRegistration.objects.filter(event=event), field="created_at", rate=ceiling, now=now
-    )
-    if not decision.allowed:
+    decision = abuse.over_limit([(EventRegistration.objects.filter(event=event), ceiling)], now)
+    if decision is not None:
         raise RateLimitedError(
             _(
                 "This event is receiving too many registrations right now. Try again in %(minutes)d minutes."
             )
-            % {"minutes": math.ceil(decision.retry_after / 60)},
+            % {"minutes": abuse.retry_minutes(decision.retry_after)},
             decision.retry_after,
         )
 
@@ -249,14 +240,7 @@ def _create(
             _("Registration for this event is not open."),
             status=409,
         )
-    if (
-        nonce
-        and AuditEvent.objects.filter(
-            action=REGISTER_ACTION,
-            created_at__gte=now - timedelta(seconds=MAX_FORM_AGE + 60),
-            params__form=nonce,
-        ).exists()
-    ):
+    if abuse.form_sent_before(REGISTER_ACTION, nonce, now, MAX_FORM_AGE):
         raise invalid(
             _(
                 "This form was sent already: you are registered once. Open the page again to register someone else."

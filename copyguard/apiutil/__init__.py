@@ -11,8 +11,17 @@ from typing import Annotated
 
 from ninja.params import functions as param
 
-from copyguard.apiutil.auth import SessionAuth, TokenAuth, api_actor, api_user
+from copyguard.apiutil.auth import (
+    PUBLIC,
+    SessionAuth,
+    TokenAuth,
+    anyone,
+    api_actor,
+    api_user,
+    public_actor,
+)
 from copyguard.apiutil.base import CopyguardAPI
+from copyguard.apiutil.bodies import read_body
 from copyguard.apiutil.docs import LocalSwagger
 from copyguard.apiutil.errors import (
     ERROR_RESPONSES,
@@ -28,6 +37,7 @@ __all__ = [
     "ERROR_RESPONSES",
     "MAX_OBJECT_ID",
     "MAX_PAGE_SIZE",
+    "PUBLIC",
     "ApiError",
     "ApiErrorCode",
     "CopyguardAPI",
@@ -39,11 +49,14 @@ __all__ = [
     "SessionAuth",
     "StrictInput",
     "TokenAuth",
+    "anyone",
     "api_actor",
     "api_user",
     "error_response",
     "invalid",
     "pdf_attachment",
+    "public_actor",
+    "read_body",
     "responses",
 ]
 

@@ -20,11 +20,10 @@ from ninja.pagination import paginate
 
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
+    PUBLIC,
     ObjectId,
     PageNumberPagination,
-    SessionAuth,
     StrictInput,
-    TokenAuth,
     api_actor,
     api_user,
     invalid,
@@ -39,12 +38,6 @@ from copyguard.insights.views import export_response, report_response
 router = Router(tags=["Statistics and reports"])
 
 
-def anyone(request: HttpRequest) -> bool:
-    """Public routes: after a token or a session had its say, everybody else may read."""
-    return True
-
-
-PUBLIC = [TokenAuth(), SessionAuth(csrf=True), anyone]
 Language = Literal["zh-hans", "en"]
 
 

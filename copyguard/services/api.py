@@ -9,14 +9,12 @@ works too.
 
 # No ``from __future__ import annotations``: ninja reads the annotations at import time.
 
-import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
-from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
@@ -31,6 +29,7 @@ from copyguard.apiutil import (
     PageNumberPagination,
     api_actor,
     api_user,
+    read_body,
     responses,
 )
 from copyguard.services import access, files
@@ -43,7 +42,6 @@ from copyguard.services.workload import Tally, station_workload
 router = Router(tags=["Service requests"])
 
 R = "/requests"
-_ENVELOPE_BYTES = 256 * 1024
 
 
 # ------------------------------------------------------------------ schemas
@@ -233,37 +231,9 @@ class RouteOut(Schema):
 
 def _body(request: HttpRequest) -> tuple[dict[str, Any], list[Any]]:
     """The fields and files of a JSON, form or multipart body (files only in multipart)."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > files.max_files() * files.max_bytes() + _ENVELOPE_BYTES:
-        raise ApiError(413, ApiErrorCode.TOO_LARGE, gettext("The request body is too large."))
-    kind = request.content_type or ""
-    if kind == "application/json":
-        try:
-            body = json.loads(request.body or b"null")
-        except (ValueError, RecursionError):
-            raise ApiError(
-                400, ApiErrorCode.INVALID_JSON, gettext("The request body is not valid JSON.")
-            ) from None
-        if not isinstance(body, dict):
-            raise ApiError(
-                400, ApiErrorCode.INVALID, gettext("Send a JSON object in the request body.")
-            )
-        return body, []
-    if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        try:
-            return {key: request.POST.get(key) for key in request.POST}, request.FILES.getlist(
-                "files"
-            )
-        except MultiPartParserError:
-            raise ApiError(
-                400, ApiErrorCode.BAD_REQUEST, gettext("The multipart body cannot be read.")
-            ) from None
-    raise ApiError(
-        415,
-        ApiErrorCode.BAD_REQUEST,
+    return read_body(
+        request,
+        files.max_files() * files.max_bytes(),
         gettext("Send multipart/form-data (with files), a form or JSON."),
     )
 

@@ -18,11 +18,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from copyguard.apiutil import (
+    PUBLIC,
     NoNulInput,
     ObjectId,
     PageNumberPagination,
-    SessionAuth,
-    TokenAuth,
     api_actor,
     api_user,
     responses,
@@ -38,14 +37,6 @@ from copyguard.insights.typical.access import (
 )
 from copyguard.insights.typical.models import Tag, TypicalCase
 from copyguard.insights.typical.views.public import Filters, search
-
-
-def anyone(request: HttpRequest) -> bool:
-    """Public routes: after a token or a session had its say, everybody else may read."""
-    return True
-
-
-PUBLIC = [TokenAuth(), SessionAuth(csrf=True), anyone]
 
 router = Router(tags=["Typical cases"])
 

@@ -18,11 +18,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from copyguard.apiutil import (
+    PUBLIC,
     NoNulInput,
     ObjectId,
     PageNumberPagination,
-    SessionAuth,
-    TokenAuth,
     api_actor,
     api_user,
     responses,
@@ -31,14 +30,6 @@ from copyguard.insights.assessment.scoring import describe_rule, render_step
 from copyguard.services.awards import access, actions
 from copyguard.services.awards.enums import Category
 from copyguard.services.awards.models import Award, AwardRound, Nomination
-
-
-def anyone(request: HttpRequest) -> bool:
-    """Public routes: after a token or a session had its say, everybody else may read."""
-    return True
-
-
-PUBLIC = [TokenAuth(), SessionAuth(csrf=True), anyone]
 
 router = Router(tags=["Model units"])
 

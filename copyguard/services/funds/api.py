@@ -21,12 +21,11 @@ from ninja.pagination import paginate
 
 from copyguard.accounts.models import AuditEvent, Organisation, User
 from copyguard.apiutil import (
+    PUBLIC,
     ApiError,
     ApiErrorCode,
     ObjectId,
     PageNumberPagination,
-    SessionAuth,
-    TokenAuth,
     api_actor,
     api_user,
     responses,
@@ -44,14 +43,6 @@ from copyguard.services.funds.models import (
 )
 
 router = Router(tags=["Special support funds"])
-
-
-def anyone(request: HttpRequest) -> bool:
-    """Public routes: after a token or a session had its say, everybody else may read."""
-    return True
-
-
-PUBLIC = [TokenAuth(), SessionAuth(csrf=True), anyone]
 
 
 def _user_or_none(request: HttpRequest) -> User | None:

@@ -17,17 +17,16 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from copyguard.accounts.audit import Actor
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
+    PUBLIC,
     ApiError,
     NoNulInput,
     ObjectId,
     PageNumberPagination,
-    SessionAuth,
-    TokenAuth,
     api_actor,
     api_user,
+    public_actor,
     responses,
 )
 from copyguard.services.publicity.access import (
@@ -54,14 +53,6 @@ from copyguard.services.publicity.views.public import (
     filter_articles,
     send_attachment,
 )
-
-
-def anyone(request: HttpRequest) -> bool:
-    """Public routes: after a token or a session had its say, everybody else may read."""
-    return True
-
-
-PUBLIC = [TokenAuth(), SessionAuth(csrf=True), anyone]
 
 router = Router(tags=["Publicity and training"])
 
@@ -309,11 +300,6 @@ class PublisherOut(Schema):
 # ------------------------------------------------------------------ helpers
 
 
-def _public_actor(request: HttpRequest) -> Actor:
-    user = getattr(request, "auth", None)
-    return Actor(user=user if user is not True else None, ip=None, via="api")
-
-
 def _organisation(request: HttpRequest, organisation_id: int) -> Organisation:
     """The organisation the caller writes for: 404 when they are not a member, 403 when
     their role there only reads."""
@@ -433,7 +419,7 @@ def register(request: HttpRequest, event_id: ObjectId, payload: RegisterIn) -> A
     event = get_public_event(event_id)
     try:
         done = registrations.register(
-            _public_actor(request),
+            public_actor(request),
             event,
             name=payload.name,
             organisation_name=payload.organisation_name,
@@ -456,7 +442,7 @@ def register(request: HttpRequest, event_id: ObjectId, payload: RegisterIn) -> A
 def cancel_with_code(request: HttpRequest, payload: CancelIn) -> Any:
     """Cancel with the code given when registering (404 for a wrong code); the place goes
     to the first on the waiting list."""
-    registration = registrations.cancel_by_code(_public_actor(request), payload.cancel_code)
+    registration = registrations.cancel_by_code(public_actor(request), payload.cancel_code)
     return {
         "id": registration.pk,
         "event_id": registration.event_id,

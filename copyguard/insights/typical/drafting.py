@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from copyguard.enforcement.enums import CaseOrigin, DecisionKind, Measure, PartyRole
 from copyguard.enforcement.models import Case, CaseParty
 from copyguard.insights.typical.enums import TermKind
+from copyguard.insights.typical.models import TEXT_FIELDS
 from copyguard.works.enums import WorkCategory
 
 __all__ = [
@@ -60,19 +61,7 @@ class Draft:
     work_category: str
 
     def texts(self) -> dict[str, str]:
-        return {
-            name: getattr(self, name)
-            for name in (
-                "title",
-                "title_en",
-                "facts",
-                "facts_en",
-                "decision",
-                "decision_en",
-                "significance",
-                "significance_en",
-            )
-        }
+        return {name: getattr(self, name) for name in TEXT_FIELDS}
 
 
 @dataclass

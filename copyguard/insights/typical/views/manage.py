@@ -33,7 +33,7 @@ from copyguard.insights.typical.access import (
     typicals_visible_to,
 )
 from copyguard.insights.typical.enums import TermKind, TermSource, TypicalStatus
-from copyguard.insights.typical.models import RedactionTerm, TypicalCase
+from copyguard.insights.typical.models import TEXT_FIELDS, RedactionTerm, TypicalCase
 from copyguard.insights.typical.views.public import sections_for
 from copyguard.monitoring.forms import ActionErrorMixin
 from copyguard.works.enums import WorkCategory
@@ -54,47 +54,27 @@ class ProposeForm(ActionErrorMixin, forms.Form):
     )
 
 
+def _section(label: Any) -> forms.CharField:
+    """A section of the public text (facts, decision, significance; Chinese or English)."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        required=False,
+        max_length=actions.SECTION_LIMIT,
+    )
+
+
 class EditForm(ActionErrorMixin, forms.Form):
     title = forms.CharField(label=pgettext_lazy("typical", "Title"), max_length=300, required=False)
     title_en = forms.CharField(
         label=gettext_lazy("Title in English"), max_length=300, required=False
     )
-    facts = forms.CharField(
-        label=gettext_lazy("Facts"),
-        widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
-        max_length=actions.SECTION_LIMIT,
-    )
-    facts_en = forms.CharField(
-        label=gettext_lazy("Facts in English"),
-        widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
-        max_length=actions.SECTION_LIMIT,
-    )
-    decision = forms.CharField(
-        label=gettext_lazy("Decision"),
-        widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
-        max_length=actions.SECTION_LIMIT,
-    )
-    decision_en = forms.CharField(
-        label=gettext_lazy("Decision in English"),
-        widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
-        max_length=actions.SECTION_LIMIT,
-    )
-    significance = forms.CharField(
-        label=gettext_lazy("Significance"),
-        widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
-        max_length=actions.SECTION_LIMIT,
-    )
-    significance_en = forms.CharField(
-        label=gettext_lazy("Significance in English"),
-        widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
-        max_length=actions.SECTION_LIMIT,
-    )
+    facts = _section(gettext_lazy("Facts"))
+    facts_en = _section(gettext_lazy("Facts in English"))
+    decision = _section(gettext_lazy("Decision"))
+    decision_en = _section(gettext_lazy("Decision in English"))
+    significance = _section(gettext_lazy("Significance"))
+    significance_en = _section(gettext_lazy("Significance in English"))
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1990, max_value=2200)
     work_category = forms.ChoiceField(
         label=gettext_lazy("Work category"),
@@ -136,12 +116,8 @@ class ReasonForm(ActionErrorMixin, forms.Form):
 
 def _initial(typical: TypicalCase) -> dict[str, Any]:
     initial: dict[str, Any] = {
-        name: getattr(typical, name)
-        for name in (
-            "title", "title_en", "facts", "facts_en", "decision", "decision_en",
-            "significance", "significance_en", "year", "work_category",
-        )
-    }  # fmt: skip
+        name: getattr(typical, name) for name in (*TEXT_FIELDS, "year", "work_category")
+    }
     initial["tags"] = ", ".join(typical.tags.values_list("name", flat=True))
     return initial
 
@@ -309,10 +285,7 @@ def typical_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
             if not form.is_valid():
                 return _invalid(request, typical, edit_form=form)
             data = form.cleaned_data
-            texts = {name: data[name] for name in (
-                "title", "title_en", "facts", "facts_en", "decision", "decision_en",
-                "significance", "significance_en",
-            )}  # fmt: skip
+            texts = {name: data[name] for name in TEXT_FIELDS}
             try:
                 actions.edit(
                     who,

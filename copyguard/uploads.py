@@ -26,7 +26,7 @@ import tempfile
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -322,7 +322,7 @@ def store(upload: Upload, policy: Policy, name: str) -> Stored:
 
 
 def store_all(
-    uploads: list[Upload], policy: Policy, fallback: Callable[[int], str]
+    uploads: Sequence[Upload], policy: Policy, fallback: Callable[[int], str]
 ) -> list[Stored]:
     """Check and write every upload, or none: too many (over ``policy.max_files``) are
     refused before any is read, and a refused one removes those written before it.

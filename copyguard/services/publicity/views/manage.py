@@ -6,6 +6,7 @@ members of other organisations get 404."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -91,6 +92,34 @@ def _publisher(
     return choices, chosen
 
 
+def _carry_out(
+    request: HttpRequest,
+    form: Any,
+    *,
+    act: Callable[..., Any],
+    target: Any,
+    inputs: Callable[[dict[str, Any]], dict[str, Any]],
+    saved: str,
+    page: str,
+) -> HttpResponse | int:
+    """An article's or an event's form, when posted and valid: ``act(actor, target,
+    **inputs(cleaned data))`` (create it for an organisation, or edit it), then say
+    ``saved`` and go to ``page`` of what the action returns. Otherwise the status to show
+    the page with: 200 when nothing was posted, 400 when the form is not valid, the
+    action's when it refuses (the error goes on the form)."""
+    if form is None or request.method != "POST":
+        return 200
+    if not form.is_valid():
+        return 400
+    try:
+        done = act(actor(request), target, **inputs(form.cleaned_data))
+    except ActionError as error:
+        form.add_action_error(error)
+        return error.status
+    messages.success(request, saved)
+    return redirect(page, pk=done.pk)
+
+
 def _history(obj: Any) -> list[AuditEvent]:
     return list(
         AuditEvent.objects.filter(
@@ -122,32 +151,34 @@ def manage_list(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ articles
 
 
+def _article_input(data: dict[str, Any]) -> dict[str, Any]:
+    texts = dict(data)
+    return {"kind": texts.pop("kind"), "texts": texts}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_new(request: HttpRequest) -> HttpResponse:
     choices, chosen = _publisher(request)
     form = ArticleForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            kind = data.pop("kind")
-            try:
-                article = articles.create_article(actor(request), chosen, kind=kind, texts=data)
-            except ActionError as error:
-                form.add_action_error(error)
-                status = error.status
-            else:
-                messages.success(request, _("The draft is saved."))
-                return redirect("publicity:article_manage", pk=article.pk)
+    outcome = _carry_out(
+        request,
+        form,
+        act=articles.create_article,
+        target=chosen,
+        inputs=_article_input,
+        saved=_("The draft is saved."),
+        page="publicity:article_manage",
+    )
+    if isinstance(outcome, HttpResponse):
+        return outcome
     context = {"form": form, "organisations": choices, "chosen": chosen}
-    return render(request, "publicity/manage/article_new.html", context, status=status)
+    return render(request, "publicity/manage/article_new.html", context, status=outcome)
 
 
-def _article_context(
-    request: HttpRequest, article: Article, may_write: bool, **extra: Any
-) -> dict[str, Any]:
+def _article_page(
+    request: HttpRequest, article: Article, may_write: bool, status: int = 200, **extra: Any
+) -> HttpResponse:
     granted = permissions_on(signed_in(request), article.publisher_id)
     editable = may_write and article.may_edit()
     initial = {name: getattr(article, name) for name in ArticleForm.base_fields}
@@ -163,7 +194,7 @@ def _article_context(
         "history": _history(article),
     }
     context.update({k: v for k, v in extra.items() if v is not None})
-    return context
+    return render(request, "publicity/manage/article.html", context, status=status)
 
 
 @login_required
@@ -172,24 +203,19 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     article, may_write = get_article_for_user(
         signed_in(request), pk, write=request.method == "POST"
     )
-    status = 200
-    form = None
-    if request.method == "POST":
-        form = ArticleForm(request.POST)
-        status = 400
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            kind = data.pop("kind")
-            try:
-                articles.edit_article(actor(request), article, texts=data, kind=kind)
-            except ActionError as error:
-                form.add_action_error(error)
-                status = error.status
-            else:
-                messages.success(request, _("The article is saved."))
-                return redirect("publicity:article_manage", pk=article.pk)
-    context = _article_context(request, article, may_write, form=form)
-    return render(request, "publicity/manage/article.html", context, status=status)
+    form = ArticleForm(request.POST) if request.method == "POST" else None
+    outcome = _carry_out(
+        request,
+        form,
+        act=articles.edit_article,
+        target=article,
+        inputs=_article_input,
+        saved=_("The article is saved."),
+        page="publicity:article_manage",
+    )
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    return _article_page(request, article, may_write, outcome, form=form)
 
 
 @login_required
@@ -202,8 +228,7 @@ def article_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     try:
         steps[what](actor(request), article)
     except ActionError as error:
-        context = _article_context(request, article, True, error=str(error.message))
-        return render(request, "publicity/manage/article.html", context, status=error.status)
+        return _article_page(request, article, True, error.status, error=str(error.message))
     done = {"publish": _("The article is published."), "archive": _("The article is archived.")}
     messages.success(request, done[what])
     return redirect("publicity:article_manage", pk=article.pk)
@@ -224,8 +249,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The file is attached."))
             return redirect("publicity:article_manage", pk=article.pk)
-    context = _article_context(request, article, may_write, attachment_form=form)
-    return render(request, "publicity/manage/article.html", context, status=status)
+    return _article_page(request, article, may_write, status, attachment_form=form)
 
 
 @login_required
@@ -242,8 +266,9 @@ def attachment_remove(request: HttpRequest, pk: int, file_pk: int) -> HttpRespon
     try:
         articles.remove_attachment(actor(request), attachment)
     except ActionError as error:
-        context = _article_context(request, attachment.article, True, error=str(error.message))
-        return render(request, "publicity/manage/article.html", context, status=error.status)
+        return _article_page(
+            request, attachment.article, True, error.status, error=str(error.message)
+        )
     messages.success(request, _("The file is removed."))
     return redirect("publicity:article_manage", pk=pk)
 
@@ -251,8 +276,8 @@ def attachment_remove(request: HttpRequest, pk: int, file_pk: int) -> HttpRespon
 # ------------------------------------------------------------------ events
 
 
-def _event_fields(data: dict[str, Any]) -> dict[str, Any]:
-    return {name: data.get(name) for name in events.FIELDS}
+def _event_input(data: dict[str, Any]) -> dict[str, Any]:
+    return {"fields": {name: data.get(name) for name in events.FIELDS}}
 
 
 @login_required
@@ -260,29 +285,24 @@ def _event_fields(data: dict[str, Any]) -> dict[str, Any]:
 def event_new(request: HttpRequest) -> HttpResponse:
     choices, chosen = _publisher(request)
     form = EventForm(request.POST or None, initial={"audience": "public"})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                event = events.create_event(
-                    actor(request),
-                    chosen,
-                    fields=_event_fields(form.cleaned_data),
-                )
-            except ActionError as error:
-                form.add_action_error(error)
-                status = error.status
-            else:
-                messages.success(request, _("The event is saved as a draft."))
-                return redirect("publicity:event_manage", pk=event.pk)
+    outcome = _carry_out(
+        request,
+        form,
+        act=events.create_event,
+        target=chosen,
+        inputs=_event_input,
+        saved=_("The event is saved as a draft."),
+        page="publicity:event_manage",
+    )
+    if isinstance(outcome, HttpResponse):
+        return outcome
     context = {"form": form, "organisations": choices, "chosen": chosen}
-    return render(request, "publicity/manage/event_new.html", context, status=status)
+    return render(request, "publicity/manage/event_new.html", context, status=outcome)
 
 
-def _event_context(
-    request: HttpRequest, event: TrainingEvent, may_write: bool, **extra: Any
-) -> dict[str, Any]:
+def _event_page(
+    request: HttpRequest, event: TrainingEvent, may_write: bool, status: int = 200, **extra: Any
+) -> HttpResponse:
     granted = permissions_on(signed_in(request), event.organiser_id)
     editable = may_write and event.may_edit()
     initial = {name: getattr(event, name) for name in events.FIELDS}
@@ -311,29 +331,26 @@ def _event_context(
         "history": _history(event),
     }
     context.update({k: v for k, v in extra.items() if v is not None})
-    return context
+    return render(request, "publicity/manage/event.html", context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event, may_write = get_event_for_user(signed_in(request), pk, write=request.method == "POST")
-    status = 200
-    form = None
-    if request.method == "POST":
-        form = EventForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                events.edit_event(actor(request), event, fields=_event_fields(form.cleaned_data))
-            except ActionError as error:
-                form.add_action_error(error)
-                status = error.status
-            else:
-                messages.success(request, _("The event is saved."))
-                return redirect("publicity:event_manage", pk=event.pk)
-    context = _event_context(request, event, may_write, form=form)
-    return render(request, "publicity/manage/event.html", context, status=status)
+    form = EventForm(request.POST) if request.method == "POST" else None
+    outcome = _carry_out(
+        request,
+        form,
+        act=events.edit_event,
+        target=event,
+        inputs=_event_input,
+        saved=_("The event is saved."),
+        page="publicity:event_manage",
+    )
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    return _event_page(request, event, may_write, outcome, form=form)
 
 
 @login_required
@@ -349,14 +366,12 @@ def event_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         else:
             assert cancel_form is not None
             if not cancel_form.is_valid():
-                context = _event_context(request, event, True, cancel_form=cancel_form)
-                return render(request, "publicity/manage/event.html", context, status=400)
+                return _event_page(request, event, True, 400, cancel_form=cancel_form)
             events.cancel_event(actor(request), event, reason=cancel_form.cleaned_data["reason"])
     except ActionError as error:
-        context = _event_context(
-            request, event, True, error=str(error.message), cancel_form=cancel_form
+        return _event_page(
+            request, event, True, error.status, error=str(error.message), cancel_form=cancel_form
         )
-        return render(request, "publicity/manage/event.html", context, status=error.status)
     messages.success(
         request, _("The event is published.") if what == "publish" else _("The event is cancelled.")
     )
@@ -375,16 +390,14 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             continue
         number = key.removeprefix("attended-")
         if not number.isdigit() or len(number) > 18 or value not in ("yes", "no", ""):
-            context = _event_context(
-                request, event, True, error=_("The check-in list could not be read.")
+            return _event_page(
+                request, event, True, 400, error=_("The check-in list could not be read.")
             )
-            return render(request, "publicity/manage/event.html", context, status=400)
         marks[int(number)] = {"yes": True, "no": False, "": None}[value]
     try:
         changed = events.record_attendance(actor(request), event, marks)
     except ActionError as error:
-        context = _event_context(request, event, True, error=str(error.message))
-        return render(request, "publicity/manage/event.html", context, status=error.status)
+        return _event_page(request, event, True, error.status, error=str(error.message))
     messages.success(request, _("Attendance is saved (%(count)d changed).") % {"count": changed})
     return redirect("publicity:event_manage", pk=event.pk)
 
@@ -398,8 +411,9 @@ def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> 
     try:
         registrations.cancel_registration(actor(request), registration)
     except ActionError as error:
-        context = _event_context(request, registration.event, True, error=str(error.message))
-        return render(request, "publicity/manage/event.html", context, status=error.status)
+        return _event_page(
+            request, registration.event, True, error.status, error=str(error.message)
+        )
     messages.success(request, _("The registration is cancelled."))
     return redirect("publicity:event_manage", pk=pk)
 

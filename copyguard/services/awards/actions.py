@@ -37,6 +37,7 @@ from copyguard.insights.assessment.actions.common import (
     wrong_status,
 )
 from copyguard.insights.assessment.actions.rounds import rank_totals
+from copyguard.insights.assessment.actions.systems import clean_rule
 from copyguard.services.awards import documents as docs
 from copyguard.services.awards.enums import (
     AwardErrorCode,
@@ -210,10 +211,7 @@ def add_criterion(
         measure = _choice(measure, Metric, "metric")
     elif measure:
         raise invalid(_("Only a computed criterion has a metric."), "metric")
-    try:
-        scoring.validate_rule(rule)
-    except scoring.RuleError as error:
-        raise ActionError(AwardErrorCode.INVALID_RULE, str(error), field="rule") from None
+    rule = clean_rule(rule, source=kind)
     if kind == Source.COMPUTED and rule.get("kind") == "entered":
         raise ActionError(
             AwardErrorCode.INVALID_RULE,

@@ -29,6 +29,7 @@ from copyguard.apiutil import (
     PageNumberPagination,
     api_actor,
     api_user,
+    invalid,
     read_body,
     responses,
 )
@@ -243,12 +244,7 @@ def _text(fields: dict[str, Any], name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ApiError(
-            422,
-            ApiErrorCode.INVALID,
-            gettext("Some fields are not valid."),
-            fields={name: [gettext("Enter text.")]},
-        )
+        raise invalid(name, gettext("Enter text."))
     return value
 
 
@@ -261,12 +257,7 @@ def _flag(fields: dict[str, Any], name: str) -> bool:
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    raise ApiError(
-        422,
-        ApiErrorCode.INVALID,
-        gettext("Some fields are not valid."),
-        fields={name: [gettext("Enter true or false.")]},
-    )
+    raise invalid(name, gettext("Enter true or false."))
 
 
 def _enterprise(user: User, value: Any) -> Organisation | None:

@@ -28,6 +28,7 @@ from copyguard.apiutil import (
     PageNumberPagination,
     api_actor,
     api_user,
+    invalid,
     responses,
 )
 from copyguard.apiutil.schemas import NoNulInput
@@ -272,12 +273,7 @@ def create_programme(request: HttpRequest, body: ProgrammeIn) -> Status[FundProg
     are checked whole (see docs/services/funds.md)."""
     user = api_user(request)
     if body.administration_id is None:
-        raise ApiError(
-            422,
-            ApiErrorCode.INVALID,
-            gettext("Some fields are not valid."),
-            fields={"administration_id": [gettext("This field is required.")]},
-        )
+        raise invalid("administration_id", gettext("This field is required."))
     administrations = {o.pk: o for o in access.administrations_for(user)}
     administration = administrations.get(body.administration_id)
     if administration is None:

@@ -34,6 +34,7 @@ from copyguard.insights.assessment.actions.common import (
     clean_text,
     invalid,
     mark_reviewed,
+    mark_submitted,
     wrong_status,
 )
 from copyguard.insights.assessment.actions.rounds import rank_totals
@@ -578,15 +579,7 @@ def submit_value(
         again = entered is not None
         if entered is None:
             entered = EnteredValue(nomination=locked, criterion_code=code)
-        entered.value = number
-        entered.note = explanation
-        entered.status = ValueStatus.SUBMITTED
-        entered.review_reason = ""
-        entered.reviewed_by = None
-        entered.reviewed_at = None
-        entered.submitted_by = actor.user
-        entered.submitted_at = timezone.now()
-        entered.save()
+        mark_submitted(entered, ValueStatus.SUBMITTED, number, explanation, actor.user)
         record(
             actor,
             "awards.value.resubmitted" if again else "awards.value.submitted",

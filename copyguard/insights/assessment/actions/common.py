@@ -22,6 +22,7 @@ __all__ = [
     "invalid",
     "is_province",
     "mark_reviewed",
+    "mark_submitted",
     "wrong_status",
 ]
 
@@ -94,6 +95,21 @@ def cities_of(province: Organisation) -> list[Organisation]:
             is_active=True,
         ).order_by("region_code", "pk")
     )
+
+
+def mark_submitted(item: Any, status: str, value: Decimal, note: str, user: User | None) -> None:
+    """Save a (re)submitted value (a city's ``Submission`` here, a nomination's
+    ``EnteredValue`` in the model-unit awards): the number and its explanation, the new
+    status, who and when; an earlier review is cleared."""
+    item.value = value
+    item.note = note
+    item.status = status
+    item.review_reason = ""
+    item.reviewed_by = None
+    item.reviewed_at = None
+    item.submitted_by = user
+    item.submitted_at = timezone.now()
+    item.save()
 
 
 def mark_reviewed(item: Any, status: str, reason: str, user: User | None) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +28,7 @@ from copyguard.insights.assessment.actions.common import (
     clean_text,
     invalid,
     mark_reviewed,
+    mark_submitted,
     wrong_status,
 )
 from copyguard.insights.assessment.enums import AssessmentErrorCode, Source, SubmissionStatus
@@ -156,15 +156,7 @@ def submit_value(
             resubmitted = submission is not None
             if submission is None:
                 submission = Submission(round=locked, city=city, indicator_code=code)
-            submission.value = number
-            submission.note = explanation
-            submission.status = SubmissionStatus.SUBMITTED
-            submission.review_reason = ""
-            submission.reviewed_by = None
-            submission.reviewed_at = None
-            submission.submitted_by = actor.user
-            submission.submitted_at = timezone.now()
-            submission.save()
+            mark_submitted(submission, SubmissionStatus.SUBMITTED, number, explanation, actor.user)
             SubmissionDocument.objects.bulk_create(
                 SubmissionDocument(
                     submission=submission,

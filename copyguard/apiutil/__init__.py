@@ -31,7 +31,14 @@ from copyguard.apiutil.errors import (
     error_response,
 )
 from copyguard.apiutil.pagination import MAX_PAGE_SIZE, PageNumberPagination
-from copyguard.apiutil.schemas import NoNulInput, StrictInput, invalid, pdf_attachment, responses
+from copyguard.apiutil.schemas import (
+    NoNulInput,
+    StrictInput,
+    bad_parameter,
+    invalid,
+    pdf_attachment,
+    responses,
+)
 
 __all__ = [
     "ERROR_RESPONSES",
@@ -52,6 +59,7 @@ __all__ = [
     "anyone",
     "api_actor",
     "api_user",
+    "bad_parameter",
     "error_response",
     "invalid",
     "pdf_attachment",

@@ -22,13 +22,12 @@ from ninja.pagination import paginate
 
 from copyguard.accounts.models import Organisation, User
 from copyguard.apiutil import (
-    ApiError,
-    ApiErrorCode,
     NoNulInput,
     ObjectId,
     PageNumberPagination,
     api_actor,
     api_user,
+    bad_parameter,
     invalid,
     read_body,
     responses,
@@ -277,22 +276,13 @@ def _enterprise(user: User, value: Any) -> Organisation | None:
     return Organisation.objects.filter(pk=number).first()
 
 
-def _bad(field: str, message: str, status: int = 400) -> ApiError:
-    return ApiError(
-        status,
-        ApiErrorCode.INVALID,
-        gettext("The request's parameters are not valid."),
-        fields={field: [message]},
-    )
-
-
 def _day(value: str | None, field: str) -> date | None:
     if not value:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _bad(field, gettext("Enter a date as YYYY-MM-DD.")) from None
+        raise bad_parameter(field, gettext("Enter a date as YYYY-MM-DD.")) from None
 
 
 def _loaded(pk: int) -> ServiceRequest:
@@ -326,7 +316,7 @@ def list_requests(
         query = query.filter(status__in=OPEN_STATUSES)
     elif status:
         if status not in RequestStatus.values:
-            raise _bad(
+            raise bad_parameter(
                 "status",
                 gettext("Choose one of: %(expected)s.")
                 % {"expected": ", ".join(["open", *RequestStatus.values])},
@@ -334,7 +324,7 @@ def list_requests(
         query = query.filter(status=status)
     if kind:
         if kind not in RequestKind.values:
-            raise _bad(
+            raise bad_parameter(
                 "kind",
                 gettext("Choose one of: %(expected)s.")
                 % {"expected": ", ".join(RequestKind.values)},
@@ -447,7 +437,9 @@ def assign(request: HttpRequest, request_id: ObjectId, payload: AssignIn) -> Ser
     if payload.officer_id is not None:
         officer = User.objects.filter(pk=payload.officer_id).first()
         if officer is None:
-            raise _bad("officer_id", gettext("Choose an officer of the receiving station."), 422)
+            raise bad_parameter(
+                "officer_id", gettext("Choose an officer of the receiving station."), 422
+            )
     actions.assign_request(api_actor(request), found, officer)
     return _loaded(found.pk)
 
@@ -508,9 +500,9 @@ def preview_route(request: HttpRequest, region_code: str, kind: str) -> dict[str
     """The receiving body the routing rules (or the fallback to the region's administration)
     choose for `region_code` (six digits) and `kind`; 422 `not_routed` when there is none."""
     if not (len(region_code) == 6 and region_code.isdigit()):
-        raise _bad("region_code", gettext("Enter a six-digit GB/T 2260 region code."))
+        raise bad_parameter("region_code", gettext("Enter a six-digit GB/T 2260 region code."))
     if kind not in RequestKind.values:
-        raise _bad(
+        raise bad_parameter(
             "kind",
             gettext("Choose one of: %(expected)s.") % {"expected": ", ".join(RequestKind.values)},
         )

@@ -31,6 +31,7 @@ from copyguard.apiutil import (
     PageNumberPagination,
     api_actor,
     api_user,
+    bad_parameter,
     public_actor,
     read_body,
     responses,
@@ -202,12 +203,7 @@ def _flag(value: Any, default: bool) -> bool:
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    raise ApiError(
-        400,
-        ApiErrorCode.INVALID,
-        gettext("The request's parameters are not valid."),
-        fields={"anonymous": [gettext("Enter true or false.")]},
-    )
+    raise bad_parameter("anonymous", gettext("Enter true or false."))
 
 
 def _text(fields: dict[str, Any], name: str) -> str:
@@ -215,12 +211,7 @@ def _text(fields: dict[str, Any], name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ApiError(
-            400,
-            ApiErrorCode.INVALID,
-            gettext("The request's parameters are not valid."),
-            fields={name: [gettext("Enter text.")]},
-        )
+        raise bad_parameter(name, gettext("Enter text."))
     return value
 
 
@@ -394,16 +385,10 @@ def list_tip_offs(
         query = query.filter(status__in=(TipOffStatus.RECEIVED, TipOffStatus.IN_REVIEW))
     elif status:
         if status not in TipOffStatus.values:
-            raise ApiError(
-                400,
-                ApiErrorCode.INVALID,
-                gettext("The request's parameters are not valid."),
-                fields={
-                    "status": [
-                        gettext("Choose one of: %(expected)s.")
-                        % {"expected": ", ".join(["open", *TipOffStatus.values])}
-                    ]
-                },
+            raise bad_parameter(
+                "status",
+                gettext("Choose one of: %(expected)s.")
+                % {"expected": ", ".join(["open", *TipOffStatus.values])},
             )
         query = query.filter(status=status)
     if administration:

@@ -3,8 +3,9 @@ random name in the data directory with their SHA-256.
 
 Every app that takes files (tip-offs, service requests, articles, fund, award and assessment
 documents) calls this module with its own rules in a :class:`Policy`: the kinds it accepts,
-its size and count limits, its directory, and how it words a refusal (its error class, code,
-field, message and HTTP status stay the app's own).
+its size and count limits, its directory, and its :class:`Refusals` — the error codes, field
+and messages of the ``ActionError`` a refused file raises (413 too large, 415 not an
+accepted kind, 400 empty or too many).
 
 A file is recognised by its first bytes, never by its name or the browser's word: PDF,
 pictures, sound and video by their magic numbers; Office Open XML documents (Word, Excel,
@@ -26,14 +27,17 @@ import tempfile
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from copyguard.accounts.errors import ActionError
 
 __all__ = [
     "DOCX",
@@ -50,6 +54,7 @@ __all__ = [
     "MultipleFileField",
     "Policy",
     "Refusal",
+    "Refusals",
     "Stored",
     "TextCheck",
     "Upload",
@@ -106,12 +111,15 @@ _OFFICE_PARTS = (
     ("xl/workbook.xml", XLSX),
     ("ppt/presentation.xml", PPTX),
 )
+# The messages most apps refuse with (lazy: translated when a refusal is made).
+TOO_MANY = _("Attach at most %(count)d files.")
+EMPTY = _("%(name)s is empty.")
 # Control characters plain text does not contain (tab, LF, FF and CR are allowed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 class Refusal(enum.Enum):
-    """Why an upload is refused; the app's :attr:`Policy.refuse` words it."""
+    """Why an upload is refused; the app's :class:`Refusals` word it."""
 
     TOO_MANY = "too_many"
     TOO_LARGE = "too_large"
@@ -141,18 +149,53 @@ class Stored:
 
 
 @dataclass(frozen=True)
-class Policy:
-    """An app's rules for uploads.
+class Refusals:
+    """How an app refuses a file: an ``ActionError`` about ``field`` with the app's codes
+    and messages. Messages are formatted with ``name`` (the file's shown name), ``mb`` (the
+    size limit in megabytes), ``count`` (the most files) and the policy's ``details``."""
 
-    ``accept`` holds the media types it takes (:data:`TEXT` for plain text); ``refuse``
-    makes the exception to raise for a refusal and the shown name of the file (empty for
-    :attr:`Refusal.TOO_MANY`); ``max_files`` is checked by :func:`store_all` only."""
+    field: str
+    invalid_code: str  # too many files, an empty file (400)
+    too_large_code: str  # 413
+    unsupported_code: str  # 415
+    too_large: Any
+    unsupported: Any
+    too_many: Any = TOO_MANY
+    empty: Any = EMPTY
+
+    def error(self, reason: Refusal, values: Mapping[str, object]) -> ActionError:
+        """The error refusing a file for ``reason``, its message filled with ``values``."""
+        code, message, status = {
+            Refusal.TOO_MANY: (self.invalid_code, self.too_many, 400),
+            Refusal.TOO_LARGE: (self.too_large_code, self.too_large, 413),
+            Refusal.EMPTY: (self.invalid_code, self.empty, 400),
+            Refusal.UNSUPPORTED: (self.unsupported_code, self.unsupported, 415),
+        }[reason]
+        return ActionError(code, message % values, field=self.field, status=status)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An app's rules for uploads: where they go, how large one may be, the media types it
+    takes (:data:`TEXT` for plain text), how it refuses, and how many files one request may
+    carry (checked by :func:`store_all` only). ``details`` fill its messages further."""
 
     directory: Path
     max_bytes: int
     accept: Collection[str]
-    refuse: Callable[[Refusal, str], BaseException]
+    refusals: Refusals
     max_files: int | None = None
+    details: Mapping[str, object] = field(default_factory=dict)
+
+    def refuse(self, reason: Refusal, name: str) -> ActionError:
+        """The app's error refusing the file shown as ``name`` (empty for too many)."""
+        values = {
+            "name": name,
+            "mb": f"{self.max_bytes / (1024 * 1024):.3g}",
+            "count": self.max_files,
+            **self.details,
+        }
+        return self.refusals.error(reason, values)
 
 
 # ------------------------------------------------------------------ recognising
@@ -275,9 +318,9 @@ def remove(directory: Path, items: Iterable[Stored | str]) -> None:
 def store(upload: Upload, policy: Policy, name: str) -> Stored:
     """Check ``upload`` and write it under a random name in ``policy.directory``.
 
-    ``name`` is the one shown (in refusals and in the result). Raises what ``policy.refuse``
-    makes — too large (by its declared or its real size), empty, or not an accepted kind —
-    having written nothing."""
+    ``name`` is the one shown (in refusals and in the result). Raises the app's
+    ``ActionError`` (:meth:`Policy.refuse`) for a file too large (by its declared or its
+    real size), empty, or not of an accepted kind, having written nothing."""
     limit = policy.max_bytes
     if upload.size is not None and upload.size > limit:
         raise policy.refuse(Refusal.TOO_LARGE, name)

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from copyguard import uploads
-from copyguard.uploads import Policy, Refusal
+from copyguard.accounts.errors import ActionError
+from copyguard.uploads import Policy, Refusal, Refusals
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
@@ -21,11 +23,27 @@ WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 30
 EVERYTHING = frozenset({uploads.PDF, *uploads.PICTURES, uploads.TEXT, *uploads.OFFICE})
 
 
-class Refused(Exception):
-    def __init__(self, reason: Refusal, name: str) -> None:
-        super().__init__(reason, name)
-        self.reason = reason
-        self.name = name
+REFUSALS = Refusals(
+    field="files",
+    invalid_code="invalid",
+    too_large_code="too_large",
+    unsupported_code="unsupported_file",
+    too_large="%(name)s is over %(mb)s MB.",
+    unsupported="%(name)s is not %(kinds)s.",
+)
+# The code and status each refusal gives, and the start of its message.
+REFUSED = {
+    Refusal.TOO_MANY: ("invalid", 400, "Attach at most"),
+    Refusal.TOO_LARGE: ("too_large", 413, ""),
+    Refusal.EMPTY: ("invalid", 400, ""),
+    Refusal.UNSUPPORTED: ("unsupported_file", 415, ""),
+}
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 def policy(directory: Path, accept: frozenset[str] = EVERYTHING, **kwargs: int) -> Policy:
@@ -33,9 +51,18 @@ def policy(directory: Path, accept: frozenset[str] = EVERYTHING, **kwargs: int) 
         directory=directory,
         max_bytes=kwargs.pop("max_bytes", 1024 * 1024),
         accept=accept,
-        refuse=Refused,
+        refusals=REFUSALS,
         max_files=kwargs.pop("max_files", 3),
+        details={"kinds": "a document"},
     )
+
+
+def assert_refused(error: ActionError, reason: Refusal, message: str = "") -> None:
+    code, status, start = REFUSED[reason]
+    assert (error.code, error.status, error.field) == (code, status, "files")
+    assert str(error.message).startswith(start)
+    if message:
+        assert str(error.message) == message
 
 
 def office(main_part: str, *, extra: dict[str, bytes] | None = None) -> bytes:
@@ -277,9 +304,9 @@ def test_an_office_document_is_stored_when_accepted(tmp_path: Path) -> None:
     stored = uploads.store(upload(office("word/document.xml")), policy(tmp_path), "d.docx")
     assert stored.media_type == uploads.DOCX
     refused = frozenset({uploads.PDF})
-    with pytest.raises(Refused) as caught:
+    with pytest.raises(ActionError) as caught:
         uploads.store(upload(office("word/document.xml")), policy(tmp_path, refused), "d.docx")
-    assert caught.value.reason is Refusal.UNSUPPORTED
+    assert_refused(caught.value, Refusal.UNSUPPORTED, "d.docx is not a document.")
 
 
 @pytest.mark.parametrize(
@@ -295,22 +322,22 @@ def test_an_office_document_is_stored_when_accepted(tmp_path: Path) -> None:
 )
 def test_wrong_magic_bytes_are_refused_and_nothing_is_left(tmp_path: Path, content: bytes) -> None:
     root = tmp_path / "store"
-    with pytest.raises(Refused) as caught:
+    with pytest.raises(ActionError) as caught:
         uploads.store(upload(content, "fine.pdf"), policy(root), "fine.pdf")
-    assert (caught.value.reason, caught.value.name) == (Refusal.UNSUPPORTED, "fine.pdf")
+    assert_refused(caught.value, Refusal.UNSUPPORTED, "fine.pdf is not a document.")
     assert files_in(root) == []
 
 
 def test_plain_text_is_refused_where_text_is_not_accepted(tmp_path: Path) -> None:
-    with pytest.raises(Refused) as caught:
+    with pytest.raises(ActionError) as caught:
         uploads.store(upload(b"just words"), policy(tmp_path, frozenset({uploads.PDF})), "w")
-    assert caught.value.reason is Refusal.UNSUPPORTED
+    assert_refused(caught.value, Refusal.UNSUPPORTED)
 
 
 def test_an_empty_file_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(Refused) as caught:
+    with pytest.raises(ActionError) as caught:
         uploads.store(upload(b"", "empty.txt"), policy(tmp_path), "empty.txt")
-    assert (caught.value.reason, caught.value.name) == (Refusal.EMPTY, "empty.txt")
+    assert_refused(caught.value, Refusal.EMPTY, "empty.txt is empty.")
     assert files_in(tmp_path) == []
 
 
@@ -330,9 +357,9 @@ class Endless:
 
 def test_a_huge_file_is_refused_while_it_is_read(tmp_path: Path) -> None:
     endless = Endless()
-    with pytest.raises(Refused) as caught:
+    with pytest.raises(ActionError) as caught:
         uploads.store(endless, policy(tmp_path, max_bytes=1024 * 1024), "endless.txt")
-    assert caught.value.reason is Refusal.TOO_LARGE
+    assert_refused(caught.value, Refusal.TOO_LARGE, "endless.txt is over 1 MB.")
     assert endless.read <= 1024 * 1024 + 64 * 1024
     assert files_in(tmp_path) == []
 
@@ -340,9 +367,9 @@ def test_a_huge_file_is_refused_while_it_is_read(tmp_path: Path) -> None:
 def test_a_file_declared_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
     endless = Endless()
     endless.size = 10**12
-    with pytest.raises(Refused) as caught:
-        uploads.store(endless, policy(tmp_path), "big")
-    assert caught.value.reason is Refusal.TOO_LARGE
+    with pytest.raises(ActionError) as caught:
+        uploads.store(endless, policy(tmp_path, max_bytes=1536 * 1024), "big")
+    assert_refused(caught.value, Refusal.TOO_LARGE, "big is over 1.5 MB.")
     assert endless.read == 0
 
 
@@ -354,9 +381,9 @@ def test_a_file_of_exactly_the_limit_is_accepted(tmp_path: Path) -> None:
 
 def test_too_many_files_are_refused_before_any_is_read(tmp_path: Path) -> None:
     chosen = [upload(PDF, f"{n}.pdf") for n in range(4)]
-    with pytest.raises(Refused) as caught:
+    with pytest.raises(ActionError) as caught:
         uploads.store_all(chosen, policy(tmp_path, max_files=3), lambda n: f"file {n}")
-    assert caught.value.reason is Refusal.TOO_MANY
+    assert_refused(caught.value, Refusal.TOO_MANY, "Attach at most 3 files.")
     assert files_in(tmp_path) == []
 
 
@@ -364,9 +391,9 @@ def test_storing_several_is_all_or_nothing(tmp_path: Path) -> None:
     nameless = upload(PNG)
     nameless.name = None  # type: ignore[assignment]
     chosen = [upload(PDF, "a.pdf"), nameless, upload(b"MZ\x00", "b.pdf")]
-    with pytest.raises(Refused) as caught:
+    with pytest.raises(ActionError) as caught:
         uploads.store_all(chosen, policy(tmp_path), lambda n: f"file {n}")
-    assert (caught.value.reason, caught.value.name) == (Refusal.UNSUPPORTED, "b.pdf")
+    assert_refused(caught.value, Refusal.UNSUPPORTED, "b.pdf is not a document.")
     assert files_in(tmp_path) == []
     stored = uploads.store_all(chosen[:2], policy(tmp_path), lambda n: f"file {n}")
     assert [s.name for s in stored] == ["a.pdf", "file 2"]

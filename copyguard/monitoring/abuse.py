@@ -5,9 +5,8 @@ registrations).
   address to count what one address sent;
 - :func:`over_limit`: the first of several sliding-window rates (see
   :mod:`copyguard.monitoring.ratelimit`) that refuses one more;
-- :func:`form_token` and :func:`form_nonce`: the signed render time and one-time nonce a web
-  form carries, so a form sent faster than a person fills it in, older than allowed, or
-  sent twice (:func:`form_sent_before`) is refused.
+- :class:`PublicForm`: the signed render time and one-time nonce a web form carries, so a
+  form sent faster than a person fills it in, older than allowed, or sent twice is refused.
 
 Each app keeps its own wording, error codes and limits; these helpers only decide.
 """
@@ -19,7 +18,8 @@ import hashlib
 import hmac
 import math
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,15 +33,19 @@ from copyguard.accounts.models import AuditEvent
 from copyguard.monitoring.ratelimit import Decision, Rate, sliding_window
 
 __all__ = [
+    "MAX_FORM_AGE",
+    "MIN_FORM_SECONDS",
     "FormProblem",
+    "PublicForm",
     "RateLimitedError",
     "address_hash",
-    "form_nonce",
-    "form_sent_before",
-    "form_token",
     "over_limit",
     "retry_minutes",
 ]
+
+# A person takes longer than this to fill in a form; a form is sent within this long.
+MIN_FORM_SECONDS = 3
+MAX_FORM_AGE = 24 * 3600
 
 
 class RateLimitedError(ActionError):
@@ -88,46 +92,71 @@ def retry_minutes(seconds: float) -> int:
     return math.ceil(seconds / 60)
 
 
-def form_token(salt: str, now: datetime | None = None) -> str:
-    """The signed render time and a one-time nonce a web form carries (signed with the
-    secret key and ``salt``, which names the form)."""
-    moment = now or timezone.now()
-    return signing.dumps({"t": moment.timestamp(), "n": secrets.token_hex(16)}, salt=salt)
+@dataclass(frozen=True)
+class PublicForm:
+    """A public web form's signed token: ``salt`` names the form, ``action`` is the audit
+    action that records a sent form (with the token's nonce as its ``form`` parameter), and
+    the app's ``invalid_code`` and messages word a refusal about the ``form_token`` field.
+
+    A token is refused when unreadable (missing, forged, another form's), sent sooner than
+    ``min_seconds`` after it was rendered, or older than ``max_age`` seconds."""
+
+    salt: str
+    action: str
+    invalid_code: str
+    unreadable: Any
+    too_fast: Any
+    too_old: Any
+    min_seconds: float = MIN_FORM_SECONDS
+    max_age: float = MAX_FORM_AGE
+
+    def token(self, now: datetime | None = None) -> str:
+        """The signed render time and a one-time nonce the form carries."""
+        moment = now or timezone.now()
+        return signing.dumps({"t": moment.timestamp(), "n": secrets.token_hex(16)}, salt=self.salt)
+
+    def _refuse(self, problem: FormProblem) -> ActionError:
+        message = {
+            FormProblem.UNREADABLE: self.unreadable,
+            FormProblem.TOO_FAST: self.too_fast,
+            FormProblem.TOO_OLD: self.too_old,
+        }[problem]
+        return ActionError(self.invalid_code, message, field="form_token")
+
+    def nonce(self, token: str | None, now: datetime) -> str:
+        """The digest of the token's nonce (32 hex digits, to record and to look for with
+        :meth:`sent_before`) after checking it; ``ActionError`` (400) otherwise."""
+        try:
+            return self._read(token, now)
+        except _Problem as refused:
+            raise self._refuse(refused.problem) from None
+
+    def _read(self, token: str | None, now: datetime) -> str:
+        try:
+            value = signing.loads(token or "", salt=self.salt)
+            rendered = float(value["t"])
+            nonce = str(value["n"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            raise _Problem(FormProblem.UNREADABLE) from None
+        age = now.timestamp() - rendered
+        if age < self.min_seconds:
+            raise _Problem(FormProblem.TOO_FAST)
+        if age > self.max_age:
+            raise _Problem(FormProblem.TOO_OLD)
+        return hashlib.sha256(nonce.encode()).hexdigest()[:32]
+
+    def sent_before(self, nonce: str, now: datetime) -> bool:
+        """Whether the form with this nonce was recorded as sent within the token's
+        lifetime; never for an empty nonce (the API sends no form)."""
+        if not nonce:
+            return False
+        since = now - timedelta(seconds=self.max_age + 60)
+        return AuditEvent.objects.filter(
+            action=self.action, created_at__gte=since, params__form=nonce
+        ).exists()
 
 
-def form_nonce(
-    token: str | None,
-    *,
-    salt: str,
-    now: datetime,
-    min_seconds: float,
-    max_age: float,
-    refuse: Callable[[FormProblem], BaseException],
-) -> str:
-    """The digest of a form token's nonce (32 hex digits, to record and look for with
-    :func:`form_sent_before`), after checking its signature and that it was rendered between
-    ``max_age`` and ``min_seconds`` seconds before ``now``; raises ``refuse(problem)``
-    otherwise."""
-    try:
-        value = signing.loads(token or "", salt=salt)
-        rendered = float(value["t"])
-        nonce = str(value["n"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise refuse(FormProblem.UNREADABLE) from None
-    age = now.timestamp() - rendered
-    if age < min_seconds:
-        raise refuse(FormProblem.TOO_FAST)
-    if age > max_age:
-        raise refuse(FormProblem.TOO_OLD)
-    return hashlib.sha256(nonce.encode()).hexdigest()[:32]
-
-
-def form_sent_before(action: str, nonce: str, now: datetime, max_age: float) -> bool:
-    """Whether an audit event ``action`` recorded the form nonce ``nonce`` (as its
-    ``form`` parameter) within the token's lifetime: the form was sent already."""
-    if not nonce:
-        return False
-    since = now - timedelta(seconds=max_age + 60)
-    return AuditEvent.objects.filter(
-        action=action, created_at__gte=since, params__form=nonce
-    ).exists()
+class _Problem(Exception):
+    def __init__(self, problem: FormProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem

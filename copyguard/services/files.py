@@ -20,7 +20,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from copyguard import uploads
-from copyguard.accounts.errors import ActionError
 from copyguard.services.enums import ServiceErrorCode
 
 __all__ = [
@@ -66,35 +65,17 @@ def file_path(storage_name: str) -> Path:
     return uploads.file_path(files_dir(), storage_name)
 
 
-def _refusal(reason: uploads.Refusal, name: str) -> ActionError:
-    if reason is uploads.Refusal.TOO_MANY:
-        return ActionError(
-            ServiceErrorCode.INVALID,
-            _("Attach at most %(count)d files.") % {"count": max_files()},
-            field="files",
-        )
-    if reason is uploads.Refusal.TOO_LARGE:
-        return ActionError(
-            ServiceErrorCode.TOO_LARGE,
-            _("%(name)s is too large: a file may have at most %(mb)s MB.")
-            % {"name": name, "mb": f"{max_bytes() / (1024 * 1024):.3g}"},
-            field="files",
-            status=413,
-        )
-    if reason is uploads.Refusal.EMPTY:
-        return ActionError(
-            ServiceErrorCode.INVALID, _("%(name)s is empty.") % {"name": name}, field="files"
-        )
-    return ActionError(
-        ServiceErrorCode.UNSUPPORTED_FILE,
-        _(
-            "%(name)s is not a PDF, picture, plain text or Word, Excel or PowerPoint "
-            "document; only those can be attached."
-        )
-        % {"name": name},
-        field="files",
-        status=415,
-    )
+_REFUSALS = uploads.Refusals(
+    field="files",
+    invalid_code=ServiceErrorCode.INVALID,
+    too_large_code=ServiceErrorCode.TOO_LARGE,
+    unsupported_code=ServiceErrorCode.UNSUPPORTED_FILE,
+    too_large=_("%(name)s is too large: a file may have at most %(mb)s MB."),
+    unsupported=_(
+        "%(name)s is not a PDF, picture, plain text or Word, Excel or PowerPoint "
+        "document; only those can be attached."
+    ),
+)
 
 
 def _file_name(index: int) -> str:
@@ -103,7 +84,7 @@ def _file_name(index: int) -> str:
 
 def store_files(chosen: list[Upload]) -> list[Stored]:
     """Check and write every file, or none: a refused file removes those written before."""
-    policy = uploads.Policy(files_dir(), max_bytes(), ACCEPTED, _refusal, max_files())
+    policy = uploads.Policy(files_dir(), max_bytes(), ACCEPTED, _REFUSALS, max_files())
     return uploads.store_all(chosen, policy, _file_name)
 
 

@@ -46,7 +46,6 @@ from django.utils.translation import gettext_lazy as _
 from copyguard import uploads
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.enums import OrganisationKind
-from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Membership, Organisation, User
 from copyguard.enforcement.access.common import permissions_in
 from copyguard.enforcement.actions.common import (
@@ -104,8 +103,7 @@ WORK_TITLE_MAX = 300
 NAME_MAX = 200
 CONTACT_MAX = 254
 NOTE_MAX = 2000
-MIN_FORM_SECONDS = 3
-MAX_FORM_AGE = 24 * 3600
+MIN_FORM_SECONDS = abuse.MIN_FORM_SECONDS
 FORM_SALT = "copyguard.enforcement.tip-off-form"
 SUBMIT_ACTION = "enforcement.tip_off.submit"
 TRIAGE = EnforcementPermission.TRIAGE_TIP_OFFS.value
@@ -181,33 +179,21 @@ def source_hash(ip: str | None) -> str:
     return abuse.address_hash("tip-off-source", ip)
 
 
+_FORM = abuse.PublicForm(
+    salt=FORM_SALT,
+    action=SUBMIT_ACTION,
+    invalid_code=EnforcementErrorCode.INVALID,
+    unreadable=_("The form could not be checked. Reload the page and send the report again."),
+    too_fast=_(
+        "That was sent faster than a person fills in the form. Wait a moment and send it again."
+    ),
+    too_old=_("The form is more than a day old. Reload the page and send the report again."),
+)
+
+
 def form_token(now: datetime | None = None) -> str:
     """The signed render time (and a one-time nonce) the web form carries."""
-    return abuse.form_token(FORM_SALT, now)
-
-
-def _form_problem(problem: abuse.FormProblem) -> ActionError:
-    if problem is abuse.FormProblem.TOO_FAST:
-        message = _(
-            "That was sent faster than a person fills in the form. Wait a moment and send it again."
-        )
-    elif problem is abuse.FormProblem.TOO_OLD:
-        message = _("The form is more than a day old. Reload the page and send the report again.")
-    else:
-        message = _("The form could not be checked. Reload the page and send the report again.")
-    return invalid(message, "form_token")
-
-
-def _form_nonce(token: str, now: datetime) -> str:
-    """The token's nonce digest after checking its signature and age."""
-    return abuse.form_nonce(
-        token,
-        salt=FORM_SALT,
-        now=now,
-        min_seconds=MIN_FORM_SECONDS,
-        max_age=MAX_FORM_AGE,
-        refuse=_form_problem,
-    )
+    return _FORM.token(now)
 
 
 def _rates() -> list[Rate]:
@@ -300,33 +286,17 @@ ACCEPTED = frozenset(
 )
 
 
-def _refusal(reason: uploads.Refusal, name: str) -> ActionError:
-    if reason is uploads.Refusal.TOO_MANY:
-        return invalid(
-            _("Attach at most %(count)d files.") % {"count": settings.TIP_OFF_MAX_FILES},
-            "files",
-        )
-    if reason is uploads.Refusal.TOO_LARGE:
-        megabytes = settings.TIP_OFF_MAX_BYTES / (1024 * 1024)
-        return ActionError(
-            EnforcementErrorCode.TOO_LARGE,
-            _("%(name)s is too large: a file may have at most %(mb)s MB.")
-            % {"name": name, "mb": f"{megabytes:.3g}"},
-            field="files",
-            status=413,
-        )
-    if reason is uploads.Refusal.EMPTY:
-        return invalid(_("%(name)s is empty.") % {"name": name}, "files")
-    return ActionError(
-        EnforcementErrorCode.INVALID,
-        _(
-            "%(name)s is not a picture, PDF, plain text, sound or video file; only those "
-            "can be attached."
-        )
-        % {"name": name},
-        field="files",
-        status=415,
-    )
+_REFUSALS = uploads.Refusals(
+    field="files",
+    invalid_code=EnforcementErrorCode.INVALID,
+    too_large_code=EnforcementErrorCode.TOO_LARGE,
+    unsupported_code=EnforcementErrorCode.INVALID,
+    too_large=_("%(name)s is too large: a file may have at most %(mb)s MB."),
+    unsupported=_(
+        "%(name)s is not a picture, PDF, plain text, sound or video file; only those "
+        "can be attached."
+    ),
+)
 
 
 def _policy() -> uploads.Policy:
@@ -334,7 +304,7 @@ def _policy() -> uploads.Policy:
         directory=files_dir(),
         max_bytes=settings.TIP_OFF_MAX_BYTES,
         accept=ACCEPTED,
-        refuse=_refusal,
+        refusals=_REFUSALS,
         max_files=settings.TIP_OFF_MAX_FILES,
     )
 
@@ -474,7 +444,7 @@ def submit_tip_off(
     now = now or timezone.now()
     if (honeypot or "").strip():
         raise invalid(_("This report cannot be accepted."), "website")
-    nonce = _form_nonce(form_token, now) if form_token is not None else ""
+    nonce = _FORM.nonce(form_token, now) if form_token is not None else ""
     if (
         administration is None
         or administration.kind != OrganisationKind.ADMINISTRATION
@@ -560,7 +530,7 @@ def _create(
     # One administration's reports are counted one after the other (a row lock; SQLite
     # serialises writers anyway), so two requests cannot both take the last place.
     Organisation.objects.select_for_update().filter(pk=administration.pk).first()
-    if abuse.form_sent_before(SUBMIT_ACTION, nonce, now, MAX_FORM_AGE):
+    if _FORM.sent_before(nonce, now):
         raise invalid(
             _(
                 "This form was sent already. Your report was received once; to report "

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.enums import OrganisationKind, Role
+from copyguard.accounts.errors import ActionError
 from copyguard.monitoring import abuse
-from copyguard.monitoring.abuse import FormProblem
 from copyguard.monitoring.models import UploadScan
 from copyguard.monitoring.ratelimit import Rate
 from copyguard.testing import make_member, make_organisation
@@ -30,16 +30,29 @@ def _data_dir(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     return tmp_path
 
 
-class Refused(Exception):
-    def __init__(self, problem: FormProblem) -> None:
-        super().__init__(problem)
-        self.problem = problem
+FORM = abuse.PublicForm(
+    salt=SALT,
+    action="tests.form.send",
+    invalid_code="invalid",
+    unreadable="Reload the page.",
+    too_fast="Too fast.",
+    too_old="Too old.",
+)
 
 
 def nonce(token: str | None, now: datetime) -> str:
-    return abuse.form_nonce(
-        token, salt=SALT, now=now, min_seconds=3, max_age=24 * 3600, refuse=Refused
+    return FORM.nonce(token, now)
+
+
+def refusal(token: str | None, now: datetime) -> str:
+    with pytest.raises(ActionError) as caught:
+        FORM.nonce(token, now)
+    assert (caught.value.code, caught.value.status, caught.value.field) == (
+        "invalid",
+        400,
+        "form_token",
     )
+    return str(caught.value.message)
 
 
 # ------------------------------------------------------------------ address hash
@@ -75,29 +88,24 @@ def test_hostile_addresses_hash_without_error() -> None:
 
 def test_a_token_filled_in_at_a_human_pace_gives_its_nonce_digest() -> None:
     now = timezone.now()
-    token = abuse.form_token(SALT, now - timedelta(seconds=30))
+    token = FORM.token(now - timedelta(seconds=30))
     digest = nonce(token, now)
     assert len(digest) == 32 and int(digest, 16) >= 0
     assert digest == nonce(token, now)  # the same form gives the same nonce
-    assert digest != nonce(abuse.form_token(SALT, now - timedelta(seconds=30)), now)
+    assert digest != nonce(FORM.token(now - timedelta(seconds=30)), now)
+    assert nonce(FORM.token(now - timedelta(seconds=3)), now)
 
 
-@pytest.mark.parametrize(
-    ("age", "problem"),
-    [(0, FormProblem.TOO_FAST), (2.9, FormProblem.TOO_FAST), (-60, FormProblem.TOO_FAST)],
-)
-def test_a_form_sent_too_fast_is_refused(age: float, problem: FormProblem) -> None:
+@pytest.mark.parametrize("age", [0, 2.9, -60])
+def test_a_form_sent_too_fast_is_refused(age: float) -> None:
     now = timezone.now()
-    with pytest.raises(Refused) as caught:
-        nonce(abuse.form_token(SALT, now - timedelta(seconds=age)), now)
-    assert caught.value.problem is problem
+    assert refusal(FORM.token(now - timedelta(seconds=age)), now) == "Too fast."
 
 
 def test_a_form_older_than_allowed_is_refused() -> None:
     now = timezone.now()
-    with pytest.raises(Refused) as caught:
-        nonce(abuse.form_token(SALT, now - timedelta(days=1, seconds=1)), now)
-    assert caught.value.problem is FormProblem.TOO_OLD
+    assert refusal(FORM.token(now - timedelta(days=1, seconds=1)), now) == "Too old."
+    assert nonce(FORM.token(now - timedelta(days=1, seconds=-1)), now)
 
 
 @pytest.mark.parametrize(
@@ -116,33 +124,29 @@ def test_a_form_older_than_allowed_is_refused() -> None:
     ],
 )
 def test_a_missing_forged_or_malformed_token_is_refused(token: str | None) -> None:
-    with pytest.raises(Refused) as caught:
-        nonce(token, timezone.now())
-    assert caught.value.problem is FormProblem.UNREADABLE
+    assert refusal(token, timezone.now()) == "Reload the page."
 
 
 def test_a_token_with_its_signature_tampered_is_refused() -> None:
     now = timezone.now()
-    token = abuse.form_token(SALT, now - timedelta(seconds=30))
+    token = FORM.token(now - timedelta(seconds=30))
     value, _, signature = token.rpartition(":")
-    tampered = f"{value}:{signature[::-1]}"
-    with pytest.raises(Refused):
-        nonce(tampered, now)
+    assert refusal(f"{value}:{signature[::-1]}", now) == "Reload the page."
 
 
 def test_a_form_recorded_once_is_known_as_sent(db) -> None:  # type: ignore[no-untyped-def]
     now = timezone.now()
-    digest = nonce(abuse.form_token(SALT, now - timedelta(seconds=30)), now)
-    assert not abuse.form_sent_before("tests.form.send", digest, now, 24 * 3600)
+    digest = nonce(FORM.token(now - timedelta(seconds=30)), now)
+    assert not FORM.sent_before(digest, now)
     record(Actor.system(), "tests.form.send", params={"form": digest})
-    assert abuse.form_sent_before("tests.form.send", digest, now, 24 * 3600)
-    assert not abuse.form_sent_before("tests.other.send", digest, now, 24 * 3600)
+    assert FORM.sent_before(digest, now)
+    other = abuse.PublicForm(SALT, "tests.other.send", "invalid", "", "", "")
+    assert not other.sent_before(digest, now)
     # No nonce (the API sends no form): never "sent before".
     record(Actor.system(), "tests.form.send", params={"form": ""})
-    assert not abuse.form_sent_before("tests.form.send", "", now, 24 * 3600)
+    assert not FORM.sent_before("", now)
     # Beyond the token's lifetime the record no longer counts (the token is refused anyway).
-    later = now + timedelta(days=2)
-    assert not abuse.form_sent_before("tests.form.send", digest, later, 24 * 3600)
+    assert not FORM.sent_before(digest, now + timedelta(days=2))
 
 
 # ------------------------------------------------------------------ rates

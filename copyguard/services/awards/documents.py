@@ -12,7 +12,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from copyguard import uploads
-from copyguard.accounts.errors import ActionError
 from copyguard.services.awards.enums import AwardErrorCode
 
 __all__ = [
@@ -48,33 +47,22 @@ def document_path(storage_name: str) -> Path:
     return uploads.file_path(documents_dir(), storage_name)
 
 
-def _refusal(reason: uploads.Refusal, name: str) -> ActionError:
-    if reason is uploads.Refusal.TOO_LARGE:
-        return ActionError(
-            AwardErrorCode.TOO_LARGE,
-            _("%(name)s is too large: a document may have at most %(mb)s MB.")
-            % {"name": name, "mb": f"{max_document_bytes() / (1024 * 1024):.3g}"},
-            field="documents",
-            status=413,
-        )
-    if reason is uploads.Refusal.EMPTY:
-        return ActionError(
-            AwardErrorCode.INVALID, _("%(name)s is empty.") % {"name": name}, field="documents"
-        )
-    return ActionError(
-        AwardErrorCode.UNSUPPORTED_FILE,
-        _("%(name)s is not a PDF, a picture (PNG, JPEG, GIF, WebP) or plain text.")
-        % {"name": name},
-        field="documents",
-        status=415,
-    )
+_REFUSALS = uploads.Refusals(
+    field="documents",
+    invalid_code=AwardErrorCode.INVALID,
+    too_large_code=AwardErrorCode.TOO_LARGE,
+    unsupported_code=AwardErrorCode.UNSUPPORTED_FILE,
+    too_large=_("%(name)s is too large: a document may have at most %(mb)s MB."),
+    unsupported=_("%(name)s is not a PDF, a picture (PNG, JPEG, GIF, WebP) or plain text."),
+    too_many=_("Attach at most %(count)d documents."),
+)
 
 
 def store(upload: Upload, index: int) -> Stored:
     """Read, check and write one upload (the ``index``-th, from 1); raise an ActionError for
     a refused one."""
     name = uploads.display_name(upload.name, gettext("document %(number)d") % {"number": index})
-    policy = uploads.Policy(documents_dir(), max_document_bytes(), ACCEPTED, _refusal)
+    policy = uploads.Policy(documents_dir(), max_document_bytes(), ACCEPTED, _REFUSALS)
     return uploads.store(upload, policy, name)
 
 

@@ -459,33 +459,23 @@ def document_path(document: ApplicationDocument) -> Path:
     return uploads.file_path(documents_dir(), document.storage_name)
 
 
+_REFUSALS = uploads.Refusals(
+    field="file",
+    invalid_code=FundErrorCode.INVALID,
+    too_large_code=FundErrorCode.TOO_LARGE,
+    unsupported_code=FundErrorCode.UNSUPPORTED,
+    too_large=_("%(name)s is too large: a document may have at most %(mb)s MB."),
+    unsupported=_("%(name)s is not in an accepted format (%(formats)s)."),
+)
+
+
 def _policy(formats: list[str]) -> uploads.Policy:
-    limit = max_document_bytes()
-
-    def refuse(reason: uploads.Refusal, name: str) -> ActionError:
-        if reason is uploads.Refusal.TOO_LARGE:
-            return ActionError(
-                FundErrorCode.TOO_LARGE,
-                _("%(name)s is too large: a document may have at most %(mb)s MB.")
-                % {"name": name, "mb": f"{limit / 1048576:.3g}"},
-                field="file",
-                status=413,
-            )
-        if reason is uploads.Refusal.EMPTY:
-            return invalid(_("%(name)s is empty.") % {"name": name}, "file")
-        return ActionError(
-            FundErrorCode.UNSUPPORTED,
-            _("%(name)s is not in an accepted format (%(formats)s).")
-            % {
-                "name": name,
-                "formats": ", ".join(str(DocumentFormat(f).label) for f in formats),
-            },
-            field="file",
-            status=415,
-        )
-
+    """The rules for one required document: the formats the programme accepts for it."""
     accept = {kind for fmt in formats for kind in _FORMAT_TYPES.get(fmt, ())}  # type: ignore[call-overload]
-    return uploads.Policy(documents_dir(), limit, accept, refuse)
+    labels = ", ".join(str(DocumentFormat(f).label) for f in formats)
+    return uploads.Policy(
+        documents_dir(), max_document_bytes(), accept, _REFUSALS, details={"formats": labels}
+    )
 
 
 def attach_document(

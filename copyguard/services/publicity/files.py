@@ -18,7 +18,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from copyguard import uploads
-from copyguard.accounts.errors import ActionError
 from copyguard.services.publicity.enums import PublicityErrorCode
 
 __all__ = [
@@ -75,34 +74,22 @@ def safe_name(name: str | None, media_type: str | None) -> str:
     return stem[:120].strip() + extension
 
 
-def _error(code: str, message: object, status: int) -> ActionError:
-    return ActionError(code, message, field="file", status=status)  # type: ignore[arg-type]
-
-
-def _refusal(reason: uploads.Refusal, name: str) -> ActionError:
-    if reason is uploads.Refusal.TOO_LARGE:
-        return _error(
-            PublicityErrorCode.TOO_LARGE,
-            _("%(name)s is too large: a file may have at most %(mb)s MB.")
-            % {"name": name, "mb": f"{max_bytes() / (1024 * 1024):.3g}"},
-            413,
-        )
-    if reason is uploads.Refusal.EMPTY:
-        return _error(PublicityErrorCode.INVALID, _("%(name)s is empty.") % {"name": name}, 400)
-    return _error(
-        PublicityErrorCode.UNSUPPORTED_FILE,
-        _(
-            "%(name)s is not a PDF, a Word document (.docx) or a picture; only those can be attached."
-        )
-        % {"name": name},
-        415,
-    )
+_REFUSALS = uploads.Refusals(
+    field="file",
+    invalid_code=PublicityErrorCode.INVALID,
+    too_large_code=PublicityErrorCode.TOO_LARGE,
+    unsupported_code=PublicityErrorCode.UNSUPPORTED_FILE,
+    too_large=_("%(name)s is too large: a file may have at most %(mb)s MB."),
+    unsupported=_(
+        "%(name)s is not a PDF, a Word document (.docx) or a picture; only those can be attached."
+    ),
+)
 
 
 def store(upload: Upload) -> Stored:
     """Check ``upload`` and write it under a random name; raises ``ActionError`` (413 too
     large, 415 not an accepted kind, 400 empty) having written nothing."""
-    policy = uploads.Policy(files_dir(), max_bytes(), ACCEPTED, _refusal)
+    policy = uploads.Policy(files_dir(), max_bytes(), ACCEPTED, _REFUSALS)
     stored = uploads.store(upload, policy, safe_name(upload.name, None))
     return dataclasses.replace(stored, name=safe_name(upload.name, stored.media_type))
 

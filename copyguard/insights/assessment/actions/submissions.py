@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from copyguard import uploads
 from copyguard.accounts.audit import Actor, record
-from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
 from copyguard.insights.assessment.actions.common import (
     cities_of,
@@ -70,28 +69,15 @@ def document_path(document: SubmissionDocument) -> Path:
     return uploads.file_path(documents_dir(), document.storage_name)
 
 
-def _refusal(reason: uploads.Refusal, name: str) -> ActionError:
-    if reason is uploads.Refusal.TOO_MANY:
-        return invalid(
-            _("Attach at most %(count)d documents.") % {"count": max_documents()}, "documents"
-        )
-    if reason is uploads.Refusal.TOO_LARGE:
-        return ActionError(
-            AssessmentErrorCode.TOO_LARGE,
-            _("%(name)s is too large: a document may have at most %(mb)s MB.")
-            % {"name": name, "mb": f"{max_document_bytes() / (1024 * 1024):.3g}"},
-            field="documents",
-            status=413,
-        )
-    if reason is uploads.Refusal.EMPTY:
-        return invalid(_("%(name)s is empty.") % {"name": name}, "documents")
-    return ActionError(
-        AssessmentErrorCode.UNSUPPORTED_FILE,
-        _("%(name)s is not a PDF, a picture (PNG, JPEG, GIF, WebP) or plain text.")
-        % {"name": name},
-        field="documents",
-        status=415,
-    )
+_REFUSALS = uploads.Refusals(
+    field="documents",
+    invalid_code=AssessmentErrorCode.INVALID,
+    too_large_code=AssessmentErrorCode.TOO_LARGE,
+    unsupported_code=AssessmentErrorCode.UNSUPPORTED_FILE,
+    too_large=_("%(name)s is too large: a document may have at most %(mb)s MB."),
+    unsupported=_("%(name)s is not a PDF, a picture (PNG, JPEG, GIF, WebP) or plain text."),
+    too_many=_("Attach at most %(count)d documents."),
+)
 
 
 def _document_name(index: int) -> str:
@@ -128,7 +114,7 @@ def submit_value(
         raise invalid(_("%(city)s is not assessed in this round.") % {"city": city.name})
     indicator = _entered_indicator(round_, code)
     policy = uploads.Policy(
-        documents_dir(), max_document_bytes(), ACCEPTED, _refusal, max_files=max_documents()
+        documents_dir(), max_document_bytes(), ACCEPTED, _REFUSALS, max_files=max_documents()
     )
     stored = uploads.store_all(chosen, policy, _document_name)
     try:

@@ -67,8 +67,7 @@ __all__ = [
 NAME_LIMIT = 100
 ORGANISATION_LIMIT = 200
 CONTACT_LIMIT = 254
-MIN_FORM_SECONDS = 3
-MAX_FORM_AGE = 24 * 3600
+MIN_FORM_SECONDS = abuse.MIN_FORM_SECONDS
 FORM_SALT = "copyguard.publicity.registration-form"
 REGISTER_ACTION = "publicity.registration.create"
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{4,24}$")
@@ -94,32 +93,21 @@ def source_hash(ip: str | None) -> str:
     return abuse.address_hash("publicity-registration", ip)
 
 
+_FORM = abuse.PublicForm(
+    salt=FORM_SALT,
+    action=REGISTER_ACTION,
+    invalid_code=PublicityErrorCode.INVALID,
+    unreadable=_("The form could not be checked. Reload the page and register again."),
+    too_fast=_(
+        "That was sent faster than a person fills in the form. Wait a moment and send it again."
+    ),
+    too_old=_("The form is more than a day old. Reload the page."),
+)
+
+
 def form_token(now: datetime | None = None) -> str:
     """The signed render time (and a one-time nonce) the web form carries."""
-    return abuse.form_token(FORM_SALT, now)
-
-
-def _form_problem(problem: abuse.FormProblem) -> ActionError:
-    if problem is abuse.FormProblem.TOO_FAST:
-        message = _(
-            "That was sent faster than a person fills in the form. Wait a moment and send it again."
-        )
-    elif problem is abuse.FormProblem.TOO_OLD:
-        message = _("The form is more than a day old. Reload the page.")
-    else:
-        message = _("The form could not be checked. Reload the page and register again.")
-    return invalid(message, "form_token")
-
-
-def _form_nonce(token: str, now: datetime) -> str:
-    return abuse.form_nonce(
-        token,
-        salt=FORM_SALT,
-        now=now,
-        min_seconds=MIN_FORM_SECONDS,
-        max_age=MAX_FORM_AGE,
-        refuse=_form_problem,
-    )
+    return _FORM.token(now)
 
 
 def contact_key(contact: str) -> str:
@@ -192,7 +180,7 @@ def register(
     now = now or timezone.now()
     if (honeypot or "").strip():
         raise invalid(_("This registration cannot be accepted."), "website")
-    nonce = _form_nonce(form_token, now) if form_token is not None else ""
+    nonce = _FORM.nonce(form_token, now) if form_token is not None else ""
     name = text(name, "name", NAME_LIMIT, lines=False, required=_("Give your name."))
     organisation_name = text(
         organisation_name, "organisation_name", ORGANISATION_LIMIT, lines=False
@@ -240,7 +228,7 @@ def _create(
             _("Registration for this event is not open."),
             status=409,
         )
-    if abuse.form_sent_before(REGISTER_ACTION, nonce, now, MAX_FORM_AGE):
+    if _FORM.sent_before(nonce, now):
         raise invalid(
             _(
                 "This form was sent already: you are registered once. Open the page again to register someone else."

@@ -28,8 +28,12 @@ def world(db):  # type: ignore[no-untyped-def]
     return make_statistics_world()
 
 
-def as_user(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
+def as_user(user, language: str = "zh-hans") -> Client:  # type: ignore[no-untyped-def]
+    """A client signed in as ``user``, reading the pages in ``language``."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    client = Client(headers={"accept-language": language})
     client.force_login(user)
     return client
 
@@ -183,7 +187,9 @@ def test_every_table_exports_as_csv_with_the_figures_of_the_records(world) -> No
 
 
 def test_the_xlsx_of_all_tables_has_the_figures_of_the_records(world) -> None:  # type: ignore[no-untyped-def]
-    response = as_user(world.gd_analyst).get(reverse("insights:export", args=["all", "xlsx"]), YEAR)
+    response = as_user(world.gd_analyst, "en").get(
+        reverse("insights:export", args=["all", "xlsx"]), YEAR
+    )
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     assert len(book.sheetnames) == 27
@@ -312,14 +318,14 @@ def test_a_province_may_not_publish_for_its_city_nor_a_city_for_its_province(wor
     ],
 )
 def test_bad_publications_are_refused_with_a_form_error(world, figures, extra, message) -> None:  # type: ignore[no-untyped-def]
-    response = publish(as_user(world.gd_analyst), world.gd, figures, **extra)
+    response = publish(as_user(world.gd_analyst, "en"), world.gd, figures, **extra)
     assert response.status_code == 400
     assert message in response.content
     assert not PublishedStatistics.objects.exists()
 
 
 def test_the_same_period_is_published_once_until_withdrawn(world) -> None:  # type: ignore[no-untyped-def]
-    client = as_user(world.gd_supervisor)
+    client = as_user(world.gd_supervisor, "en")
     assert publish(client, world.gd, ["registrations.summary"]).status_code == 302
     again = publish(client, world.gd, ["registrations.summary"])
     assert again.status_code == 400 and b"already published" in again.content

@@ -202,6 +202,8 @@ def test_the_supervisor_assigns_and_the_officer_and_enterprise_hear_of_it(
 
 
 def test_reassigning_tells_the_previous_officer(world: ServiceWorld) -> None:
+    world.officer.language = "en"  # notifications speak each recipient's language
+    world.officer.save(update_fields=["language"])
     request = world.submit()
     actions.assign_request(Actor(world.supervisor), request, world.officer)
     actions.assign_request(Actor(world.supervisor), request, world.officer2)

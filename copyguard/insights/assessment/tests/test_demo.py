@@ -361,6 +361,7 @@ def test_the_demo_round_ranks_the_nine_cities_traceably_and_new_weights_re_rank_
     check_round_traceable(this_year, orgs)
     assert province.pk == this_year.province_id
     # Jiangmen led on its records (registrations, transfer, cooperation); with them worth
-    # less, Shenzhen's entered work puts it first.
-    assert old_ranks[orgs["jm"].pk] == 1
-    assert new_scores[orgs["sz"].pk].rank == 1 and new_scores[orgs["jm"].pk].rank == 2
+    # less, Foshan (second before) goes first and Jiangmen falls behind it and Shenzhen.
+    assert old_ranks[orgs["jm"].pk] == 1 and old_ranks[orgs["fs"].pk] == 2
+    assert new_scores[orgs["fs"].pk].rank == 1
+    assert new_scores[orgs["jm"].pk].rank > new_scores[orgs["sz"].pk].rank

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
@@ -64,6 +64,7 @@ class Command(OneLineErrorsMixin, BaseCommand):
         work.add_argument("--since", type=_day, metavar="YYYY-MM-DD")
         work.add_argument("--until", type=_day, metavar="YYYY-MM-DD")
 
+    @no_translations  # the command line speaks English, as Django's own commands do
     def handle(self, *args: Any, **options: Any) -> None:
         self.console = Console(file=cast(IO[str], self.stdout), highlight=False, width=200)
         action = options["action"]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from rich.console import Console
 from rich.table import Table
 
@@ -58,6 +58,7 @@ class Command(OneLineErrorsMixin, BaseCommand):
         report.add_argument("--json", action="store_true", help="Print the report as JSON.")
         report.add_argument("--pdf", metavar="FILE", help="Write the report's PDF to FILE.")
 
+    @no_translations  # the command line speaks English, as Django's own commands do
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(file=cast(IO[str], self.stdout), highlight=False, width=200)
         action = options["action"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from rich.console import Console
 from rich.table import Table
 
@@ -37,6 +37,7 @@ class Command(OneLineErrorsMixin, BaseCommand):
         apps = commands.add_parser("applications", help="A programme's applications.")
         apps.add_argument("programme_id", type=int, metavar="PROGRAMME_ID")
 
+    @no_translations  # the command line speaks English, as Django's own commands do
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(file=cast(IO[str], self.stdout), highlight=False, width=160)
         action = options["action"]

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.utils import timezone
 
 from copyguard.accounts.audit import Actor
@@ -48,6 +48,7 @@ class Command(BaseCommand):
         attendance.add_argument("--as", dest="as_user", required=True, metavar="EMAIL",
                                 help="The organiser's member recording it (audited as them).")  # fmt: skip
 
+    @no_translations  # the command line speaks English, as Django's own commands do
     def handle(self, *args: Any, **options: Any) -> None:
         what = options["what"]
         if what == "events":

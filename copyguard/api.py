@@ -10,9 +10,17 @@ from __future__ import annotations
 from copyguard.accounts.api import router as accounts_router
 from copyguard.apiutil import CopyguardAPI, LocalSwagger, SessionAuth, TokenAuth
 from copyguard.enforcement.api import router as enforcement_router
+from copyguard.insights.api import router as insights_router
+from copyguard.insights.assessment.api import router as assessment_router
+from copyguard.insights.typical.api import router as typical_router
 from copyguard.ledger.api import router as ledger_router
 from copyguard.monitoring.api import router as monitoring_router
 from copyguard.monitoring.scanapi import router as scan_router
+from copyguard.services.api import router as services_router
+from copyguard.services.awards.api import router as awards_router
+from copyguard.services.checkups.api import router as checkups_router
+from copyguard.services.funds.api import router as funds_router
+from copyguard.services.publicity.api import router as publicity_router
 from copyguard.works.api import router as works_router
 from copyguard.works.certificates.api import public_router as certificates_public_router
 from copyguard.works.certificates.api import router as certificates_router
@@ -40,3 +48,11 @@ api.add_router("", ownership_router)
 api.add_router("", scan_router)
 api.add_router("", monitoring_router)
 api.add_router("", enforcement_router)
+api.add_router("/insights", insights_router)
+api.add_router("/typical-cases", typical_router)
+api.add_router("/assessment", assessment_router)
+api.add_router("/services", services_router)
+api.add_router("/checkups", checkups_router)
+api.add_router("/publicity", publicity_router)
+api.add_router("/funds", funds_router)
+api.add_router("/model-units", awards_router)

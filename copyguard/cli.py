@@ -88,6 +88,28 @@ COMMANDS: dict[str, Promise | str] = {
     "cooperation": gettext_lazy(
         "Cross-region cooperation: a bureau's requests sent and received in a period."
     ),
+    "statistics": gettext_lazy(
+        "Statistics: print figures, export tables (CSV/XLSX), render the annual report, publish."
+    ),
+    "assessment": gettext_lazy(
+        "Regional assessment: indicator systems, rounds (open, compute, publish) and rankings."
+    ),
+    "services": gettext_lazy(
+        "Service requests: overdue requests, routing rules (list, import, export), a station's "
+        "workload."
+    ),
+    "checkups": gettext_lazy(
+        "Enterprise risk check-ups: questionnaire versions, check-ups, a report (text or PDF)."
+    ),
+    "publicity": gettext_lazy(
+        "Training events: list them with their figures, print a check-in list, attendance."
+    ),
+    "funds": gettext_lazy(
+        "Special support funds: programmes, applications and totals (table or CSV)."
+    ),
+    "awards": gettext_lazy(
+        "Model units: nomination rounds, evaluation, ranking, a nomination's scores."
+    ),
 }
 
 

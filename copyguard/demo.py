@@ -40,7 +40,15 @@ from copyguard.accounts.enums import (
 )
 from copyguard.accounts.models import Membership, Organisation, User
 from copyguard.enforcement.demo import load_demo_enforcement
+from copyguard.insights.assessment.demo import load_demo_assessment
+from copyguard.insights.demo import load_demo_insights
+from copyguard.insights.typical.demo import load_demo_typical
 from copyguard.monitoring.demo import load_demo_monitoring
+from copyguard.services.awards.demo import load_demo_awards
+from copyguard.services.checkups.demo import load_demo_checkups
+from copyguard.services.demo import load_demo_services
+from copyguard.services.funds.demo import load_demo_funds
+from copyguard.services.publicity.demo import load_demo_publicity
 from copyguard.works.demo import load_demo_works
 
 __all__ = [
@@ -330,4 +338,16 @@ def load_demo(actor: Actor | None = None) -> DemoLoad:
     load_demo_monitoring(organisations, via=actor.via)
     # Cases, a transfer to the police, cooperation, a campaign, a tip-off (see its module).
     load_demo_enforcement(organisations, via=actor.via)
+    # Insights: typical cases from closed cases, the year's statistics published, assessment
+    # rounds of the nine cities (last year's published, this year's open).
+    load_demo_typical(organisations, via=actor.via)
+    load_demo_insights(organisations, via=actor.via)
+    load_demo_assessment(organisations, via=actor.via)
+    # Services: requests to the station, check-ups, news and training (before the model-unit
+    # rounds, which count training events), support funds, model units.
+    load_demo_services(organisations, via=actor.via)
+    load_demo_checkups(organisations, via=actor.via)
+    load_demo_publicity(organisations, via=actor.via)
+    load_demo_funds(organisations, via=actor.via)
+    load_demo_awards(organisations, via=actor.via)
     return result

@@ -213,6 +213,135 @@ for _name, _days in (
     if _days < 1:
         raise SettingError(f"{_name}={_days} is below 1")
 
+# One-stop service requests (docs/services/requests.md).
+SERVICE_ANSWER_DAYS_REGISTRATION_HELP = envint(
+    "COPYGUARD_SERVICE_ANSWER_DAYS_REGISTRATION_HELP",
+    5,
+    "Working days a station has to answer a request for help with copyright registration.",
+)
+SERVICE_ANSWER_DAYS_RIGHTS_PROTECTION = envint(
+    "COPYGUARD_SERVICE_ANSWER_DAYS_RIGHTS_PROTECTION",
+    10,
+    "Working days to answer a rights-protection (infringement) request.",
+)
+SERVICE_ANSWER_DAYS_LEGAL_CONSULTATION = envint(
+    "COPYGUARD_SERVICE_ANSWER_DAYS_LEGAL_CONSULTATION",
+    5,
+    "Working days to answer a legal consultation.",
+)
+SERVICE_ANSWER_DAYS_OVERSEAS_PROTECTION = envint(
+    "COPYGUARD_SERVICE_ANSWER_DAYS_OVERSEAS_PROTECTION",
+    15,
+    "Working days to answer a request about protection abroad.",
+)
+SERVICE_ANSWER_DAYS_PLEDGE_FINANCING = envint(
+    "COPYGUARD_SERVICE_ANSWER_DAYS_PLEDGE_FINANCING",
+    10,
+    "Working days to answer a request about copyright pledge financing.",
+)
+SERVICE_HOLIDAYS = envlist(
+    "COPYGUARD_SERVICE_HOLIDAYS",
+    [],
+    "Public holidays that are not working days, as ISO dates separated by commas.",
+)
+SERVICE_WORKING_WEEKENDS = envlist(
+    "COPYGUARD_SERVICE_WORKING_WEEKENDS",
+    [],
+    "Saturdays and Sundays worked in exchange for a holiday, as ISO dates separated by commas.",
+)
+SERVICE_AUTO_ASSIGN = envbool(
+    "COPYGUARD_SERVICE_AUTO_ASSIGN",
+    False,
+    "Assign each new service request at once to the receiving body's least busy liaison officer.",
+)
+SERVICE_MAX_FILES = envint(
+    "COPYGUARD_SERVICE_MAX_FILES",
+    5,
+    "Files one service request or message may carry.",
+)
+SERVICE_MAX_BYTES = envint(
+    "COPYGUARD_SERVICE_MAX_BYTES",
+    10 * 1024 * 1024,
+    "Largest file (bytes) a service request or message may carry.",
+)
+for _name, _days in (
+    ("COPYGUARD_SERVICE_ANSWER_DAYS_REGISTRATION_HELP", SERVICE_ANSWER_DAYS_REGISTRATION_HELP),
+    ("COPYGUARD_SERVICE_ANSWER_DAYS_RIGHTS_PROTECTION", SERVICE_ANSWER_DAYS_RIGHTS_PROTECTION),
+    ("COPYGUARD_SERVICE_ANSWER_DAYS_LEGAL_CONSULTATION", SERVICE_ANSWER_DAYS_LEGAL_CONSULTATION),
+    ("COPYGUARD_SERVICE_ANSWER_DAYS_OVERSEAS_PROTECTION", SERVICE_ANSWER_DAYS_OVERSEAS_PROTECTION),
+    ("COPYGUARD_SERVICE_ANSWER_DAYS_PLEDGE_FINANCING", SERVICE_ANSWER_DAYS_PLEDGE_FINANCING),
+):
+    if _days < 1:
+        raise SettingError(f"{_name}={_days} is below 1")
+for _name, _dates in (
+    ("COPYGUARD_SERVICE_HOLIDAYS", SERVICE_HOLIDAYS),
+    ("COPYGUARD_SERVICE_WORKING_WEEKENDS", SERVICE_WORKING_WEEKENDS),
+):
+    for _value in _dates:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", _value):
+            raise SettingError(f"{_name} holds {_value!r}, which is not a date like 2026-10-01")
+if SERVICE_MAX_FILES < 0 or SERVICE_MAX_BYTES < 1:
+    raise SettingError("COPYGUARD_SERVICE_MAX_FILES or COPYGUARD_SERVICE_MAX_BYTES is out of range")
+
+# Supporting documents of assessment rounds, fund applications, model-unit nominations and
+# publicity attachments (docs/insights/assessment.md, docs/services/*.md).
+ASSESSMENT_MAX_DOCUMENT_BYTES = envint(
+    "COPYGUARD_ASSESSMENT_MAX_DOCUMENT_BYTES",
+    10 * 1024 * 1024,
+    "Largest supporting document (bytes) a city may attach to an entered assessment value.",
+)
+ASSESSMENT_MAX_DOCUMENTS = envint(
+    "COPYGUARD_ASSESSMENT_MAX_DOCUMENTS",
+    5,
+    "Most supporting documents one entered assessment value may carry.",
+)
+FUNDS_MAX_DOCUMENT_BYTES = envint(
+    "COPYGUARD_FUNDS_MAX_DOCUMENT_BYTES",
+    10 * 1024 * 1024,
+    "Largest document (bytes) an applicant may attach to a support-fund application.",
+)
+AWARDS_MAX_DOCUMENT_BYTES = envint(
+    "COPYGUARD_AWARDS_MAX_DOCUMENT_BYTES",
+    10 * 1024 * 1024,
+    "Largest supporting document (bytes) a model-unit nomination may carry.",
+)
+AWARDS_MAX_DOCUMENTS = envint(
+    "COPYGUARD_AWARDS_MAX_DOCUMENTS",
+    10,
+    "Most supporting documents one model-unit nomination may carry in all.",
+)
+PUBLICITY_MAX_ATTACHMENT_BYTES = envint(
+    "COPYGUARD_PUBLICITY_MAX_ATTACHMENT_BYTES",
+    20 * 1024 * 1024,
+    "Largest file (bytes) a news article or material may carry.",
+)
+PUBLICITY_REGISTRATION_RATES = envlist(
+    "COPYGUARD_PUBLICITY_REGISTRATION_RATES",
+    ["5/hour", "20/day"],
+    "Training-event registrations one network address may make, each rate over a sliding window.",
+)
+PUBLICITY_EVENT_RATE = envstr(
+    "COPYGUARD_PUBLICITY_EVENT_RATE",
+    "300/hour",
+    "Registrations one training event takes from everybody together over a sliding window.",
+)
+for _name, _rate in (
+    *(("COPYGUARD_PUBLICITY_REGISTRATION_RATES", r) for r in PUBLICITY_REGISTRATION_RATES),
+    ("COPYGUARD_PUBLICITY_EVENT_RATE", PUBLICITY_EVENT_RATE),
+):
+    if not re.fullmatch(r"\s*\d+\s*/\s*(s|sec|second|m|min|minute|h|hour|d|day)\s*", _rate):
+        raise SettingError(f"{_name}={_rate!r} is not like 5/hour")
+for _name, _size in (
+    ("COPYGUARD_ASSESSMENT_MAX_DOCUMENT_BYTES", ASSESSMENT_MAX_DOCUMENT_BYTES),
+    ("COPYGUARD_ASSESSMENT_MAX_DOCUMENTS", ASSESSMENT_MAX_DOCUMENTS),
+    ("COPYGUARD_FUNDS_MAX_DOCUMENT_BYTES", FUNDS_MAX_DOCUMENT_BYTES),
+    ("COPYGUARD_AWARDS_MAX_DOCUMENT_BYTES", AWARDS_MAX_DOCUMENT_BYTES),
+    ("COPYGUARD_AWARDS_MAX_DOCUMENTS", AWARDS_MAX_DOCUMENTS),
+    ("COPYGUARD_PUBLICITY_MAX_ATTACHMENT_BYTES", PUBLICITY_MAX_ATTACHMENT_BYTES),
+):
+    if _size < 1:
+        raise SettingError(f"{_name}={_size} is below 1")
+
 # Upload scanning (POST /api/v1/scan, docs/monitoring.md "Upload scanning").
 SCAN_RATE = envstr(
     "COPYGUARD_SCAN_RATE",
@@ -275,6 +404,14 @@ INSTALLED_APPS = [
     "copyguard.works.ownership",
     "copyguard.monitoring",
     "copyguard.enforcement",
+    "copyguard.insights",
+    "copyguard.insights.typical",
+    "copyguard.insights.assessment",
+    "copyguard.services",
+    "copyguard.services.checkups",
+    "copyguard.services.publicity",
+    "copyguard.services.funds",
+    "copyguard.services.awards",
 ]
 
 MIDDLEWARE = [

@@ -11,8 +11,17 @@ from typing import Annotated
 
 from ninja.params import functions as param
 
-from copyguard.apiutil.auth import SessionAuth, TokenAuth, api_actor, api_user
+from copyguard.apiutil.auth import (
+    PUBLIC,
+    SessionAuth,
+    TokenAuth,
+    anyone,
+    api_actor,
+    api_user,
+    public_actor,
+)
 from copyguard.apiutil.base import CopyguardAPI
+from copyguard.apiutil.bodies import read_body
 from copyguard.apiutil.docs import LocalSwagger
 from copyguard.apiutil.errors import (
     ERROR_RESPONSES,
@@ -22,12 +31,20 @@ from copyguard.apiutil.errors import (
     error_response,
 )
 from copyguard.apiutil.pagination import MAX_PAGE_SIZE, PageNumberPagination
-from copyguard.apiutil.schemas import NoNulInput, StrictInput, invalid, pdf_attachment, responses
+from copyguard.apiutil.schemas import (
+    NoNulInput,
+    StrictInput,
+    bad_parameter,
+    invalid,
+    pdf_attachment,
+    responses,
+)
 
 __all__ = [
     "ERROR_RESPONSES",
     "MAX_OBJECT_ID",
     "MAX_PAGE_SIZE",
+    "PUBLIC",
     "ApiError",
     "ApiErrorCode",
     "CopyguardAPI",
@@ -39,11 +56,15 @@ __all__ = [
     "SessionAuth",
     "StrictInput",
     "TokenAuth",
+    "anyone",
     "api_actor",
     "api_user",
+    "bad_parameter",
     "error_response",
     "invalid",
     "pdf_attachment",
+    "public_actor",
+    "read_body",
     "responses",
 ]
 

@@ -19,7 +19,15 @@ from copyguard.accounts.audit import Actor
 from copyguard.accounts.models import User
 from copyguard.apiutil.errors import ApiError, ApiErrorCode
 
-__all__ = ["SessionAuth", "TokenAuth", "api_actor", "api_user"]
+__all__ = [
+    "PUBLIC",
+    "SessionAuth",
+    "TokenAuth",
+    "anyone",
+    "api_actor",
+    "api_user",
+    "public_actor",
+]
 
 
 def _usable(user: User) -> User:
@@ -79,6 +87,16 @@ class SessionAuth(NinjaSessionAuth):
         return _usable(cast(User, user))
 
 
+def anyone(request: HttpRequest) -> bool:
+    """Public routes: after a token or a session had its say, everybody else may call."""
+    return True
+
+
+# ``auth=PUBLIC`` on a public route: a token or a session still names the caller
+# (``request.auth`` is then the user); anybody else gets through as ``True``.
+PUBLIC = [TokenAuth(), SessionAuth(csrf=True), anyone]
+
+
 def api_user(request: HttpRequest) -> User:
     """The authenticated caller of an endpoint."""
     return cast(User, request.auth)  # type: ignore[attr-defined]
@@ -87,3 +105,11 @@ def api_user(request: HttpRequest) -> User:
 def api_actor(request: HttpRequest) -> Actor:
     """The audit actor for a write made through the API."""
     return Actor(user=api_user(request), ip=getattr(request, "client_ip", None), via="api")
+
+
+def public_actor(request: HttpRequest) -> Actor:
+    """The audit actor for a write made through a public route (``auth=PUBLIC``): the
+    caller when a token or a session named one, nobody otherwise; as on the public web
+    forms, the caller's address is never recorded."""
+    user = getattr(request, "auth", None)
+    return Actor(user=user if user is not True else None, ip=None, via="api")

@@ -13,7 +13,7 @@ from pydantic import ConfigDict, field_validator
 
 from copyguard.apiutil.errors import ERROR_RESPONSES, ApiError, ApiErrorCode, ErrorOut
 
-__all__ = ["NoNulInput", "StrictInput", "invalid", "pdf_attachment", "responses"]
+__all__ = ["NoNulInput", "StrictInput", "bad_parameter", "invalid", "pdf_attachment", "responses"]
 
 
 class StrictInput(Schema):
@@ -46,6 +46,17 @@ def invalid(field: str, message: str, status: int = 422) -> ApiError:
         status,
         ApiErrorCode.INVALID,
         gettext("Some fields are not valid."),
+        fields={field: [message]},
+    )
+
+
+def bad_parameter(field: str, message: str, status: int = 400) -> ApiError:
+    """The error for one request parameter read by hand (a query or form value) that is not
+    valid, worded as ninja's own answer for parameters."""
+    return ApiError(
+        status,
+        ApiErrorCode.INVALID,
+        gettext("The request's parameters are not valid."),
         fields={field: [message]},
     )
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.enforcement.enums import EnforcementPermission, permissions_for_role
-from copyguard.front.navigation import NavContext, NavEntry, register
+from copyguard.front.navigation import ENFORCEMENT, NavContext, NavEntry, register
 
 __all__ = ["register_entries"]
 
@@ -57,6 +57,7 @@ def register_entries() -> None:
             _("Notices"),
             _kind_in(K.RIGHTS_HOLDER, K.ADMINISTRATION),
             order=31,
+            group=ENFORCEMENT,
         ),
         NavEntry(
             "notice_queue",
@@ -64,9 +65,15 @@ def register_entries() -> None:
             _("Notice queue"),
             _kind_in(K.PLATFORM),
             order=31,
+            group=ENFORCEMENT,
         ),
         NavEntry(
-            "tip_offs", "enforcement:tipoffs", _("Tip-offs"), _may(P.TRIAGE_TIP_OFFS), order=32
+            "tip_offs",
+            "enforcement:tipoffs",
+            _("Tip-offs"),
+            _may(P.TRIAGE_TIP_OFFS),
+            order=32,
+            group=ENFORCEMENT,
         ),
         NavEntry(
             "cases",
@@ -74,6 +81,7 @@ def register_entries() -> None:
             _("Cases"),
             _kind_in(K.ADMINISTRATION, K.POLICE, K.PROCURATORATE, K.COURT),
             order=33,
+            group=ENFORCEMENT,
         ),
         NavEntry(
             "transfers",
@@ -81,6 +89,7 @@ def register_entries() -> None:
             _("Transfers"),
             _kind_in(K.ADMINISTRATION, K.POLICE, K.PROCURATORATE, K.COURT),
             order=34,
+            group=ENFORCEMENT,
         ),
         NavEntry(
             "cooperation",
@@ -88,6 +97,7 @@ def register_entries() -> None:
             _("Cooperation"),
             _kind_in(K.ADMINISTRATION),
             order=35,
+            group=ENFORCEMENT,
         ),
         NavEntry(
             "campaigns",
@@ -95,6 +105,7 @@ def register_entries() -> None:
             _("Campaigns"),
             _kind_in(K.ADMINISTRATION),
             order=36,
+            group=ENFORCEMENT,
         ),
         NavEntry(
             "deadlines",
@@ -103,7 +114,16 @@ def register_entries() -> None:
             _may(P.VIEW),
             order=37,
             badge=_overdue_deadlines,
+            badge_text=_("overdue"),
+            group=ENFORCEMENT,
         ),
-        NavEntry("report", "enforcement:report", _("Report piracy"), _anonymous, order=50),
+        NavEntry(
+            "report",
+            "enforcement:report",
+            _("Report piracy"),
+            _anonymous,
+            order=50,
+            group=ENFORCEMENT,
+        ),
     ):
         register(entry)

@@ -14,10 +14,9 @@ from ninja import Field, Query, Router, Schema
 from copyguard.apiutil import (
     ERROR_RESPONSES,
     MAX_OBJECT_ID,
+    PUBLIC,
     ApiError,
     ApiErrorCode,
-    SessionAuth,
-    TokenAuth,
 )
 from copyguard.ledger import actions
 from copyguard.ledger.models import LedgerEntry, LedgerKey, SignedTreeHead
@@ -25,12 +24,7 @@ from copyguard.ledger.models import LedgerEntry, LedgerKey, SignedTreeHead
 MAX_ENTRIES = 100
 
 
-def anyone(request: HttpRequest) -> bool:
-    """Public routes: after a token or a session had its say, everybody else may read."""
-    return True
-
-
-router = Router(auth=[TokenAuth(), SessionAuth(csrf=True), anyone], tags=["ledger"])
+router = Router(auth=PUBLIC, tags=["ledger"])
 
 
 def _responses(schema: Any) -> dict[int, Any]:

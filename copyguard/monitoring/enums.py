@@ -97,6 +97,8 @@ class NotificationKind(models.TextChoices):
     DEADLINE_SOON = "deadline_soon", _("A deadline is coming up")
     DEADLINE_OVERDUE = "deadline_overdue", _("A deadline was missed")
     ENFORCEMENT = "enforcement", _("Enforcement update")
+    # One-stop service: a request received, assigned, answered or rated.
+    SERVICE_REQUEST = "service_request", _("Service request update")
 
 
 class MonitoringPermission(models.TextChoices):

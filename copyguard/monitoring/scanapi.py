@@ -25,7 +25,15 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
-from copyguard.apiutil import ApiError, ApiErrorCode, ErrorOut, ObjectId, api_actor, api_user
+from copyguard.apiutil import (
+    ApiError,
+    ApiErrorCode,
+    ErrorOut,
+    ObjectId,
+    api_actor,
+    api_user,
+    bad_parameter,
+)
 from copyguard.monitoring import scanning_jobs
 from copyguard.monitoring.enums import MonitoringErrorCode, RunStatus
 from copyguard.monitoring.models import UploadScan
@@ -129,15 +137,6 @@ _ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 413, 415, 429), Err
 # ------------------------------------------------------------------ reading the request
 
 
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(
-        400,
-        ApiErrorCode.INVALID,
-        gettext("The request's parameters are not valid."),
-        fields={field: [message]},
-    )
-
-
 def _too_large() -> ApiError:
     return ApiError(
         413,
@@ -179,7 +178,7 @@ def _read_request(request: HttpRequest) -> tuple[dict[str, Any], UploadedFile | 
                 400, ApiErrorCode.BAD_REQUEST, gettext("The multipart body cannot be read.")
             ) from None
         if len(files) > 1:
-            raise _invalid("file", gettext("Send one file per request."))
+            raise bad_parameter("file", gettext("Send one file per request."))
         return fields, (files[0] if files else None)
     raise ApiError(
         415,
@@ -191,7 +190,7 @@ def _read_request(request: HttpRequest) -> tuple[dict[str, Any], UploadedFile | 
 def _media(fields: dict[str, Any]) -> str:
     media = fields.get("media") or "auto"
     if media not in MEDIA:
-        raise _invalid(
+        raise bad_parameter(
             "media", gettext("Choose one of: %(expected)s.") % {"expected": ", ".join(MEDIA)}
         )
     return str(media)
@@ -208,7 +207,7 @@ def _organisation_id(request: HttpRequest, fields: dict[str, Any]) -> int | None
     except (TypeError, ValueError):
         number = 0
     if not 1 <= number <= 2**63 - 1:
-        raise _invalid("organisation", gettext("Enter an organisation's id."))
+        raise bad_parameter("organisation", gettext("Enter an organisation's id."))
     return number
 
 
@@ -263,9 +262,9 @@ def scan(request: HttpRequest) -> Status[Any]:
     media = _media(fields)
     url = fields.get("url") or ""
     if not isinstance(url, str):
-        raise _invalid("url", gettext("Enter a URL."))
+        raise bad_parameter("url", gettext("Enter a URL."))
     if (upload is None) == (not url):
-        raise _invalid("file", gettext("Send either a file or a url."))
+        raise bad_parameter("file", gettext("Send either a file or a url."))
     organisation = scanning_jobs.scanning_organisation(user, _organisation_id(request, fields))
     actor = api_actor(request)
     token = caller_token(request)

@@ -15,7 +15,8 @@ from tests.cli.conftest import one_line_error
 PROJECT_COMMANDS = [
     "serve", "demo", "worker", "migrate", "createorg", "createuser", "works", "check",
     "loaddemo", "match", "ledger", "scan", "scan-corpus", "monitor", "takedowns", "thresholds",
-    "campaigns", "cooperation",
+    "campaigns", "cooperation", "statistics", "assessment", "services", "checkups", "publicity",
+    "funds", "awards",
 ]  # fmt: skip
 
 

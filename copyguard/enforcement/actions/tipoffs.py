@@ -22,24 +22,18 @@ opened on submission and writes an audit event.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
-import hmac
 import math
 import re
 import secrets
-import tempfile
 import unicodedata
-import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import suppress
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -49,10 +43,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from copyguard import uploads
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.enums import OrganisationKind
-from copyguard.accounts.errors import ActionError
-from copyguard.accounts.models import AuditEvent, Membership, Organisation, User
+from copyguard.accounts.models import Membership, Organisation, User
 from copyguard.enforcement.access.common import permissions_in
 from copyguard.enforcement.actions.common import (
     forbidden,
@@ -72,9 +66,10 @@ from copyguard.enforcement.enums import (
 )
 from copyguard.enforcement.models import TipOff, TipOffFile
 from copyguard.enforcement.models.common import URL_LENGTH
+from copyguard.monitoring import abuse
 from copyguard.monitoring.enums import HitChannel, NotificationKind
 from copyguard.monitoring.models import Hit, Notification
-from copyguard.monitoring.ratelimit import Rate, sliding_window
+from copyguard.monitoring.ratelimit import Rate
 from copyguard.works.enums import RegistrationStatus
 from copyguard.works.models import Work
 
@@ -108,8 +103,7 @@ WORK_TITLE_MAX = 300
 NAME_MAX = 200
 CONTACT_MAX = 254
 NOTE_MAX = 2000
-MIN_FORM_SECONDS = 3
-MAX_FORM_AGE = 24 * 3600
+MIN_FORM_SECONDS = abuse.MIN_FORM_SECONDS
 FORM_SALT = "copyguard.enforcement.tip-off-form"
 SUBMIT_ACTION = "enforcement.tip_off.submit"
 TRIAGE = EnforcementPermission.TRIAGE_TIP_OFFS.value
@@ -120,12 +114,11 @@ RECEIPT_LENGTH = 16  # 16 characters of 5 bits: 80 bits
 _RECEIPT_READING = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
-class RateLimitedError(ActionError):
+class RateLimitedError(abuse.RateLimitedError):
     """Too many tip-offs or look-ups: 429, with the seconds until one is possible again."""
 
     def __init__(self, message: Any, retry_after: int) -> None:
-        super().__init__(EnforcementErrorCode.RATE_LIMITED, message, status=429)
-        self.retry_after = max(1, int(retry_after))
+        super().__init__(EnforcementErrorCode.RATE_LIMITED, message, retry_after)
 
 
 @dataclass(frozen=True)
@@ -134,15 +127,6 @@ class Submitted:
 
     tip_off: TipOff
     receipt_code: str
-
-
-class Upload(Protocol):
-    """What the form and the API hand over for each file (Django's UploadedFile)."""
-
-    name: str | None
-    size: int | None
-
-    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]: ...
 
 
 # ------------------------------------------------------------------ receipt codes
@@ -192,42 +176,24 @@ def find_by_receipt(code: str) -> TipOff | None:
 def source_hash(ip: str | None) -> str:
     """A keyed hash of the sender's network address (HMAC-SHA-256 with the secret key):
     equal for equal addresses, and useless to anyone without the key."""
-    message = b"tip-off-source\0" + (ip or "unknown").encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return abuse.address_hash("tip-off-source", ip)
+
+
+_FORM = abuse.PublicForm(
+    salt=FORM_SALT,
+    action=SUBMIT_ACTION,
+    invalid_code=EnforcementErrorCode.INVALID,
+    unreadable=_("The form could not be checked. Reload the page and send the report again."),
+    too_fast=_(
+        "That was sent faster than a person fills in the form. Wait a moment and send it again."
+    ),
+    too_old=_("The form is more than a day old. Reload the page and send the report again."),
+)
 
 
 def form_token(now: datetime | None = None) -> str:
     """The signed render time (and a one-time nonce) the web form carries."""
-    moment = now or timezone.now()
-    return signing.dumps({"t": moment.timestamp(), "n": secrets.token_hex(16)}, salt=FORM_SALT)
-
-
-def _form_nonce(token: str, now: datetime) -> str:
-    """The token's nonce digest after checking its signature and age."""
-    try:
-        value = signing.loads(token or "", salt=FORM_SALT)
-        rendered = float(value["t"])
-        nonce = str(value["n"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise invalid(
-            _("The form could not be checked. Reload the page and send the report again."),
-            "form_token",
-        ) from None
-    age = now.timestamp() - rendered
-    if age < MIN_FORM_SECONDS:
-        raise invalid(
-            _(
-                "That was sent faster than a person fills in the form. Wait a moment and send it "
-                "again."
-            ),
-            "form_token",
-        )
-    if age > MAX_FORM_AGE:
-        raise invalid(
-            _("The form is more than a day old. Reload the page and send the report again."),
-            "form_token",
-        )
-    return hashlib.sha256(nonce.encode()).hexdigest()[:32]
+    return _FORM.token(now)
 
 
 def _rates() -> list[Rate]:
@@ -236,21 +202,20 @@ def _rates() -> list[Rate]:
 
 def _check_rates(source: str, administration: Organisation, now: datetime) -> None:
     mine = TipOff.objects.filter(source_hash=source)
-    for rate in _rates():
-        decision = sliding_window(mine, field="created_at", rate=rate, now=now)
-        if not decision.allowed:
-            raise RateLimitedError(
-                _(
-                    "Too many reports from your network address. You may send another in "
-                    "%(minutes)d minutes."
-                )
-                % {"minutes": math.ceil(decision.retry_after / 60)},
-                decision.retry_after,
+    decision = abuse.over_limit(((mine, rate) for rate in _rates()), now)
+    if decision is not None:
+        raise RateLimitedError(
+            _(
+                "Too many reports from your network address. You may send another in "
+                "%(minutes)d minutes."
             )
+            % {"minutes": abuse.retry_minutes(decision.retry_after)},
+            decision.retry_after,
+        )
     ceiling = Rate.parse(settings.TIP_OFF_ADMINISTRATION_RATE)
     everybody = TipOff.objects.filter(administration=administration)
-    decision = sliding_window(everybody, field="created_at", rate=ceiling, now=now)
-    if not decision.allowed:
+    decision = abuse.over_limit([(everybody, ceiling)], now)
+    if decision is not None:
         raise RateLimitedError(
             _(
                 "%(administration)s is receiving too many reports right now. Please try again "
@@ -258,7 +223,7 @@ def _check_rates(source: str, administration: Organisation, now: datetime) -> No
             )
             % {
                 "administration": administration.name,
-                "minutes": math.ceil(decision.retry_after / 60),
+                "minutes": abuse.retry_minutes(decision.retry_after),
             },
             decision.retry_after,
         )
@@ -284,21 +249,12 @@ def check_status_rate(source: str, now: datetime | None = None) -> None:
         wait = (window + 1) * rate.seconds - moment
         raise RateLimitedError(
             _("Too many look-ups from your network address. Try again in %(minutes)d minutes.")
-            % {"minutes": math.ceil(wait / 60)},
+            % {"minutes": abuse.retry_minutes(wait)},
             math.ceil(wait),
         )
 
 
 # ------------------------------------------------------------------ files
-
-
-@dataclass(frozen=True)
-class _Stored:
-    name: str
-    storage_name: str
-    media_type: str
-    size: int
-    sha256: str
 
 
 def files_dir() -> Path:
@@ -307,159 +263,63 @@ def files_dir() -> Path:
 
 def file_path(attachment: TipOffFile) -> Path:
     """Where an attached file's bytes are (its name is random, never the reporter's)."""
-    path = (files_dir() / attachment.storage_name).resolve()
-    if files_dir().resolve() not in path.parents:
-        raise ValueError("storage name escapes the tip-off directory")
-    return path
+    return uploads.file_path(files_dir(), attachment.storage_name)
 
 
-_MAGIC: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"GIF87a", 0, "image/gif"),
-    (b"GIF89a", 0, "image/gif"),
-    (b"%PDF-", 0, "application/pdf"),
-    (b"ID3", 0, "audio/mpeg"),
-    (b"OggS", 0, "audio/ogg"),
-    (b"fLaC", 0, "audio/flac"),
-    (b"\x1a\x45\xdf\xa3", 0, "video/webm"),
+# What a tip-off may carry: pictures, PDF, plain text, sound and video.
+ACCEPTED = frozenset(
+    {
+        *uploads.PICTURES,
+        "image/heic",
+        uploads.PDF,
+        uploads.TEXT,
+        "audio/mpeg",
+        "audio/ogg",
+        "audio/flac",
+        "audio/wav",
+        "audio/mp4",
+        "video/webm",
+        "video/x-msvideo",
+        "video/quicktime",
+        "video/mp4",
+    }
 )
-_RIFF = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo"}
-_FTYP = {b"M4A ": "audio/mp4", b"qt  ": "video/quicktime", b"heic": "image/heic"}
-# Control characters a plain text does not contain (tab, line feed, form feed and carriage
-# return are allowed).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def sniff(head: bytes) -> str | None:
-    """The media type of a file from its first bytes, among those a tip-off may carry;
-    ``None`` otherwise (plain text is decided by :func:`_TextCheck`)."""
-    for magic, offset, media_type in _MAGIC:
-        if head[offset : offset + len(magic)] == magic:
-            return media_type
-    if head[:4] == b"RIFF" and head[8:12] in _RIFF:
-        return _RIFF[head[8:12]]
-    if head[4:8] == b"ftyp":
-        return _FTYP.get(head[8:12], "video/mp4")
-    if head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
-        return "audio/mpeg"  # an MP3 without an ID3 tag starts with a frame header
-    return None
+_REFUSALS = uploads.Refusals(
+    field="files",
+    invalid_code=EnforcementErrorCode.INVALID,
+    too_large_code=EnforcementErrorCode.TOO_LARGE,
+    unsupported_code=EnforcementErrorCode.INVALID,
+    too_large=_("%(name)s is too large: a file may have at most %(mb)s MB."),
+    unsupported=_(
+        "%(name)s is not a picture, PDF, plain text, sound or video file; only those "
+        "can be attached."
+    ),
+)
 
 
-class _TextCheck:
-    """Whether a stream of bytes is plain text in UTF-8 or GB 18030 (as Chinese texts often
-    are), fed chunk by chunk."""
-
-    def __init__(self) -> None:
-        self.decoders = {
-            "utf-8": codecs.getincrementaldecoder("utf-8")(),
-            "gb18030": codecs.getincrementaldecoder("gb18030")(),
-        }
-
-    def feed(self, chunk: bytes, final: bool = False) -> None:
-        for encoding, decoder in list(self.decoders.items()):
-            try:
-                text = decoder.decode(chunk, final)
-            except UnicodeDecodeError:
-                del self.decoders[encoding]
-                continue
-            if _CONTROL.search(text):
-                del self.decoders[encoding]
-
-    def encoding(self) -> str | None:
-        return next(iter(self.decoders), None)
-
-
-def _display_name(name: str | None, index: int) -> str:
-    """The reporter's file name without any path, control characters or excess length."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
-    return base[-255:] or gettext("file %(number)d") % {"number": index}
-
-
-def _too_large(name: str) -> ActionError:
-    megabytes = settings.TIP_OFF_MAX_BYTES / (1024 * 1024)
-    return ActionError(
-        EnforcementErrorCode.TOO_LARGE,
-        _("%(name)s is too large: a file may have at most %(mb)s MB.")
-        % {"name": name, "mb": f"{megabytes:.3g}"},
-        field="files",
-        status=413,
+def _policy() -> uploads.Policy:
+    return uploads.Policy(
+        directory=files_dir(),
+        max_bytes=settings.TIP_OFF_MAX_BYTES,
+        accept=ACCEPTED,
+        refusals=_REFUSALS,
+        max_files=settings.TIP_OFF_MAX_FILES,
     )
 
 
-def _store_one(upload: Upload, index: int, into: Path) -> _Stored:
-    name = _display_name(upload.name, index)
-    limit = settings.TIP_OFF_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise _too_large(name)
-    digest = hashlib.sha256()
-    text = _TextCheck()
-    head = b""
-    size = 0
-    storage_name = f"{timezone.now():%Y}/{uuid.uuid4().hex}"
-    target = into / storage_name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, prefix=".part-") as out:
-        partial = Path(out.name)
-        try:
-            for chunk in upload.chunks():
-                size += len(chunk)
-                if size > limit:
-                    raise _too_large(name)
-                if len(head) < 64:
-                    head += chunk[: 64 - len(head)]
-                digest.update(chunk)
-                text.feed(chunk)
-                out.write(chunk)
-        except BaseException:
-            out.close()
-            partial.unlink(missing_ok=True)
-            raise
-    text.feed(b"", final=True)
-    if size == 0:
-        partial.unlink(missing_ok=True)
-        raise invalid(_("%(name)s is empty.") % {"name": name}, "files")
-    media_type = sniff(head)
-    if media_type is None and text.encoding() is not None:
-        media_type = f"text/plain; charset={text.encoding()}"
-    if media_type is None:
-        partial.unlink(missing_ok=True)
-        raise ActionError(
-            EnforcementErrorCode.INVALID,
-            _(
-                "%(name)s is not a picture, PDF, plain text, sound or video file; only those "
-                "can be attached."
-            )
-            % {"name": name},
-            field="files",
-            status=415,
-        )
-    partial.replace(target)
-    return _Stored(name, storage_name, media_type, size, digest.hexdigest())
+def _file_name(index: int) -> str:
+    return gettext("file %(number)d") % {"number": index}
 
 
-def _store_files(uploads: list[Upload]) -> list[_Stored]:
+def _store_files(files: list[uploads.Upload]) -> list[uploads.Stored]:
     """Check and write every file, or none: a refused file removes those written before."""
-    if len(uploads) > settings.TIP_OFF_MAX_FILES:
-        raise invalid(
-            _("Attach at most %(count)d files.") % {"count": settings.TIP_OFF_MAX_FILES},
-            "files",
-        )
-    stored: list[_Stored] = []
-    try:
-        for index, upload in enumerate(uploads, start=1):
-            stored.append(_store_one(upload, index, files_dir()))
-    except BaseException:
-        _remove(stored)
-        raise
-    return stored
+    return uploads.store_all(files, _policy(), _file_name)
 
 
-def _remove(stored: Iterable[_Stored]) -> None:
-    for item in stored:
-        with suppress(OSError):
-            (files_dir() / item.storage_name).unlink()
+def _remove(stored: Iterable[uploads.Stored]) -> None:
+    uploads.remove(files_dir(), stored)
 
 
 # ------------------------------------------------------------------ submitting
@@ -570,7 +430,7 @@ def submit_tip_off(
     anonymous: bool = True,
     reporter_name: str = "",
     reporter_contact: str = "",
-    files: Iterable[Upload] = (),
+    files: Iterable[uploads.Upload] = (),
     source: str,
     form_token: str | None = None,
     honeypot: str = "",
@@ -584,7 +444,7 @@ def submit_tip_off(
     now = now or timezone.now()
     if (honeypot or "").strip():
         raise invalid(_("This report cannot be accepted."), "website")
-    nonce = _form_nonce(form_token, now) if form_token is not None else ""
+    nonce = _FORM.nonce(form_token, now) if form_token is not None else ""
     if (
         administration is None
         or administration.kind != OrganisationKind.ADMINISTRATION
@@ -612,10 +472,10 @@ def submit_tip_off(
                 _("Say how the administration can reach you, or report anonymously."),
                 "reporter_contact",
             )
-    uploads = list(files)
+    chosen = list(files)
     # Refuse early, before reading any file, when the sender is over a limit already.
     _check_rates(source, administration, now)
-    stored = _store_files(uploads)
+    stored = _store_files(chosen)
     try:
         return _record(
             actor,
@@ -643,7 +503,7 @@ def _record(
     now: datetime,
     nonce: str,
     source: str,
-    stored: list[_Stored],
+    stored: list[uploads.Stored],
     **fields: Any,
 ) -> Submitted:
     for attempt in range(3):
@@ -664,20 +524,13 @@ def _create(
     now: datetime,
     nonce: str,
     source: str,
-    stored: list[_Stored],
+    stored: list[uploads.Stored],
     fields: dict[str, Any],
 ) -> Submitted:
     # One administration's reports are counted one after the other (a row lock; SQLite
     # serialises writers anyway), so two requests cannot both take the last place.
     Organisation.objects.select_for_update().filter(pk=administration.pk).first()
-    if (
-        nonce
-        and AuditEvent.objects.filter(
-            action=SUBMIT_ACTION, created_at__gte=now - timedelta(seconds=MAX_FORM_AGE + 60)
-        )
-        .filter(params__form=nonce)
-        .exists()
-    ):
+    if _FORM.sent_before(nonce, now):
         raise invalid(
             _(
                 "This form was sent already. Your report was received once; to report "

@@ -30,6 +30,7 @@ from copyguard.apiutil import (
     PageNumberPagination,
     api_actor,
     api_user,
+    bad_parameter,
     pdf_attachment,
     responses,
 )
@@ -342,13 +343,8 @@ def _not_found(field: str, message: str) -> ActionError:
 
 
 def _invalid_param(name: str, expected: list[str]) -> ApiError:
-    return ApiError(
-        400,
-        ApiErrorCode.INVALID,
-        gettext("The request's parameters are not valid."),
-        fields={
-            name: [gettext("Choose one of: %(expected)s.") % {"expected": ", ".join(expected)}]
-        },
+    return bad_parameter(
+        name, gettext("Choose one of: %(expected)s.") % {"expected": ", ".join(expected)}
     )
 
 

@@ -9,32 +9,31 @@ The other routes are the administration's triage and go through ``access.tipoffs
 
 # No ``from __future__ import annotations``: ninja reads the annotations at import time.
 
-import json
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest
-from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from copyguard.accounts.audit import Actor
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
+    PUBLIC,
     ApiError,
     ApiErrorCode,
     ErrorOut,
     ObjectId,
     PageNumberPagination,
-    SessionAuth,
-    TokenAuth,
     api_actor,
     api_user,
+    bad_parameter,
+    public_actor,
+    read_body,
     responses,
 )
 from copyguard.enforcement.access import tipoffs as access
@@ -47,15 +46,6 @@ router = Router(tags=["enforcement: tip-offs"])
 
 P = "/tip-offs"
 RECEIPT_HEADER = "X-Receipt-Code"
-_ENVELOPE_BYTES = 256 * 1024
-
-
-def anyone(request: HttpRequest) -> bool:
-    """Public routes: after a token or a session had its say, everybody else may call."""
-    return True
-
-
-PUBLIC = [TokenAuth(), SessionAuth(csrf=True), anyone]
 
 
 # ------------------------------------------------------------------ schemas
@@ -199,12 +189,6 @@ def _rate_limited(error: actions.RateLimitedError) -> ApiError:
     )
 
 
-def _public_actor(request: HttpRequest) -> Actor:
-    # As on the web form: the caller's address is never recorded, only its keyed hash.
-    user = getattr(request, "auth", None)
-    return Actor(user=user if user is not True else None, ip=None, via="api")
-
-
 def _source(request: HttpRequest) -> str:
     return actions.source_hash(getattr(request, "client_ip", None))
 
@@ -219,12 +203,7 @@ def _flag(value: Any, default: bool) -> bool:
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    raise ApiError(
-        400,
-        ApiErrorCode.INVALID,
-        gettext("The request's parameters are not valid."),
-        fields={"anonymous": [gettext("Enter true or false.")]},
-    )
+    raise bad_parameter("anonymous", gettext("Enter true or false."))
 
 
 def _text(fields: dict[str, Any], name: str) -> str:
@@ -232,47 +211,14 @@ def _text(fields: dict[str, Any], name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ApiError(
-            400,
-            ApiErrorCode.INVALID,
-            gettext("The request's parameters are not valid."),
-            fields={name: [gettext("Enter text.")]},
-        )
+        raise bad_parameter(name, gettext("Enter text."))
     return value
 
 
 def _read_report(request: HttpRequest) -> tuple[dict[str, Any], list[Any]]:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > settings.TIP_OFF_MAX_FILES * settings.TIP_OFF_MAX_BYTES + _ENVELOPE_BYTES:
-        raise ApiError(413, ApiErrorCode.TOO_LARGE, gettext("The request body is too large."))
-    kind = request.content_type or ""
-    if kind == "application/json":
-        try:
-            body = json.loads(request.body or b"null")
-        except (ValueError, RecursionError):
-            raise ApiError(
-                400, ApiErrorCode.INVALID_JSON, gettext("The request body is not valid JSON.")
-            ) from None
-        if not isinstance(body, dict):
-            raise ApiError(
-                400, ApiErrorCode.INVALID, gettext("Send a JSON object in the request body.")
-            )
-        return body, []
-    if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        try:
-            fields = {key: request.POST.get(key) for key in request.POST}
-            files = request.FILES.getlist("files")
-        except MultiPartParserError:
-            raise ApiError(
-                400, ApiErrorCode.BAD_REQUEST, gettext("The multipart body cannot be read.")
-            ) from None
-        return fields, files
-    raise ApiError(
-        415,
-        ApiErrorCode.BAD_REQUEST,
+    return read_body(
+        request,
+        settings.TIP_OFF_MAX_FILES * settings.TIP_OFF_MAX_BYTES,
         gettext("Send the report as multipart/form-data (with files), a form or JSON."),
     )
 
@@ -367,7 +313,7 @@ def report(request: HttpRequest) -> Status[Any]:
     fields, files = _read_report(request)
     try:
         submitted = actions.submit_tip_off(
-            _public_actor(request),
+            public_actor(request),
             _administration(fields.get("administration")),
             url=_text(fields, "url"),
             description=_text(fields, "description"),
@@ -439,16 +385,10 @@ def list_tip_offs(
         query = query.filter(status__in=(TipOffStatus.RECEIVED, TipOffStatus.IN_REVIEW))
     elif status:
         if status not in TipOffStatus.values:
-            raise ApiError(
-                400,
-                ApiErrorCode.INVALID,
-                gettext("The request's parameters are not valid."),
-                fields={
-                    "status": [
-                        gettext("Choose one of: %(expected)s.")
-                        % {"expected": ", ".join(["open", *TipOffStatus.values])}
-                    ]
-                },
+            raise bad_parameter(
+                "status",
+                gettext("Choose one of: %(expected)s.")
+                % {"expected": ", ".join(["open", *TipOffStatus.values])},
             )
         query = query.filter(status=status)
     if administration:

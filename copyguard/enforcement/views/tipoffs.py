@@ -33,6 +33,7 @@ from copyguard.enforcement.enums import DeadlineKind, TipOffStatus
 from copyguard.enforcement.models import Deadline, TipOff
 from copyguard.enforcement.models.common import URL_LENGTH
 from copyguard.enforcement.views._common import actor, page_of, query_without_page, signed_in
+from copyguard.uploads import MultipleFileField
 
 # Room for the multipart framing and the text fields around the files.
 _ENVELOPE_BYTES = 256 * 1024
@@ -50,19 +51,6 @@ class ActionErrorForm(forms.Form):
         field = (error.field or "").split(".")[-1]
         field = self.FIELD_NAMES.get(field, field)
         self.add_error(field if field in self.fields else None, str(error.message))
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        # The action checks each file (type, size, count); empty entries are dropped.
-        items = data if isinstance(data, (list, tuple)) else [data]
-        return [item for item in items if item]
 
 
 class ReportForm(ActionErrorForm):

@@ -17,11 +17,10 @@ from ninja import Field, Router, Schema, Status
 
 from copyguard.apiutil import (
     ERROR_RESPONSES,
+    PUBLIC,
     ApiError,
     ApiErrorCode,
     ObjectId,
-    SessionAuth,
-    TokenAuth,
     api_actor,
     api_user,
 )
@@ -32,13 +31,7 @@ from copyguard.works.certificates.pdf import PdfUnavailable
 from copyguard.works.certificates.verification import verify_number
 from copyguard.works.ownership.schemas import PublicRecordOut
 
-
-def anyone(request: HttpRequest) -> bool:
-    """Public routes: after a token or a session had its say, everybody else may read."""
-    return True
-
-
-public_router = Router(auth=[TokenAuth(), SessionAuth(csrf=True), anyone], tags=["verification"])
+public_router = Router(auth=PUBLIC, tags=["verification"])
 router = Router(tags=["certificates"])
 
 

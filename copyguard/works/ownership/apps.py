@@ -15,6 +15,11 @@ class OwnershipConfig(AppConfig):
 
         nav.register(
             nav.NavEntry(
-                "ownership", "ownership:index", _("Ownership records"), sees_records, order=27
+                "ownership",
+                "ownership:index",
+                _("Ownership records"),
+                sees_records,
+                order=27,
+                group=nav.REGISTRY,
             )
         )

@@ -1,0 +1,1 @@
+"""Statistics and reports (issue 9)."""

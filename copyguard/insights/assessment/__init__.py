@@ -1,0 +1,1 @@
+"""Regional assessment (issue 9)."""

@@ -1,0 +1,1 @@
+"""Every state change of the regional assessment: one transaction, one audit event."""

@@ -1,0 +1,1 @@
+"""Typical cases (issue 9)."""

@@ -1,0 +1,1 @@
+"""Service requests (issue 9)."""

@@ -1,0 +1,1 @@
+"""Every state change of service requests: one function, one transaction, one audit event."""

@@ -1,0 +1,1 @@
+"""Model units (issue 9)."""

@@ -1,0 +1,1 @@
+"""Enterprise check-ups (issue 9)."""

@@ -1,0 +1,1 @@
+"""Special support funds (issue 9)."""

@@ -1,0 +1,1 @@
+"""Publicity and training (issue 9)."""

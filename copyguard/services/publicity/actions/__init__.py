@@ -1,0 +1,1 @@
+"""Every change in publicity and training: one function, one transaction, one audit event."""

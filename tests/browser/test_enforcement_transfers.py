@@ -58,6 +58,11 @@ def _approve(session_factory: Any, head: Any, transfer: CaseTransfer) -> None:
 def _send(page: Any, transfer: CaseTransfer) -> None:
     page.goto(f"/enforcement/transfers/{transfer.pk}/")
     page.locator("#send-transfer").click(no_wait_after=True)
+    # The page may already list the letter of an earlier transfer of the case: wait for this
+    # transfer's own status (first in the page header) to read "sent".
+    expect(page.locator("[data-status]").first).to_have_attribute(
+        "data-status", TransferStatus.SENT.value, timeout=PDF_TIMEOUT
+    )
     expect(page.locator('a[data-document="transfer_letter"]').first).to_be_visible(
         timeout=PDF_TIMEOUT
     )

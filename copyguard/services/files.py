@@ -41,19 +41,12 @@ Upload = uploads.Upload
 Stored = uploads.Stored
 
 
-def _setting(name: str, default: int) -> int:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = getattr(settings, f"COPYGUARD_{name}", default)
-    return int(value if value is not None else default)
-
-
 def max_files() -> int:
-    return _setting("SERVICE_MAX_FILES", 5)
+    return int(settings.SERVICE_MAX_FILES)
 
 
 def max_bytes() -> int:
-    return _setting("SERVICE_MAX_BYTES", 10 * 1024 * 1024)
+    return int(settings.SERVICE_MAX_BYTES)
 
 
 def files_dir() -> Path:

@@ -16,12 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation, User
 from copyguard.monitoring.enums import NotificationKind
-from copyguard.services.enums import RequestKind, ServiceErrorCode
+from copyguard.services.enums import ServiceErrorCode
 from copyguard.services.models import ServiceRequest
 from copyguard.services.workdays import add_working_days, parse_dates
 
 __all__ = [
-    "ANSWER_DAYS",
     "NOTIFICATION_KIND",
     "answer_days",
     "auto_assign_enabled",
@@ -31,38 +30,21 @@ __all__ = [
     "invalid",
     "notify",
     "request_link",
-    "setting",
     "wrong_status",
 ]
 
-# Working days to answer, by kind, unless COPYGUARD_SERVICE_ANSWER_DAYS_<KIND> says otherwise.
-ANSWER_DAYS: dict[str, int] = {
-    RequestKind.REGISTRATION_HELP: 5,
-    RequestKind.RIGHTS_PROTECTION: 10,
-    RequestKind.LEGAL_CONSULTATION: 5,
-    RequestKind.OVERSEAS_PROTECTION: 15,
-    RequestKind.PLEDGE_FINANCING: 10,
-}
 logger = logging.getLogger("copyguard.services")
 # The in-app notifications of this app (monitoring's Notification).
 NOTIFICATION_KIND = NotificationKind.SERVICE_REQUEST
 
 
-def setting(name: str, default: object) -> object:
-    """``settings.<name>`` (as settings.py names it) or ``settings.COPYGUARD_<name>``."""
-    value = getattr(settings, name, None)
-    if value is None:
-        value = getattr(settings, f"COPYGUARD_{name}", default)
-    return value
-
-
 def answer_days(kind: str) -> int:
-    days = int(setting(f"SERVICE_ANSWER_DAYS_{kind.upper()}", ANSWER_DAYS[kind]))  # type: ignore[call-overload]
-    return max(days, 1)
+    """Working days to answer a request of ``kind`` (the setting SERVICE_ANSWER_DAYS_<KIND>)."""
+    return max(int(getattr(settings, f"SERVICE_ANSWER_DAYS_{kind.upper()}")), 1)
 
 
 def auto_assign_enabled() -> bool:
-    return bool(setting("SERVICE_AUTO_ASSIGN", False))
+    return bool(settings.SERVICE_AUTO_ASSIGN)
 
 
 def due_at(kind: str, submitted: datetime) -> datetime:
@@ -77,7 +59,7 @@ def due_at(kind: str, submitted: datetime) -> datetime:
 def _dates(name: str) -> frozenset[date]:
     """The dates a list setting names; a value that is not a date is logged and skipped
     (a typo in the calendar must not stop enterprises from submitting)."""
-    values = setting(name, ()) or ()
+    values = getattr(settings, name) or ()
     if isinstance(values, str):
         values = values.split(",")
     days: set[date] = set()

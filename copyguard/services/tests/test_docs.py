@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from copyguard.api import api
-from copyguard.services.actions.common import ANSWER_DAYS
+from copyguard.services.enums import RequestKind
 from copyguard.services.management.commands.services import Command
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -58,8 +58,8 @@ def test_every_setting_read_is_documented() -> None:
         if "tests" in parts or parts[0] in OTHER_APPS:
             continue
         text = path.read_text("utf-8")
-        read |= set(re.findall(r'(?:setting|_dates)\(\s*"(SERVICE_[A-Z_]+)"', text))
-    read |= {f"SERVICE_ANSWER_DAYS_{kind.upper()}" for kind in ANSWER_DAYS}
+        read |= set(re.findall(r'(?:settings\.|_dates\(\s*")(SERVICE_[A-Z_]+)', text))
+    read |= {f"SERVICE_ANSWER_DAYS_{kind.upper()}" for kind in RequestKind.values}
     assert {"SERVICE_HOLIDAYS", "SERVICE_MAX_BYTES", "SERVICE_AUTO_ASSIGN"} <= read
     documented = set(
         re.findall(

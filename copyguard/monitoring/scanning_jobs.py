@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from copyguard import faults
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.models import ApiToken, Organisation, User
 from copyguard.monitoring.enums import (
@@ -442,5 +443,6 @@ def run_upload_scan(scan_id: int) -> str:
     if not answer["media"]:
         fail_scan(actor, scan, answer["error"] or "the file cannot be read")
         return RunStatus.FAILED
+    faults.point("monitoring.scan.matched")
     finish_scan(actor, scan, answer)
     return RunStatus.FINISHED

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from copyguard import faults
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.errors import ActionError
@@ -177,6 +178,7 @@ def run_bulk(bulk_id: str) -> dict[str, int]:
                     },
                 }
             )
+        faults.point("works.bulk.item")
         if len(results) % PROGRESS_EVERY == 0:
             BulkRegistration.objects.filter(pk=bulk.pk).update(results=results, done=len(results))
     BulkRegistration.objects.filter(pk=bulk.pk).update(

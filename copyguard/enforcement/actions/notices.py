@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from copyguard import faults
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.errors import ActionError
@@ -785,6 +786,7 @@ def deliver_email(delivery_id: int) -> NoticeDelivery | None:
         )
         message.attach(f"{notice.number}.pdf", path.read_bytes(), "application/pdf")
         message.send(fail_silently=False)
+        faults.point("enforcement.notice.sent")
     except Exception as exc:  # any transport failure is recorded on the delivery
         logger.warning("Delivering notice %s to %s failed", notice.number, delivery.address)
         error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]

@@ -415,6 +415,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that static files, CSRF refusals and error pages get the headers too.
+    "copyguard.security.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -485,12 +487,6 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front:dashboard"
 LOGOUT_REDIRECT_URL = "front:home"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
 LANGUAGE_CODE = envstr(
@@ -527,12 +523,27 @@ MAX_UPLOAD_BYTES = (
     * 1024
 )
 
+# ------------------------------------------------------------------ security (docs/security.md)
+# Sessions: HTTP-only cookies, sent on top-level navigation from other sites (Lax) so that
+# links in e-mails open signed in, never on their cross-site POSTs or sub-requests.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = (
+    envint(
+        "COPYGUARD_SESSION_HOURS",
+        12,
+        "Hours a sign-in lasts; the user then signs in again (default: a working day).",
+    )
+    * 3600
+)
+SESSION_COOKIE_NAME = "sessionid"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The API docs page and htmx read the token from the page, not from the cookie.
+CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 _https = envbool(
     "COPYGUARD_HTTPS",
     False,
@@ -543,6 +554,52 @@ CSRF_COOKIE_SECURE = _https
 if _https:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Under HTTPS the session cookie carries the __Host- prefix: the browser then refuses it
+    # unless it is secure, for the whole host, and set by this host itself (a sibling
+    # sub-domain cannot plant one). The CSRF cookie keeps its name: API clients read it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+
+# Signing in: failed attempts are counted per account and per client address over a
+# sliding window; past the limit the sign-in form answers 429 until the oldest failure
+# leaves the window. A password reset clears the account's count, so an attacker cannot
+# keep the owner out.
+LOGIN_FAILURE_WINDOW_SECONDS = envint(
+    "COPYGUARD_LOGIN_FAILURE_WINDOW_SECONDS",
+    15 * 60,
+    "Window, in seconds, over which failed sign-ins are counted.",
+)
+LOGIN_FAILURES_PER_ACCOUNT = envint(
+    "COPYGUARD_LOGIN_FAILURES_PER_ACCOUNT",
+    10,
+    "Failed sign-ins to one account within the window after which it answers 429.",
+)
+LOGIN_FAILURES_PER_ADDRESS = envint(
+    "COPYGUARD_LOGIN_FAILURES_PER_ADDRESS",
+    30,
+    "Failed sign-ins from one client address within the window after which it answers 429.",
+)
+PASSWORD_RESETS_PER_HOUR = envint(
+    "COPYGUARD_PASSWORD_RESETS_PER_HOUR",
+    5,
+    "Password reset e-mails asked for one address (and from one client address, five "
+    "times as many) within an hour; more answer 429.",
+)
+PASSWORD_MIN_LENGTH = envint(
+    "COPYGUARD_PASSWORD_MIN_LENGTH",
+    12,
+    "Fewest characters a new password may have (at least 10).",
+)
+if PASSWORD_MIN_LENGTH < 10:
+    raise SettingError("COPYGUARD_PASSWORD_MIN_LENGTH must be at least 10")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",

@@ -7,6 +7,7 @@ See docs/settings.md for every variable.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 import sys
@@ -397,6 +398,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "copyguard.accounts",
     "copyguard.jobs",
+    "copyguard.ops",
     "copyguard.front",
     "copyguard.ledger",
     "copyguard.works",
@@ -417,6 +419,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that static files, CSRF refusals and error pages get the headers too.
     "copyguard.security.headers.SecurityHeadersMiddleware",
+    # Request id, access log and request metrics for every answer (copyguard.ops).
+    "copyguard.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -657,17 +661,56 @@ CACHES = {
 
 API_TOKEN_PREFIX = "cg_"  # noqa: S105 - a marker, not a secret
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {
-        "handlers": ["console"],
-        "level": envstr("COPYGUARD_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR."),
-    },
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Operations: logs, request ids, metrics, backups (docs/operations.md).
+LOG_LEVEL = envstr("COPYGUARD_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR.")
+LOG_FORMAT = (
+    envstr(
+        "COPYGUARD_LOG_FORMAT",
+        "plain",
+        "Log line format of the web and worker processes: plain (for people) or json (one JSON "
+        "object per line, for log collectors).",
+    )
+    .strip()
+    .lower()
+)
+if LOG_FORMAT not in ("plain", "json"):
+    raise SettingError(f"COPYGUARD_LOG_FORMAT={LOG_FORMAT!r} is neither plain nor json")
+ACCESS_LOG = envbool(
+    "COPYGUARD_ACCESS_LOG",
+    True,
+    "Log one line per request answered (method, path, status, duration, user, request id).",
+)
+TRUST_REQUEST_ID = envbool(
+    "COPYGUARD_TRUST_REQUEST_ID",
+    False,
+    "Keep the X-Request-ID a reverse proxy sends instead of making a new id (only behind a "
+    "proxy you run that sets or replaces the header).",
+)
+METRICS_TOKEN = envstr(
+    "COPYGUARD_METRICS_TOKEN",
+    "",
+    "Bearer token that may read /metrics (or COPYGUARD_METRICS_TOKEN_FILE). With neither "
+    "this nor COPYGUARD_METRICS_ALLOWED_ADDRESSES set, /metrics answers 404.",
+)
+_metrics_addresses = envlist(
+    "COPYGUARD_METRICS_ALLOWED_ADDRESSES",
+    [],
+    "Addresses or networks (127.0.0.1, 10.0.0.0/8, ::1) that may read /metrics without the token.",
+)
+try:
+    METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(a, strict=False) for a in _metrics_addresses]
+except ValueError as _error:
+    raise SettingError(f"COPYGUARD_METRICS_ALLOWED_ADDRESSES: {_error}") from None
+PG_BIN_DIR = envstr(
+    "COPYGUARD_PG_BIN_DIR",
+    "",
+    "Directory of the pg_dump and pg_restore that copyguard backup and restore run (their "
+    "major version must be at least the server's); empty: the ones on PATH.",
+)
+
+from copyguard.ops.logs import logging_config  # noqa: E402  (needs the values above)
+
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
 
 TESTING = "pytest" in sys.modules
 if TESTING:

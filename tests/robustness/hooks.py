@@ -1,0 +1,99 @@
+"""Schemathesis hooks of the robustness run (loaded with ``SCHEMATHESIS_HOOKS``).
+
+The auth provider gives each generated request one of the personas, in turn per operation:
+the 24 (organisation kind, role) tokens and anonymous (no token). So with N examples per
+operation every operation is called by min(N, 25) personas, each about N / 25 times. The
+persona's name goes along in ``X-Robustness-Persona`` so a failure's curl line says whose
+request it was (the server ignores the header).
+
+The personas come from the JSON file named by ``COPYGUARD_ROBUSTNESS_PERSONAS`` (written by
+tests.robustness.run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import defaultdict
+from typing import Any
+
+import schemathesis
+
+ANONYMOUS = "anonymous"
+PERSONA_HEADER = "X-Robustness-Persona"
+
+
+def _load() -> list[tuple[str, str | None]]:
+    path = os.environ.get("COPYGUARD_ROBUSTNESS_PERSONAS", "")
+    if not path:
+        return [(ANONYMOUS, None)]
+    with open(path, encoding="utf-8") as file:
+        personas = json.load(file)
+    return [(ANONYMOUS, None), *((p["name"], p["token"]) for p in personas)]
+
+
+PERSONAS = _load()
+
+
+@schemathesis.auth(refresh_interval=None)
+class PersonaAuth:
+    """Each request of an operation goes out as the next persona."""
+
+    def __init__(self) -> None:
+        self._turns: defaultdict[str, int] = defaultdict(int)
+        self._lock = threading.Lock()
+
+    def get(self, case: Any, ctx: Any) -> tuple[str, str | None]:
+        label = ctx.operation.label
+        with self._lock:
+            turn = self._turns[label]
+            self._turns[label] = turn + 1
+        return PERSONAS[turn % len(PERSONAS)]
+
+    def set(self, case: Any, data: tuple[str, str | None], ctx: Any) -> None:
+        name, token = data
+        headers = dict(case.headers or {})
+        headers[PERSONA_HEADER] = name
+        if token is None:
+            headers.pop("Authorization", None)
+        else:
+            headers["Authorization"] = f"Bearer {token}"
+        case.headers = headers
+
+
+def _parameter_names(operation: Any) -> set[str]:
+    names: set[str] = set()
+    for location in ("query", "path_parameters"):
+        container = getattr(operation, location, None)
+        for parameter in getattr(container, "items", None) or ():
+            names.add(str(parameter.name))
+    # A path parameter ``case_id`` is named ``case`` in some answers' ``fields``.
+    names |= {name.removesuffix("_id") for name in names}
+    return names
+
+
+@schemathesis.check
+def parameters_said_by_the_schema(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A request the schema allows must not be refused for one of its query or path
+    parameters (a 400 naming it): the schema should have said what the parameter takes.
+
+    The built-in positive_data_acceptance check lets a 400 through (run.CONFIG) because
+    the API answers 400 when an action refuses input the schema cannot judge (a body field
+    naming another organisation's record, two fields that contradict each other); a 400
+    about a parameter is what this check catches instead.
+    """
+    meta = getattr(case, "meta", None)
+    if meta is None or not meta.generation.mode.is_positive or response.status_code != 400:
+        return None
+    try:
+        error = response.json()["error"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    named = set(error.get("fields") or {}) & _parameter_names(case.operation)
+    if named:
+        raise AssertionError(
+            f"A request the schema allows was refused for its parameter(s) "
+            f"{', '.join(sorted(named))}: {error.get('message')} {error.get('fields')}"
+        )
+    return None

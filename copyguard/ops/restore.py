@@ -31,7 +31,7 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from copyguard.ops.backup import (
@@ -61,13 +61,14 @@ class RestoreResult:
 
 
 def _safe_member(name: str) -> bool:
-    path = PurePosixPath(name)
+    parts = name.split("/")
     return (
         bool(name)
-        and not path.is_absolute()
+        and not name.startswith("/")
         and "\\" not in name
-        and all(part not in ("", ".", "..") for part in path.parts)
-        and (name == MANIFEST or path.parts[0] in ("database", "data"))
+        and all(part not in ("", ".", "..") for part in parts)
+        and (name == MANIFEST or parts[0] in ("database", "data"))
+        and len(parts) >= (1 if name == MANIFEST else 2)
     )
 
 
@@ -340,7 +341,7 @@ def _move_files(staging: Path, data_dir: Path, force: bool) -> tuple[int, Path |
         skip = _sqlite_files(connection.settings_dict) if connection.vendor == "sqlite" else set()
         old = list(data_files(data_dir, skip))
         if old:
-            aside = data_dir / time.strftime(".pre-restore-%Y%m%d-%H%M%S")
+            aside = data_dir / time.strftime(".pre-restore-%Y%m%d-%H%M%S", time.gmtime())
             for path, relative in old:
                 destination = aside / relative
                 destination.parent.mkdir(parents=True, exist_ok=True)

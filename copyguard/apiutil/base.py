@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from copyguard.apiutil.docs import docs_asset
 from copyguard.apiutil.errors import (
@@ -39,6 +40,20 @@ def _method_not_allowed(request: HttpRequest, response: HttpResponseNotAllowed) 
         gettext("This address does not accept the %(method)s method.") % {"method": request.method},
         headers={"Allow": response["Allow"]},
     )
+
+
+class CopyguardOpenAPISchema(OpenAPISchema):
+    """ninja's document, and a public route (``auth=PUBLIC``) says that a caller may also
+    come with no credentials at all: an empty requirement in its ``security`` list, as
+    OpenAPI spells "authentication optional"."""
+
+    def operation_security(self, operation: Operation) -> list[dict[str, Any]] | None:
+        security = super().operation_security(operation)
+        if security is not None and any(
+            not hasattr(auth, "openapi_security_schema") for auth in operation.auth_callbacks
+        ):
+            security.append({})
+        return security
 
 
 class CopyguardAPI(NinjaAPI):
@@ -64,7 +79,7 @@ class CopyguardAPI(NinjaAPI):
         with self._schemas_lock:
             schema = self._schemas.get(path_prefix)
             if schema is None:
-                schema = super().get_openapi_schema(path_prefix=path_prefix)
+                schema = CopyguardOpenAPISchema(self, path_prefix)
                 self._schemas[path_prefix] = schema
         return schema
 

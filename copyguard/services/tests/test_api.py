@@ -163,7 +163,7 @@ def test_the_list_filters_and_refuses_unknown_values(world: ServiceWorld) -> Non
     assert caller.get(f"{S}/requests?mine=true").json()["count"] == 0
     error_of(caller.get(f"{S}/requests?status=lost"), 400)
     error_of(caller.get(f"{S}/requests?kind=lost"), 400)
-    error_of(caller.get(f"{S}/requests?page=99"), 400)
+    error_of(caller.get(f"{S}/requests?page=99"), 404, "invalid_page")
 
 
 # ------------------------------------------------------------------ steps

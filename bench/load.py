@@ -356,6 +356,11 @@ def main() -> None:
             kinds, overall, failures = read_stats(prefix)
             logged = server_errors(server_log)
     finally:
+        # What explains a failure is kept: the server's log and locust's files.
+        kept = Path(tempfile.mkdtemp(prefix="copyguard-load-logs-"))
+        for name in ("server.log", "locust.log", "locust_failures.csv", "locust_exceptions.csv"):
+            if (workdir / name).exists():
+                shutil.copy(workdir / name, kept / name)
         shutil.rmtree(workdir, ignore_errors=True)
 
     unexercised = [k["kind"] for k in kinds if k["requests"] == 0]
@@ -385,7 +390,10 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     record("Load", report(result), args)
-    if overall["errors"] or unexercised or logged or not alive:
+    if not (overall["errors"] or unexercised or logged or not alive):
+        shutil.rmtree(kept, ignore_errors=True)
+    else:
+        _say(f"load: the server's log and locust's are kept in {kept}")
         _say(
             f"load: {overall['errors']} failed requests, kinds never sent: {unexercised or 'none'}"
             f", server errors logged: {len(logged)}"

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from rich.console import Console
 
-from copyguard.cli import ArgumentParser, UsageError
+from copyguard.cli import ArgumentParser
 
 __all__ = ["backup_parser", "cmd_backup", "cmd_restore", "restore_parser"]
 
@@ -23,6 +23,13 @@ def _sha256(value: str) -> str:
     if not re.fullmatch(r"[0-9a-fA-F]{64}", value):
         raise argparse.ArgumentTypeError(_("a SHA-256 is 64 hex digits"))
     return value.lower()
+
+
+def _refused(command: str, exc: Exception) -> int:
+    # Printed here rather than raised as copyguard.cli's UsageError: under
+    # `python -m copyguard.cli` that module is __main__, whose class is another one.
+    err.print(f"copyguard {command}: error: {exc}", markup=False)
+    return 2
 
 
 def backup_parser() -> ArgumentParser:
@@ -68,7 +75,7 @@ def cmd_backup(argv: Sequence[str]) -> int:
                 progress=lambda step: status.update(_("Backing up: %(step)s…") % {"step": step}),
             )
     except BackupError as exc:
-        raise UsageError(str(exc)) from exc
+        return _refused("backup", exc)
     out.print(
         _("Wrote %(path)s: %(members)d members, %(size)d bytes; database as %(format)s.")
         % {
@@ -159,7 +166,7 @@ def cmd_restore(argv: Sequence[str]) -> int:
                 progress=lambda step: status.update(_("Restoring: %(step)s…") % {"step": step}),
             )
     except BackupError as exc:
-        raise UsageError(str(exc)) from exc
+        return _refused("restore", exc)
     out.print(
         _("Restored the database and %(files)d files; the ledger's %(entries)d entries check.")
         % {"files": result.files, "entries": result.ledger_entries},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import threading
 from typing import Any
 
@@ -18,8 +19,9 @@ from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.openapi.schema import OpenAPISchema
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
+from ninja.schema import NinjaGenerateJsonSchema
 
 from copyguard.apiutil.docs import docs_asset
 from copyguard.apiutil.errors import (
@@ -42,10 +44,84 @@ def _method_not_allowed(request: HttpRequest, response: HttpResponseNotAllowed) 
     )
 
 
+def _app_prefix(module: str) -> str:
+    """``copyguard.services.awards.api`` -> ``ServicesAwards``."""
+    parts = [p for p in module.split(".")[1:] if p not in {"api", "schemas", "scanapi"}]
+    return "".join(p.title().replace("_", "") for p in parts)
+
+
 class CopyguardOpenAPISchema(OpenAPISchema):
-    """ninja's document, and a public route (``auth=PUBLIC``) says that a caller may also
-    come with no credentials at all: an empty requirement in its ``security`` list, as
-    OpenAPI spells "authentication optional"."""
+    """ninja's document with two corrections.
+
+    A public route (``auth=PUBLIC``) says that a caller may also come with no credentials
+    at all: an empty requirement in its ``security`` list, as OpenAPI spells
+    "authentication optional".
+
+    Two apps may name their schemas alike (``RoundOut`` of the assessment and of the
+    awards); ninja files both under one name, the second replacing the first, so the
+    first's routes documented the wrong fields. Here a schema whose name is taken by a
+    different one gets its app's name in front (``ServicesAwardsRoundOut``).
+    """
+
+    def operation_details(self, operation: Operation) -> dict[str, Any]:
+        # The app whose route is being documented names its clashing schemas.
+        self._operation_module = operation.view_func.__module__
+        return super().operation_details(operation)
+
+    def _create_schema_from_model(
+        self,
+        model: Any,
+        by_alias: bool = True,
+        remove_level: bool = True,
+        mode: Any = "validation",
+    ) -> tuple[dict[str, Any], bool]:
+        if hasattr(model, "__ninja_flatten_map__"):
+            return super()._create_schema_from_model(model, by_alias, remove_level, mode)
+        schema = model.model_json_schema(
+            ref_template=REF_TEMPLATE,
+            by_alias=by_alias,
+            schema_generator=NinjaGenerateJsonSchema,
+            mode=mode,
+        ).copy()
+        definitions = schema.pop("$defs", None)
+        if definitions:
+            module = getattr(self, "_operation_module", "") or model.__module__
+            schema, definitions = self._without_clashes(schema, definitions, module)
+            self.add_schema_definitions(definitions)
+        if remove_level and len(schema["properties"]) == 1:
+            name, details = next(iter(schema["properties"].items()))
+            return details, name in schema.get("required", {})
+        return schema, True
+
+    def _without_clashes(
+        self, schema: dict[str, Any], definitions: dict[str, Any], module: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Rename the definitions whose names another, different definition holds, and
+        the references to them (the references of one model's schema are all its own)."""
+        for _ in range(10):  # a rename changes the definitions that refer to the renamed
+            clashing = [
+                name
+                for name, definition in definitions.items()
+                if name in self.schemas and self.schemas[name] != definition
+            ]
+            if not clashing:
+                break
+            renames: dict[str, str] = {}
+            for name in clashing:
+                new, number = _app_prefix(module) + name, 2
+                while new in self.schemas and self.schemas[new] != definitions[name]:
+                    new, number = f"{_app_prefix(module)}{name}{number}", number + 1
+                renames[name] = new
+            text = json.dumps({"schema": schema, "definitions": definitions})
+            for name, new in renames.items():
+                text = text.replace(
+                    json.dumps(REF_TEMPLATE.format(model=name)),
+                    json.dumps(REF_TEMPLATE.format(model=new)),
+                )
+            data = json.loads(text)
+            schema = data["schema"]
+            definitions = {renames.get(k, k): v for k, v in data["definitions"].items()}
+        return schema, definitions
 
     def operation_security(self, operation: Operation) -> list[dict[str, Any]] | None:
         security = super().operation_security(operation)

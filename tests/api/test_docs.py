@@ -194,3 +194,26 @@ def test_only_the_docs_own_assets_are_served(name):
 @pytest.mark.django_db
 def test_the_docs_assets_are_read_only():
     error_of(Client().post(f"{API}/docs/assets/swagger-ui.css"), 405, "method_not_allowed")
+
+
+def test_two_apps_schemas_of_one_name_stay_apart():
+    """Found by schemathesis (response_schema_conformance): the assessment's and the
+    awards' RoundOut shared one name in the document, the second replacing the first, so
+    GET /assessment/rounds was documented with the awards' fields (and so on for 20 more
+    names); each now has its own entry."""
+    schema = api.get_openapi_schema(path_prefix=f"{API}/")
+    components = schema["components"]["schemas"]
+
+    def resolve(node: dict) -> dict:
+        while "$ref" in node:
+            node = components[node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    def item_of(path: str) -> dict:
+        answer = schema["paths"][path]["get"]["responses"][200]["content"]["application/json"]
+        body = resolve(answer["schema"])
+        items = body["items"] if body.get("type") == "array" else body["properties"]["items"]
+        return resolve(items if "$ref" in items else items["items"])
+
+    assert "province_id" in item_of(f"{API}/assessment/rounds")["properties"]
+    assert "organiser_id" in item_of(f"{API}/model-units/rounds")["properties"]

@@ -87,6 +87,35 @@ def permissions_for_role(role: str) -> frozenset[str]:
     return frozenset(granted)
 
 
+class TokenScope(models.TextChoices):
+    """What an API token may do; chosen when it is made (least power first).
+
+    ``read``: safe methods only (GET, HEAD, OPTIONS); ``scan``: the scan API (submit a scan,
+    read its result) and who the caller is, nothing else; ``write``: everything its owner
+    may do. A session (the browser) is not limited by scopes.
+    """
+
+    READ = "read", _("Read only")
+    SCAN = "scan", _("Scan only")
+    WRITE = "write", _("Read and write")
+
+
+# The API operations (by URL name) a scan-scoped token may call.
+SCAN_SCOPE_OPERATIONS = frozenset({"scan", "scan_status", "me"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def scope_allows(scope: str, method: str, operation: str | None) -> bool:
+    """May a token of ``scope`` call the API operation named ``operation`` with ``method``?"""
+    if scope == TokenScope.WRITE:
+        return True
+    if scope == TokenScope.READ:
+        return method.upper() in SAFE_METHODS
+    if scope == TokenScope.SCAN:
+        return operation in SCAN_SCOPE_OPERATIONS
+    return False  # an unknown scope grants nothing
+
+
 class AccountErrorCode(models.TextChoices):
     NOT_FOUND = "not_found", _("Not found")
     FORBIDDEN = "forbidden", _("Not allowed")
@@ -99,3 +128,7 @@ class AccountErrorCode(models.TextChoices):
     LAST_MANAGER = "last_manager", _("An organisation must keep at least one manager")
     INVITATION_INVALID = "invitation_invalid", _("The invitation is invalid or has expired")
     EMAIL_TAKEN = "email_taken", _("An account with this e-mail address exists")
+    INSUFFICIENT_SCOPE = (
+        "insufficient_scope",
+        _("The API token's scope does not allow this request"),
+    )

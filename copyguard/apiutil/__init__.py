@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from ninja.params import functions as param
+from pydantic import Field
 
 from copyguard.apiutil.auth import (
     PUBLIC,
@@ -49,6 +50,7 @@ __all__ = [
     "ApiErrorCode",
     "CopyguardAPI",
     "ErrorOut",
+    "FilterId",
     "LocalSwagger",
     "NoNulInput",
     "ObjectId",
@@ -73,3 +75,7 @@ __all__ = [
 MAX_OBJECT_ID = 2**63 - 1
 
 ObjectId = Annotated[int, param.Path(..., ge=1, le=MAX_OBJECT_ID)]
+
+FilterId = Annotated[int, Field(ge=1, le=MAX_OBJECT_ID)]
+"""An id given as a query filter (``owner: FilterId | None = None``): bounded like ObjectId,
+so that the schema says which values exist and a 64-bit overflow never reaches a query."""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.db import models
+from django.db import DataError, models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
@@ -306,6 +306,23 @@ def _on_suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(request, 400, ApiErrorCode.BAD_REQUEST, gettext("Bad request."))
 
 
+def _on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A value the database cannot hold (an id past 64 bits: OverflowError from SQLite,
+    DataError from PostgreSQL) reached a query: the request is at fault, not the server.
+    Routes declare their bounds (apiutil.ObjectId); this catches a value that slipped past
+    them, and logs it so that the route can be given its bound."""
+    logger.warning(
+        "Value out of the database's range in API request %s %s",
+        request.method,
+        request.path,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    message = gettext("A value in the request is out of range.")
+    return error_response(
+        request, 400, ApiErrorCode.INVALID, message, fields={"__all__": [message]}
+    )
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.error(
         "Unexpected error in API request %s %s",
@@ -332,6 +349,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         PermissionDenied: _on_permission_denied,
         RequestDataTooBig: _on_too_large,
         SuspiciousOperation: _on_suspicious,
+        OverflowError: _on_out_of_range,
+        DataError: _on_out_of_range,
         Exception: _on_unexpected,
     }
     for exc_class, handler in handlers.items():

@@ -20,7 +20,9 @@ from ninja.pagination import paginate
 
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
+    MAX_OBJECT_ID,
     PUBLIC,
+    FilterId,
     ObjectId,
     PageNumberPagination,
     StrictInput,
@@ -91,7 +93,9 @@ class StatisticsOut(Schema):
 
 
 class PeriodQuery(Schema):
-    region: int | None = Field(None, ge=1, description="The administration; yours by default")
+    region: int | None = Field(
+        None, ge=1, le=MAX_OBJECT_ID, description="The administration; yours by default"
+    )
     year: str | None = Field(None, max_length=8, description="e.g. 2025 (this year by default)")
     quarter: str | None = Field(None, max_length=2, description="1-4, with year")
     from_month: str | None = Field(None, alias="from", max_length=8, description="YYYY-MM")
@@ -266,7 +270,7 @@ def annual_report(request: HttpRequest, query: Query[PeriodQuery]) -> HttpRespon
 )
 @paginate(PageNumberPagination)
 def list_published(
-    request: HttpRequest, administration: int | None = None
+    request: HttpRequest, administration: FilterId | None = None
 ) -> QuerySet[PublishedStatistics]:
     query = PublishedStatistics.objects.live().select_related("administration")
     if administration:

@@ -22,6 +22,7 @@ from ninja.pagination import paginate
 
 from copyguard.accounts.models import Organisation, User
 from copyguard.apiutil import (
+    FilterId,
     NoNulInput,
     ObjectId,
     PageNumberPagination,
@@ -302,8 +303,8 @@ def list_requests(
     kind: str | None = None,
     overdue: bool = False,
     mine: bool = False,
-    station: int | None = None,
-    enterprise: int | None = None,
+    station: FilterId | None = None,
+    enterprise: FilterId | None = None,
 ) -> QuerySet[ServiceRequest]:
     """An enterprise's own requests, or those routed to the caller's stations, newest first.
     `status`: a status or `open`; `kind`; `overdue`: only answers owed past their deadline;

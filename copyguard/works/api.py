@@ -22,6 +22,7 @@ from copyguard.apiutil import (
     ERROR_RESPONSES,
     ApiError,
     ApiErrorCode,
+    FilterId,
     ObjectId,
     PageNumberPagination,
     api_actor,
@@ -67,7 +68,7 @@ def _work(work: Work) -> Work:
     summary="Works I may see",
 )
 @paginate(PageNumberPagination)
-def list_works(request: HttpRequest, owner: int | None = None) -> QuerySet[Work]:
+def list_works(request: HttpRequest, owner: FilterId | None = None) -> QuerySet[Work]:
     """Works of the caller's rights holders, and works a registrar examines; newest first."""
     works = access.works_visible_to(api_user(request))
     if owner:

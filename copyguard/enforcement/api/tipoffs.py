@@ -27,6 +27,7 @@ from copyguard.apiutil import (
     ApiError,
     ApiErrorCode,
     ErrorOut,
+    FilterId,
     ObjectId,
     PageNumberPagination,
     api_actor,
@@ -373,7 +374,7 @@ def list_tip_offs(
     request: HttpRequest,
     status: str | None = None,
     overdue: bool = False,
-    administration: int | None = None,
+    administration: FilterId | None = None,
 ) -> QuerySet[TipOff]:
     """Tip-offs sent to the caller's administrations (and those below them), newest first.
     `status`: one of the statuses, or `open` (received or in review); `overdue`: only those

@@ -23,6 +23,7 @@ from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
     ApiError,
     ApiErrorCode,
+    FilterId,
     ObjectId,
     PageNumberPagination,
     StrictInput,
@@ -280,7 +281,7 @@ def import_questionnaire(request: HttpRequest) -> Status[Questionnaire]:
 @paginate(PageNumberPagination)
 def list_checkups(
     request: HttpRequest,
-    enterprise_id: int | None = None,
+    enterprise_id: FilterId | None = None,
     year: int | None = None,
     status: CheckUpStatus | None = None,
     risk_level: RiskLevel | None = None,

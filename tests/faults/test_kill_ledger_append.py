@@ -19,7 +19,7 @@ from copyguard.works.enums import RegistrationStatus
 from copyguard.works.models import Registration
 from copyguard.works.testing import make_registry, registered_work, submitted_work
 from tests.api.support import new_token
-from tests.faults.conftest import Site
+from tests.faults.conftest import IMMEDIATE_TASKS, Site
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def ledger_check(site: Site) -> subprocess.CompletedProcess[str]:
 def test_a_web_process_killed_inside_a_ledger_append_leaves_no_trace_and_the_approval_succeeds_after(
     site: Site, settings
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     from copyguard.testing import make_organisation
 
     holder = make_organisation(name="Alpha Press")

@@ -751,18 +751,62 @@ def _email_body(notice: Notice) -> str:
     return "\n".join(lines)
 
 
+# Recorded on a delivery whose sending was cut short (the worker died after handing the
+# e-mail to the mail server, or while doing so): it is not sent again by itself.
+INTERRUPTED_SENDING = (
+    "The worker stopped while sending this e-mail: it may have been sent. Check with the "
+    "recipient before sending it again."
+)
+
+
+def _claim_delivery(delivery_id: int) -> NoticeDelivery | None:
+    """Mark a pending delivery as being sent (committed before the e-mail leaves), so that
+    a job run again after its worker died cannot send the notice a second time. None when
+    there is nothing to send: delivered, failed, or being sent by an attempt that died (then
+    recorded as failed with :data:`INTERRUPTED_SENDING`, for a person to retry)."""
+    with transaction.atomic():
+        delivery = (
+            NoticeDelivery.objects.select_for_update()
+            .select_related("notice", "notice__sender")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status in (
+            DeliveryStatus.DELIVERED,
+            DeliveryStatus.FAILED,
+        ):
+            return None
+        if delivery.status == DeliveryStatus.SENDING:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.error = INTERRUPTED_SENDING
+            delivery.attempts += 1
+            delivery.save(update_fields=["status", "error", "attempts"])
+            record(
+                Actor.system(via="worker"),
+                "enforcement.notice.deliver",
+                delivery.notice,
+                organisation=delivery.notice.sender,
+                params={
+                    "channel": delivery.channel,
+                    "status": delivery.status,
+                    "error": INTERRUPTED_SENDING,
+                },
+            )
+            return None
+        delivery.status = DeliveryStatus.SENDING
+        delivery.save(update_fields=["status"])
+    return delivery
+
+
 def deliver_email(delivery_id: int) -> NoticeDelivery | None:
     """Send a notice by e-mail with its PDF attached and record the outcome (the body of
-    the ``deliver_notice_email`` job). A delivery already delivered is left alone."""
+    the ``deliver_notice_email`` job). Only a pending delivery is sent, at most once: see
+    :func:`_claim_delivery`."""
     from django.core.mail import EmailMessage
 
-    delivery = (
-        NoticeDelivery.objects.select_related("notice", "notice__sender")
-        .filter(pk=delivery_id)
-        .first()
-    )
-    if delivery is None or delivery.status == DeliveryStatus.DELIVERED:
-        return delivery
+    delivery = _claim_delivery(delivery_id)
+    if delivery is None:
+        return NoticeDelivery.objects.filter(pk=delivery_id).first()
     notice = delivery.notice
     path = notice_pdf_path(notice)
     error = ""

@@ -12,9 +12,15 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.db import DataError, models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -306,6 +312,18 @@ def _on_suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(request, 400, ApiErrorCode.BAD_REQUEST, gettext("Bad request."))
 
 
+def _on_unreadable_multipart(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Raised while ninja reads a route's File() parameters (a multipart body without a
+    # boundary, or with a broken one); Django answers it 400 outside the API too.
+    return error_response(
+        request, 400, ApiErrorCode.BAD_REQUEST, gettext("The multipart body cannot be read.")
+    )
+
+
+def _on_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 400, ApiErrorCode.BAD_REQUEST, gettext("Bad request."))
+
+
 def _on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A value the database cannot hold (an id past 64 bits: OverflowError from SQLite,
     DataError from PostgreSQL) reached a query: the request is at fault, not the server.
@@ -349,6 +367,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         PermissionDenied: _on_permission_denied,
         RequestDataTooBig: _on_too_large,
         SuspiciousOperation: _on_suspicious,
+        MultiPartParserError: _on_unreadable_multipart,
+        BadRequest: _on_bad_request,
         OverflowError: _on_out_of_range,
         DataError: _on_out_of_range,
         Exception: _on_unexpected,

@@ -39,7 +39,7 @@ path: contextvars.ContextVar[str | None] = contextvars.ContextVar("path", defaul
 job_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("job_id", default=None)
 task: contextvars.ContextVar[str | None] = contextvars.ContextVar("task", default=None)
 
-_CONTEXT = {
+_CONTEXT: dict[str, contextvars.ContextVar[Any]] = {
     "request_id": request_id,
     "user_id": user_id,
     "method": method,

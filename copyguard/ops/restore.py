@@ -349,13 +349,13 @@ def _move_files(staging: Path, data_dir: Path, force: bool) -> tuple[int, Path |
     source_root = staging / "data"
     moved = 0
     if source_root.is_dir():
-        for path in sorted(p for p in source_root.rglob("*") if p.is_file()):
-            relative = path.relative_to(source_root)
-            destination = data_dir / relative
+        for staged in sorted(p for p in source_root.rglob("*") if p.is_file()):
+            inside = staged.relative_to(source_root)
+            destination = data_dir / inside
             destination.parent.mkdir(parents=True, exist_ok=True)
-            if relative.parts[0] == "ledger":
+            if inside.parts[0] == "ledger":
                 destination.parent.chmod(0o700)
-            os.replace(path, destination)
+            os.replace(staged, destination)
             moved += 1
     return moved, aside
 

@@ -33,6 +33,7 @@ from copyguard.apiutil.errors import (
 )
 from copyguard.apiutil.pagination import MAX_PAGE_SIZE, PageNumberPagination
 from copyguard.apiutil.schemas import (
+    PDF_CONTENT,
     NoNulInput,
     StrictInput,
     bad_parameter,
@@ -45,6 +46,7 @@ __all__ = [
     "ERROR_RESPONSES",
     "MAX_OBJECT_ID",
     "MAX_PAGE_SIZE",
+    "PDF_CONTENT",
     "PUBLIC",
     "ApiError",
     "ApiErrorCode",

@@ -13,7 +13,21 @@ from pydantic import ConfigDict, field_validator
 
 from copyguard.apiutil.errors import ERROR_RESPONSES, ApiError, ApiErrorCode, ErrorOut
 
-__all__ = ["NoNulInput", "StrictInput", "bad_parameter", "invalid", "pdf_attachment", "responses"]
+__all__ = [
+    "PDF_CONTENT",
+    "NoNulInput",
+    "StrictInput",
+    "bad_parameter",
+    "invalid",
+    "pdf_attachment",
+    "responses",
+]
+
+
+# A route that answers with a PDF documents it as ``openapi_extra={"responses": {200:
+# {"description": ..., "content": PDF_CONTENT}}}`` (with ``responses(200, None, ...)``), so
+# that the document names the media type the route sends.
+PDF_CONTENT = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 
 class StrictInput(Schema):

@@ -92,14 +92,20 @@ class StatisticsOut(Schema):
     sections: list[SectionOut]
 
 
+# A month as the period parameters take it (the handler reads them; the schema says so).
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
 class PeriodQuery(Schema):
     region: int | None = Field(
         None, ge=1, le=MAX_OBJECT_ID, description="The administration; yours by default"
     )
-    year: str | None = Field(None, max_length=8, description="e.g. 2025 (this year by default)")
-    quarter: str | None = Field(None, max_length=2, description="1-4, with year")
-    from_month: str | None = Field(None, alias="from", max_length=8, description="YYYY-MM")
-    to_month: str | None = Field(None, alias="to", max_length=8, description="YYYY-MM")
+    year: str | None = Field(
+        None, pattern=r"^[0-9]{4}$", description="e.g. 2025 (this year by default)"
+    )
+    quarter: str | None = Field(None, pattern=r"^[1-4]$", description="1-4, with year")
+    from_month: str | None = Field(None, alias="from", pattern=MONTH_PATTERN, description="YYYY-MM")
+    to_month: str | None = Field(None, alias="to", pattern=MONTH_PATTERN, description="YYYY-MM")
     language: Language | None = None
 
 

@@ -11,7 +11,7 @@ works too.
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
@@ -295,12 +295,16 @@ def _loaded(pk: int) -> ServiceRequest:
 # ------------------------------------------------------------------ requests
 
 
+# ``?status=``: a request status or ``open`` (any of the open ones).
+STATUS_FILTER = "^(" + "|".join(["open", *RequestStatus.values]) + ")$"
+
+
 @router.get(R, response=responses(200, list[RequestOut]), summary="Service requests I may see")
 @paginate(PageNumberPagination)
 def list_requests(
     request: HttpRequest,
-    status: str | None = None,
-    kind: str | None = None,
+    status: Annotated[str, Field(pattern=STATUS_FILTER)] | None = None,
+    kind: RequestKind | None = None,
     overdue: bool = False,
     mine: bool = False,
     station: FilterId | None = None,
@@ -497,7 +501,11 @@ def download(request: HttpRequest, request_id: ObjectId, file_id: ObjectId) -> F
     response=responses(200, RouteOut),
     summary="Where a request of a kind from a region would go",
 )
-def preview_route(request: HttpRequest, region_code: str, kind: str) -> dict[str, Any]:
+def preview_route(
+    request: HttpRequest,
+    region_code: Annotated[str, Field(pattern=r"^[0-9]{6}$")],
+    kind: RequestKind,
+) -> dict[str, Any]:
     """The receiving body the routing rules (or the fallback to the region's administration)
     choose for `region_code` (six digits) and `kind`; 422 `not_routed` when there is none."""
     if not (len(region_code) == 6 and region_code.isdigit()):

@@ -19,7 +19,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
-from copyguard.apiutil import ObjectId, StrictInput, api_actor, api_user, invalid, responses
+from copyguard.apiutil import (
+    PDF_CONTENT,
+    ObjectId,
+    StrictInput,
+    api_actor,
+    api_user,
+    invalid,
+    responses,
+)
 from copyguard.apiutil.schemas import NoNulInput
 from copyguard.enforcement.pdf import PdfUnavailable, render_document
 from copyguard.insights.assessment import access
@@ -254,7 +262,7 @@ def get_system(request: HttpRequest, system_id: ObjectId) -> dict[str, Any]:
 
 @router.post(
     "/systems",
-    response=responses(201, SystemDetailOut),
+    response=responses(201, SystemDetailOut, 409),
     summary="Import a system as a new draft version",
 )
 def import_system(request: HttpRequest, payload: ImportIn) -> tuple[int, dict[str, Any]]:
@@ -274,7 +282,7 @@ def import_system(request: HttpRequest, payload: ImportIn) -> tuple[int, dict[st
 
 @router.post(
     "/systems/{system_id}/new-version",
-    response=responses(201, SystemDetailOut),
+    response=responses(201, SystemDetailOut, 409),
     summary="A draft copy to change",
 )
 def new_version(request: HttpRequest, system_id: ObjectId) -> tuple[int, dict[str, Any]]:
@@ -284,7 +292,7 @@ def new_version(request: HttpRequest, system_id: ObjectId) -> tuple[int, dict[st
 
 @router.post(
     "/systems/{system_id}/activate",
-    response=responses(200, SystemDetailOut),
+    response=responses(200, SystemDetailOut, 409),
     summary="Activate a draft",
 )
 def activate(request: HttpRequest, system_id: ObjectId) -> dict[str, Any]:
@@ -294,7 +302,7 @@ def activate(request: HttpRequest, system_id: ObjectId) -> dict[str, Any]:
 
 @router.patch(
     "/indicators/{indicator_id}",
-    response=responses(200, SystemDetailOut),
+    response=responses(200, SystemDetailOut, 409),
     summary="Change a draft's indicator",
 )
 def patch_indicator(
@@ -325,7 +333,7 @@ def list_rounds(request: HttpRequest) -> list[dict[str, Any]]:
     return [_round_out(access.round_for_user(user, r.pk)) for r in query.order_by("-year")]
 
 
-@router.post("/rounds", response=responses(201, RoundOut), summary="Open a round")
+@router.post("/rounds", response=responses(201, RoundOut, 409), summary="Open a round")
 def open_round(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str, Any]]:
     user = api_user(request)
     system, _may = access.system_for_user(user, payload.system_id, write=True)
@@ -342,7 +350,7 @@ def get_round(request: HttpRequest, round_id: ObjectId) -> dict[str, Any]:
 
 @router.post(
     "/rounds/{round_id}/compute",
-    response=responses(200, RoundOut),
+    response=responses(200, RoundOut, 409),
     summary="Compute (again) until published",
 )
 def compute(request: HttpRequest, round_id: ObjectId) -> dict[str, Any]:
@@ -353,7 +361,9 @@ def compute(request: HttpRequest, round_id: ObjectId) -> dict[str, Any]:
 
 
 @router.post(
-    "/rounds/{round_id}/publish", response=responses(200, RoundOut), summary="Publish the results"
+    "/rounds/{round_id}/publish",
+    response=responses(200, RoundOut, 409),
+    summary="Publish the results",
 )
 def publish(request: HttpRequest, round_id: ObjectId) -> dict[str, Any]:
     user = api_user(request)
@@ -364,7 +374,7 @@ def publish(request: HttpRequest, round_id: ObjectId) -> dict[str, Any]:
 
 @router.post(
     "/rounds/{round_id}/system",
-    response=responses(200, RoundOut),
+    response=responses(200, RoundOut, 409),
     summary="Use another active version",
 )
 def switch(request: HttpRequest, round_id: ObjectId, payload: SwitchIn) -> dict[str, Any]:
@@ -421,6 +431,7 @@ def report(request: HttpRequest, round_id: ObjectId, city_id: ObjectId) -> dict[
     "/rounds/{round_id}/cities/{city_id}/report.pdf",
     response=responses(200, None, 503),
     summary="A city's report (PDF)",
+    openapi_extra={"responses": {200: {"description": "The PDF.", "content": PDF_CONTENT}}},
 )
 def report_pdf(request: HttpRequest, round_id: ObjectId, city_id: ObjectId) -> HttpResponse:
     ra, score = access.city_score_for_user(api_user(request), round_id, city_id)
@@ -464,7 +475,7 @@ def list_submissions(request: HttpRequest, round_id: ObjectId) -> list[dict[str,
 
 @router.post(
     "/rounds/{round_id}/submissions",
-    response=responses(201, SubmissionOut, 413, 415),
+    response=responses(201, SubmissionOut, 413, 415, 409),
     summary="Submit a city's value (multipart)",
 )
 def submit(request: HttpRequest, round_id: ObjectId) -> tuple[int, dict[str, Any]]:
@@ -491,7 +502,7 @@ def submit(request: HttpRequest, round_id: ObjectId) -> tuple[int, dict[str, Any
 
 @router.post(
     "/submissions/{submission_id}/review",
-    response=responses(200, SubmissionOut),
+    response=responses(200, SubmissionOut, 409),
     summary="Accept or reject",
 )
 def review(request: HttpRequest, submission_id: ObjectId, payload: ReviewIn) -> dict[str, Any]:
@@ -503,7 +514,9 @@ def review(request: HttpRequest, submission_id: ObjectId, payload: ReviewIn) -> 
 
 
 @router.post(
-    "/populations", response=responses(200, PopulationOut), summary="Enter a region's population"
+    "/populations",
+    response=responses(200, PopulationOut, 409),
+    summary="Enter a region's population",
 )
 def set_population(request: HttpRequest, payload: PopulationIn) -> dict[str, Any]:
     user = api_user(request)

@@ -1,0 +1,83 @@
+"""What schemathesis found the OpenAPI document not saying (docs/api-robustness.md): each
+route here answered something its entry did not declare. The live checks are the
+schemathesis run (tests/robustness); these keep each correction in the document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from copyguard.api import api
+from tests.api.support import API
+
+
+@pytest.fixture(scope="module")
+def schema() -> Any:
+    return api.get_openapi_schema(path_prefix=f"{API}/")
+
+
+def parameter(schema: Any, method: str, path: str, name: str) -> dict[str, Any]:
+    for item in schema["paths"][f"{API}{path}"][method]["parameters"]:
+        if item["name"] == name:
+            found = item["schema"]
+            found = next((s for s in found.get("anyOf", []) if s.get("type") != "null"), found)
+            if "$ref" in found:
+                found = schema["components"]["schemas"][found["$ref"].rsplit("/", 1)[1]]
+            return found
+    raise AssertionError(f"{method} {path} has no parameter {name}")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/works/{work_id}/files"),
+        ("put", "/works/{work_id}/software"),
+        ("post", "/works/{work_id}/software/deposit"),
+        ("post", "/works/{work_id}/submit"),
+        ("post", "/ownership/{record_id}/release"),
+        ("post", "/assessment/rounds/{round_id}/compute"),
+        ("post", "/assessment/rounds/{round_id}/publish"),
+        ("post", "/assessment/rounds/{round_id}/system"),
+        ("post", "/assessment/systems/{system_id}/activate"),
+    ],
+)
+def test_a_write_refused_for_the_records_state_documents_its_409(schema, method, path):
+    assert 409 in schema["paths"][f"{API}{path}"][method]["responses"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/checkups/{checkup_id}/report.pdf",
+        "/assessment/rounds/{round_id}/cities/{city_id}/report.pdf",
+    ],
+)
+def test_a_pdf_route_documents_the_pdf_media_type(schema, path):
+    assert list(schema["paths"][f"{API}{path}"]["get"]["responses"][200]["content"]) == [
+        "application/pdf"
+    ]
+
+
+def test_hand_read_parameters_say_what_they_take(schema):
+    assert parameter(schema, "get", "/services/route", "kind")["enum"]
+    assert parameter(schema, "get", "/services/route", "region_code")["pattern"]
+    assert "open" in parameter(schema, "get", "/services/requests", "status")["pattern"]
+    assert parameter(schema, "get", "/services/requests", "kind")["enum"]
+    for name in ("from", "to", "quarter", "year"):
+        assert parameter(schema, "get", "/insights/statistics", name)["pattern"], name
+    assert parameter(schema, "get", "/registrations/{number}/verify", "number")["pattern"]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/works", "owner"),
+        ("/monitoring/hits", "run"),
+        ("/enforcement/notices", "sender"),
+        ("/assessment/rounds/{round_id}/cities/{city_id}", "city_id"),
+    ],
+)
+def test_ids_are_bounded_to_what_the_database_holds(schema, path, name):
+    bounds = parameter(schema, "get", path, name)
+    assert (bounds["minimum"], bounds["maximum"]) == (1, 2**63 - 1)

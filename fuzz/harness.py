@@ -2,7 +2,8 @@
 
 A target module (``fuzz/targets/<name>.py``) defines ``TestOneInput(data: bytes)`` and may
 name the third-party packages whose coverage should also guide the fuzzer in a literal
-``INSTRUMENT = ("pypdf",)``; copyguard itself is always instrumented. The target imports
+``INSTRUMENT = ("pypdf",)``; copyguard itself is always instrumented. ``DJANGO = True``
+sets Django up before the instrumented import. The target imports
 the code it calls at its top: :func:`fuzz_target` imports it inside atheris's import hook,
 so those modules (and whatever they import for the first time) are instrumented.
 """
@@ -36,19 +37,21 @@ __all__ = [
 ]
 
 
-def instrumented_packages(name: str) -> list[str]:
-    """``copyguard`` and the packages the target lists in ``INSTRUMENT`` (read from its
-    source, without importing it: the import has to happen inside atheris's hook)."""
+def _literal(name: str, variable: str, default: object) -> object:
+    """A literal assigned at the top of a target's source, read without importing it (the
+    import has to happen inside atheris's hook)."""
     tree = ast.parse((TARGETS_DIR / f"{name}.py").read_text(encoding="utf-8"))
-    extra: list[str] = []
     for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "INSTRUMENT" for t in node.targets)
-            and isinstance(node.value, ast.Tuple | ast.List)
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == variable for t in node.targets
         ):
-            extra = [str(ast.literal_eval(element)) for element in node.value.elts]
-    return ["copyguard", *extra]
+            return ast.literal_eval(node.value)
+    return default
+
+
+def instrumented_packages(name: str) -> list[str]:
+    """``copyguard`` and the packages the target lists in ``INSTRUMENT``."""
+    return ["copyguard", *(str(p) for p in _literal(name, "INSTRUMENT", ()))]  # type: ignore[attr-defined]
 
 
 def quiet() -> None:
@@ -88,6 +91,10 @@ def fuzz_target(name: str, libfuzzer_args: list[str]) -> None:
     import atheris
 
     quiet()
+    if _literal(name, "DJANGO", False):
+        # Set up first, uninstrumented: the models and apps Django loads are not what the
+        # target exercises, and instrumenting them all makes start-up slow.
+        django_setup()
     with atheris.instrument_imports(include=instrumented_packages(name)):
         module = load_target(name)
     atheris.Setup([f"fuzz-{name}", *libfuzzer_args], module.TestOneInput)

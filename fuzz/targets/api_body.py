@@ -7,6 +7,8 @@ from __future__ import annotations
 from fuzz.harness import FuzzedInput
 from fuzz.targets._api import METHODS, build_request, must_not_be_5xx, read_body
 
+DJANGO = True
+
 
 def TestOneInput(data: bytes) -> None:
     given = FuzzedInput(data)

@@ -16,7 +16,7 @@ PROJECT_COMMANDS = [
     "serve", "demo", "worker", "migrate", "createorg", "createuser", "works", "check",
     "loaddemo", "match", "ledger", "scan", "scan-corpus", "monitor", "takedowns", "thresholds",
     "campaigns", "cooperation", "statistics", "assessment", "services", "checkups", "publicity",
-    "funds", "awards",
+    "funds", "awards", "backup", "restore",
 ]  # fmt: skip
 
 

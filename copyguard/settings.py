@@ -432,6 +432,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "copyguard.accounts.middleware.ClientAddressMiddleware",
+    # A lost database or a full disk under a page is a 503 / 507 saying so, not a 500.
+    "copyguard.unavailable.UnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "copyguard.urls"
@@ -508,7 +510,9 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even when serving from
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's file system storage, writing each file whole or not at all (a full disk or
+    # a killed process never leaves a short file under its name).
+    "default": {"BACKEND": "copyguard.storage_safety.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
@@ -587,6 +591,11 @@ PASSWORD_RESETS_PER_HOUR = envint(
     5,
     "Password reset e-mails asked for one address (and from one client address, five "
     "times as many) within an hour; more answer 429.",
+)
+MAX_API_TOKENS = envint(
+    "COPYGUARD_MAX_API_TOKENS",
+    20,
+    "Active API tokens one user may have (rate limits count per token).",
 )
 PASSWORD_MIN_LENGTH = envint(
     "COPYGUARD_PASSWORD_MIN_LENGTH",

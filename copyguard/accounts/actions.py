@@ -584,6 +584,17 @@ def create_api_token(
             _("Choose the token's scope: read, scan or write."),
             field="scope",
         )
+    # Rate limits count per token (the scan API's): a cap on tokens keeps one person from
+    # multiplying their allowance by making more. Locking the user serialises two creations.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+    if active >= settings.MAX_API_TOKENS:
+        raise ActionError(
+            AccountErrorCode.INVALID,
+            _("You have %(count)d active tokens, the most allowed: revoke one first.")
+            % {"count": active},
+            field="name",
+        )
     key = ApiToken.new_key()
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[:10], key_hash=hash_secret(key), scope=scope

@@ -180,3 +180,16 @@ def test_the_action_refuses_an_unknown_scope(people: Any) -> None:
     with pytest.raises(ActionError):
         actions.create_api_token(Actor.system(), people.owner, "bad", "admin")
     assert not ApiToken.objects.filter(name="bad").exists()
+
+
+def test_a_user_cannot_multiply_per_token_limits_with_endless_tokens(
+    people: Any, settings: Any
+) -> None:
+    settings.MAX_API_TOKENS = 3
+    for n in range(3):
+        actions.create_api_token(Actor.system(), people.owner, f"t{n}", TokenScope.SCAN)
+    with pytest.raises(ActionError, match="revoke one first"):
+        actions.create_api_token(Actor.system(), people.owner, "one more", TokenScope.SCAN)
+    actions.revoke_api_token(Actor.system(), ApiToken.objects.get(name="t0"))
+    actions.create_api_token(Actor.system(), people.owner, "one more", TokenScope.SCAN)
+    assert ApiToken.objects.filter(user=people.owner, revoked_at__isnull=True).count() == 3

@@ -10,7 +10,8 @@ a bulk registration's works. Timing a kill from outside is a race; instead the c
     COPYGUARD_FAULT_DIR=/some/test/directory
 
 writes ``<dir>/<point>`` (holding its pid) when it gets there and then sleeps until it is
-killed. Both variables must be set; without them (production, every other test) a point is
+killed, or until the test creates ``<dir>/<point>.release`` (then it goes on: a test can
+break something meanwhile, e.g. end the database session). Both variables must be set; without them (production, every other test) a point is
 one dictionary look-up and does nothing. No setting, page or request can turn one on.
 """
 
@@ -65,6 +66,7 @@ def point(name: str) -> None:
     if count != wanted[1]:
         return
     marker = wanted[2] / name
+    release = wanted[2] / f"{name}.release"
     marker.write_text(str(os.getpid()), encoding="ascii")
-    while True:  # until the test's kill -9
-        time.sleep(60)
+    while not release.exists():  # until the test's kill -9, or its release
+        time.sleep(0.05)

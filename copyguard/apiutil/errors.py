@@ -29,6 +29,7 @@ from ninja.errors import HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from copyguard import unavailable
 from copyguard.accounts.errors import ActionError
 
 if TYPE_CHECKING:
@@ -373,5 +374,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         DataError: _on_out_of_range,
         Exception: _on_unexpected,
     }
+    # A lost database connection or a full disk: 503 / 507 saying nothing was saved.
+    handlers.update(unavailable.api_handlers(_on_unexpected, error_response))
     for exc_class, handler in handlers.items():
         api.add_exception_handler(exc_class, handler)

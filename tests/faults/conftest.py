@@ -125,11 +125,16 @@ class Site:
         )
 
     def server(
-        self, *, point: str | None = None, tmpfs: Tmpfs | None = None, **extra: str
+        self,
+        *,
+        point: str | None = None,
+        tmpfs: Tmpfs | None = None,
+        threads: int = 4,
+        **extra: str,
     ) -> subprocess.Popen[bytes]:
         port = free_port()
         process = self.start(
-            ["serve", "--port", str(port), "--threads", "4"],
+            ["serve", "--port", str(port), "--threads", str(threads)],
             f"serve-{port}.log",
             point=point,
             tmpfs=tmpfs,
@@ -156,6 +161,10 @@ class Site:
         )
         assert process.poll() is None, f"the process ended before {point}"
         assert marker.read_text("ascii").strip() == str(process.pid)
+
+    def release(self, point: str) -> None:
+        """Let a process held at ``point`` go on."""
+        (self.fault_dir / f"{point.partition('@')[0]}.release").touch()
 
     def kill(self, process: subprocess.Popen[bytes]) -> None:
         """kill -9 the process and everything it started (its session)."""

@@ -191,8 +191,11 @@ def _dump_sqlite(database: dict[str, Any], target: Path) -> None:
     try:
         copy = sqlite3.connect(str(target))
         try:
-            # The online backup API: a consistent snapshot while others keep writing.
-            source.backup(copy, pages=4096, sleep=0.01)
+            # The online backup API in one step: a read transaction, so a consistent
+            # snapshot; in WAL mode writers go on meanwhile. (Copying in several steps
+            # would start again after every write from another connection, and might
+            # never finish on a busy site.)
+            source.backup(copy, pages=-1)
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         finally:
             copy.close()

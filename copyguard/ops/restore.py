@@ -389,7 +389,8 @@ def _reindex(result: RestoreResult) -> None:
     from copyguard.works.models import WorkFile
 
     if WorkFile.objects.exists():
-        call_command("works", "reindex", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        with open(os.devnull, "w") as quiet:
+            call_command("works", "reindex", verbosity=0, stdout=quiet)
         result.notes.append("the index of registered works was rebuilt")
 
 

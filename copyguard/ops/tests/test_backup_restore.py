@@ -270,3 +270,45 @@ def test_the_commands_speak_in_one_line_and_exit_2_on_refusal(
 
     assert main(["restore", str(archive)]) == 2
     assert "not empty" in capsys.readouterr().err
+
+
+def test_a_backup_taken_while_the_ledger_grows_restores_to_a_ledger_that_checks(
+    source: Source, target: dict[str, str], tmp_path: Path
+) -> None:
+    import threading
+
+    from django.db import connections
+
+    stop = threading.Event()
+    appended: list[int] = []
+
+    def keep_appending() -> None:
+        try:
+            while not stop.is_set():
+                append_entry("ops.test", {"n": f"during the backup {len(appended)}"})
+                appended.append(1)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=keep_appending)
+    writer.start()
+    try:
+        wait = 0
+        while len(appended) < 3 and wait < 200:  # the writer is well under way
+            threading.Event().wait(0.05)
+            wait += 1
+        create_backup(tmp_path / "busy.tar")
+        during = len(appended)
+    finally:
+        stop.set()
+        writer.join(timeout=60)
+    assert during >= 3
+
+    restore = run(["restore", str(tmp_path / "busy.tar")], target)
+
+    assert restore.returncode == 0, restore.stderr
+    check = run(["ledger", "check"], target)
+    assert check.returncode == 0, check.stderr
+    # Somewhere between the entries before the backup and those after it.
+    restored = int(check.stdout.split()[1])
+    assert 3 + 3 <= restored <= 3 + len(appended)

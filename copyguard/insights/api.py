@@ -93,7 +93,8 @@ class StatisticsOut(Schema):
 
 
 # A month as the period parameters take it (the handler reads them; the schema says so).
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+YEAR_PATTERN = r"^(20[0-9]{2}|2100)$"  # 2000 to 2100, as the periods take them
+MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
 
 
 class PeriodQuery(Schema):
@@ -101,7 +102,7 @@ class PeriodQuery(Schema):
         None, ge=1, le=MAX_OBJECT_ID, description="The administration; yours by default"
     )
     year: str | None = Field(
-        None, pattern=r"^[0-9]{4}$", description="e.g. 2025 (this year by default)"
+        None, pattern=YEAR_PATTERN, description="e.g. 2025 (this year by default)"
     )
     quarter: str | None = Field(None, pattern=r"^[1-4]$", description="1-4, with year")
     from_month: str | None = Field(None, alias="from", pattern=MONTH_PATTERN, description="YYYY-MM")

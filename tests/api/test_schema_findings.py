@@ -67,6 +67,9 @@ def test_hand_read_parameters_say_what_they_take(schema):
     for name in ("from", "to", "quarter", "year"):
         assert parameter(schema, "get", "/insights/statistics", name)["pattern"], name
     assert parameter(schema, "get", "/registrations/{number}/verify", "number")["pattern"]
+    assert parameter(schema, "get", "/enforcement/cases", "threshold")["enum"]
+    assert parameter(schema, "get", "/enforcement/cases", "status")["enum"]
+    assert "open" in parameter(schema, "get", "/enforcement/tip-offs", "status")["pattern"]
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,7 @@ class ReasonIn(Schema):
 # What the route accepts: a registration number, in any case, with spaces around (it is
 # normalised); a 400 otherwise, as the schema says.
 RegistrationNumber = Annotated[
-    str, param.Path(..., pattern=r"^\s*\d{6}-\d{4}-[A-Za-z]-\d{8}\s*$", max_length=40)
+    str, param.Path(..., pattern=r"^ *[0-9]{6}-[0-9]{4}-[A-Za-z]-[0-9]{8} *$", max_length=40)
 ]
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "instrumented_packages",
     "load_target",
     "quiet",
+    "quieted",
     "replay",
 ]
 
@@ -56,9 +57,23 @@ def instrumented_packages(name: str) -> list[str]:
 
 def quiet() -> None:
     """Libraries' warnings and log lines about bad input are expected here by the thousand:
-    silence them (they slow the fuzzer down and bury its own output)."""
+    silence them (they slow the fuzzer down and bury its own output). For a fuzzing
+    process; in a shared one (pytest) use :func:`quieted`."""
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
+
+
+@contextlib.contextmanager
+def quieted() -> Iterator[None]:
+    """:func:`quiet` for the duration of a block, then as before."""
+    previous = logging.root.manager.disable
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.disable(logging.CRITICAL)
+        try:
+            yield
+        finally:
+            logging.disable(previous)
 
 
 def django_setup() -> None:
@@ -113,15 +128,15 @@ def inputs_of(name: str) -> list[Path]:
 def replay(name: str, paths: list[Path] | None = None) -> int:
     """Run the target once on each input (no atheris needed); the first crash raises.
     Returns the number of inputs run."""
-    quiet()
     test_one_input: Callable[[bytes], None] = load_target(name).TestOneInput
     paths = inputs_of(name) if paths is None else paths
-    for path in paths:
-        try:
-            test_one_input(path.read_bytes())
-        except BaseException as exc:
-            exc.add_note(f"fuzz target {name}, input {path}")
-            raise
+    with quieted():
+        for path in paths:
+            try:
+                test_one_input(path.read_bytes())
+            except BaseException as exc:
+                exc.add_note(f"fuzz target {name}, input {path}")
+                raise
     return len(paths)
 
 

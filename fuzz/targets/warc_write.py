@@ -22,19 +22,23 @@ INSTRUMENT = ("warcio",)
 
 _DIRECTORY = tempfile.mkdtemp(prefix="copyguard-fuzz-warc-")
 PATH = os.path.join(_DIRECTORY, "capture.warc.gz")
-# RFC 9110: a token, a colon, a value of visible characters and spaces.
+# RFC 9112: a status line, and headers of a token, a colon, a value of visible characters.
+_STATUS = re.compile(rb"HTTP/[0-9]\.[0-9] [0-9]{3}( [\x20-\x7e\t]*)?")
 _HEADER = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[ \t]*[\x20-\x7e\t]*")
 STARTED = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 
 
 def _plain_head(response: bytes) -> bool:
-    """Headers every parser reads alike: each line ``name: value`` ended by CRLF, and no
-    content coding. (On others, http.client and warcio may disagree where the headers end:
-    the WARC keeps the bytes as sent, which is what evidence needs; see docs/fuzzing.md.)"""
+    """A head every parser reads alike: a plain status line, each header ``name: value``
+    ended by CRLF, and no content coding. (On others, http.client and warcio may disagree
+    on the status or where the headers end: the WARC keeps the bytes as sent, which is what
+    evidence needs; see docs/fuzzing.md.)"""
     end = response.find(b"\r\n\r\n")
-    lines = response[:end].split(b"\r\n")[1:] if end >= 0 else [b""]
-    return all(_HEADER.fullmatch(line) for line in lines) and (
-        b"content-encoding" not in response[:end].lower()
+    lines = response[:end].split(b"\r\n") if end >= 0 else [b"", b""]
+    return (
+        bool(_STATUS.fullmatch(lines[0]))
+        and all(_HEADER.fullmatch(x) for x in lines[1:])
+        and (b"content-encoding" not in response[:end].lower())
     )
 
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fuzz import target_names
-from fuzz.harness import inputs_of, load_target, quiet
+from fuzz.harness import inputs_of, load_target, quieted
 
 MUTATIONS = settings(
     max_examples=25,
@@ -44,7 +44,6 @@ def mutate(data: bytes, changes: list[tuple[str, float, bytes]], cut: float) -> 
 
 @pytest.mark.parametrize("name", target_names())
 def test_damaged_seed_files_give_only_the_documented_errors(name: str) -> None:
-    quiet()
     target = load_target(name).TestOneInput
     seeds = [path.read_bytes() for path in inputs_of(name)]
 
@@ -53,4 +52,5 @@ def test_damaged_seed_files_give_only_the_documented_errors(name: str) -> None:
     def check(seed: bytes, changes: list[tuple[str, float, bytes]], cut: float) -> None:
         target(mutate(seed, changes, cut))
 
-    check()
+    with quieted():
+        check()

@@ -16,7 +16,6 @@ from fuzz.runner import run_targets
 
 SECONDS_PER_TARGET = 2
 JOBS = 2
-BUDGET_SECONDS = 90
 
 
 @pytest.mark.slow
@@ -36,5 +35,6 @@ def test_every_target_fuzzes_a_few_seconds_without_a_crash(tmp_path: Path) -> No
     assert not crashed, "\n".join(crashed)
     idle = [r.name for r in results if r.executions == 0]
     assert not idle, f"targets that ran no input: {idle}"
+    # Its time is the machine's more than the code's: reported, not asserted (about 50 s
+    # on two idle cores; docs/fuzzing.md).
     print(f"short fuzzing pass: {len(results)} targets in {elapsed:.0f} s")
-    assert elapsed < BUDGET_SECONDS * 3, "the short pass is far over its budget"

@@ -421,7 +421,8 @@ def restore_backup(
     if (tables or files) and not force:
         raise BackupError(
             f"this installation is not empty ({tables} tables in the database, {files} files "
-            "in the data directory): restore into an empty one, or pass --force to replace it"
+            "in the data directory): restore into an empty one (not even migrated), or pass --force "
+            "to replace it"
         )
     data_dir = Path(settings.DATA_DIR).resolve()
     result = RestoreResult(manifest=manifest)

@@ -312,3 +312,40 @@ def test_a_backup_taken_while_the_ledger_grows_restores_to_a_ledger_that_checks(
     # Somewhere between the entries before the backup and those after it.
     restored = int(check.stdout.split()[1])
     assert 3 + 3 <= restored <= 3 + len(appended)
+
+
+def test_without_pg_dump_a_postgresql_backup_is_a_django_level_dump_and_says_so(
+    source: Source, settings: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "no-tools").mkdir()
+    settings.PG_BIN_DIR = str(tmp_path / "no-tools")
+
+    result = create_backup(tmp_path / "backup.tar")
+
+    if connection.vendor == "postgresql":
+        assert result.database_format == "django-json"
+        assert result.notes == ["pg_dump is not installed: the database is a Django-level dump"]
+    else:  # SQLite needs no tool
+        assert result.database_format == "sqlite3"
+        assert result.notes == []
+
+
+def test_a_database_dump_of_the_other_kind_is_refused_before_anything_changes(
+    source: Source, tmp_path: Path
+) -> None:
+    from copyguard.ops.tests.test_archive_verification import MEMBERS, manifest_for, write_archive
+
+    manifest = manifest_for(MEMBERS)
+    if connection.vendor == "sqlite":
+        manifest["database"].update(vendor="postgresql", format="pg_dump-custom")
+        expected = "this backup holds a PostgreSQL dump"
+    else:
+        expected = "this backup holds a SQLite database"
+    write_archive(tmp_path / "other.tar", manifest=manifest)
+    before = records()
+
+    with pytest.raises(BackupError, match=expected):
+        restore_backup(tmp_path / "other.tar", force=True)
+
+    assert records() == before
+    assert source.evidence.read_bytes() == EVIDENCE

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -269,6 +270,38 @@ def tmpfs_available() -> bool:
         timeout=30,
     )
     return probe.returncode == 0
+
+
+# The long pass (docs/reliability.md, `make faults-long`): every test runs this many times,
+# each at a kill moment drawn at random (seeded, printed) instead of the fixed one.
+REPEAT = int(os.environ.get("COPYGUARD_FAULTS_REPEAT", "1") or 1)
+SEED = int(os.environ.get("COPYGUARD_FAULTS_SEED", "0") or 0)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "moment" in metafunc.fixturenames:
+        metafunc.parametrize("repetition", range(REPEAT), ids=lambda n: f"run{n}")
+
+
+class Moment:
+    """Where a test kills: the fixed moment in the short pass, a seeded random one in the
+    long pass (the same seed gives the same moments)."""
+
+    def __init__(self, repetition: int, name: str) -> None:
+        self.random = random.Random(f"{SEED}:{name}:{repetition}") if REPEAT > 1 else None
+
+    def nth(self, fixed: int, low: int, high: int) -> int:
+        """The fixed occurrence, or one drawn from ``low..high`` in the long pass."""
+        if self.random is None:
+            return fixed
+        chosen = self.random.randint(low, high)
+        print(f"kill moment: occurrence {chosen} of {low}..{high}")
+        return chosen
+
+
+@pytest.fixture
+def moment(repetition: int, request: pytest.FixtureRequest) -> Moment:
+    return Moment(repetition, request.node.originalname)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from copyguard.enforcement.enums import DeliveryStatus
 from copyguard.enforcement.models import NoticeDelivery
 from copyguard.enforcement.testing import captured_hit, make_enforcement_world
 from copyguard.ledger.check import check_ledger
-from tests.faults.conftest import IMMEDIATE_TASKS, Site, wait_until
+from tests.faults.conftest import IMMEDIATE_TASKS, Moment, Site, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def messages_about(mail_dir: Path, number: str) -> int:
 
 
 def test_a_notice_whose_worker_died_after_sending_it_is_not_sent_again(
-    site: Site, settings
+    site: Site, settings, moment: Moment
 ) -> None:
     settings.TASKS = IMMEDIATE_TASKS  # the scene is set with jobs run inline
     world = make_enforcement_world()

@@ -23,3 +23,20 @@ fuzz-replay:
 
 fuzz-corpus:
 	$(PYTHON) -m fuzz corpus
+
+# Fault injection (docs/reliability.md): kill -9 of web and worker processes at named
+# moments, database loss, disk full. `faults` is the short pass CI runs with the suite;
+# `faults-long` runs every kill test FAULTS_REPEAT times at random kill moments (seeded by
+# FAULTS_SEED). Set DATABASE_URL to run them on PostgreSQL.
+FAULTS_REPEAT ?= 10
+FAULTS_SEED ?= 1
+FAULTS_DATA ?= /tmp/copyguard-faults
+
+.PHONY: faults faults-long
+
+faults:
+	COPYGUARD_DATA_DIR=$(FAULTS_DATA) $(PYTHON) -m pytest -q -p no:cacheprovider tests/faults
+
+faults-long:
+	COPYGUARD_DATA_DIR=$(FAULTS_DATA) COPYGUARD_FAULTS_REPEAT=$(FAULTS_REPEAT) COPYGUARD_FAULTS_SEED=$(FAULTS_SEED) \
+		$(PYTHON) -m pytest -q -p no:cacheprovider -s tests/faults

@@ -11,4 +11,5 @@ class OpsConfig(AppConfig):
     def ready(self) -> None:
         from copyguard.ops import logs
 
+        logs.install_record_factory()
         logs.connect_job_signals()

@@ -24,7 +24,9 @@ __all__ = [
     "JsonFormatter",
     "PlainFormatter",
     "connect_job_signals",
+    "context_of",
     "current",
+    "install_record_factory",
     "logging_config",
 ]
 
@@ -38,6 +40,8 @@ method: contextvars.ContextVar[str | None] = contextvars.ContextVar("method", de
 path: contextvars.ContextVar[str | None] = contextvars.ContextVar("path", default=None)
 job_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("job_id", default=None)
 task: contextvars.ContextVar[str | None] = contextvars.ContextVar("task", default=None)
+
+CONTEXT_ATTRIBUTE = "copyguard_context"
 
 _CONTEXT: dict[str, contextvars.ContextVar[Any]] = {
     "request_id": request_id,
@@ -54,14 +58,43 @@ def current() -> dict[str, Any]:
     return {name: var.get() for name, var in _CONTEXT.items() if var.get() is not None}
 
 
+_factory_installed = False
+
+
+def install_record_factory() -> None:
+    """Put the context on every record when it is made, whichever handler then sees it
+    (the console's, a test's caplog, one a deployment adds). Installed once, on start."""
+    global _factory_installed
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        # One attribute of our own: a record's plain attributes may be set by callers
+        # (``extra=``), and logging refuses an ``extra`` key that is already there.
+        setattr(record, CONTEXT_ATTRIBUTE, current())
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _factory_installed = True
+
+
 class ContextFilter(logging.Filter):
-    """Copies the request or job context onto every record (never drops a record)."""
+    """Puts the context on records made without the factory (never drops a record)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        for name, var in _CONTEXT.items():
-            if not hasattr(record, name):
-                setattr(record, name, var.get())
+        if not hasattr(record, CONTEXT_ATTRIBUTE):
+            setattr(record, CONTEXT_ATTRIBUTE, current())
         return True
+
+
+def context_of(record: logging.LogRecord, name: str) -> Any:
+    """A context value of the record: given with ``extra=``, else the request's or job's."""
+    value = getattr(record, name, None)
+    if value is None:
+        value = getattr(record, CONTEXT_ATTRIBUTE, {}).get(name)
+    return value
 
 
 # Record attributes a JSON line carries when they are set: the context above, plus what
@@ -80,7 +113,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for name in _EXTRA:
-            value = getattr(record, name, None)
+            value = context_of(record, name)
             if value is None and name == "status":
                 # Django's request logger (4xx, 5xx, slow healthz) names it status_code.
                 value = getattr(record, "status_code", None)
@@ -105,7 +138,7 @@ class PlainFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
-        tag = getattr(record, "request_id", None) or getattr(record, "job_id", None)
+        tag = context_of(record, "request_id") or context_of(record, "job_id")
         if tag:
             head, sep, rest = text.partition(": ")
             return f"{head} [{tag}]{sep}{rest}"

@@ -141,3 +141,39 @@ def test_an_unknown_format_stops_the_command_with_one_line(tmp_path: object, val
 
     assert done.returncode == 2
     assert done.stderr.strip().endswith("is neither plain nor json")
+
+
+def test_a_caller_may_pass_context_names_in_extra_while_a_request_is_handled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # logging refuses an extra= key the record already has: the context must not be one.
+    logs.install_record_factory()
+    tokens = [(logs.request_id, logs.request_id.set("req-9")), (logs.path, logs.path.set("/x"))]
+    try:
+        with caplog.at_level("INFO", logger="copyguard.test"):
+            logging.getLogger("copyguard.test").info(
+                "with extras", extra={"path": "/given", "user_id": 5, "request_id": "given"}
+            )
+    finally:
+        for var, token in reversed(tokens):
+            var.reset(token)
+
+    (rec,) = caplog.records
+    data = json.loads(JsonFormatter().format(rec))
+    assert (data["path"], data["user_id"], data["request_id"]) == ("/given", 5, "given")
+
+
+def test_records_made_by_the_factory_carry_the_context_to_every_handler(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logs.install_record_factory()
+    token = logs.job_id.set("job-1")
+    try:
+        with caplog.at_level("INFO", logger="copyguard.test"):
+            logging.getLogger("copyguard.test").info("in a job")
+    finally:
+        logs.job_id.reset(token)
+
+    (rec,) = caplog.records
+    assert logs.context_of(rec, "job_id") == "job-1"
+    assert PlainFormatter().format(rec).endswith("[job-1]: in a job")

@@ -13,7 +13,7 @@ from pytest_django.fixtures import Settings
 
 from copyguard.jobs.tasks import ping
 from copyguard.jobs.testing import running, subprocess_env, wait_for
-from copyguard.ops.logs import JsonFormatter
+from copyguard.ops.logs import JsonFormatter, context_of
 from copyguard.ops.middleware import route_of
 from copyguard.testing import Personas
 
@@ -121,7 +121,7 @@ def test_the_context_does_not_leak_into_the_next_request(
         logging.getLogger("copyguard.test").info("between requests")
 
     (line,) = [r for r in caplog.records if r.name == "copyguard.test"]
-    assert getattr(line, "request_id", None) is None
+    assert context_of(line, "request_id") is None
 
 
 def test_routes_are_url_patterns_not_paths(client: Client) -> None:

@@ -15,9 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 
-__all__ = ["CONTENT_SECURITY_POLICY", "PERMISSIONS_POLICY", "SecurityHeadersMiddleware"]
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "FILE_POLICY",
+    "PERMISSIONS_POLICY",
+    "SCRIPTABLE_TYPES",
+    "SecurityHeadersMiddleware",
+]
 
 # One directive per line, so that a change shows in a diff.
 _CSP_DIRECTIVES = (
@@ -59,6 +65,25 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 
+# A file sent as a file (FileResponse: uploads, evidence, documents) is never a page of the
+# site: if a browser were to open a scriptable one as a document, nothing in it may run.
+FILE_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+# Types a browser would run script in when opened as a document: such a file is always
+# downloaded (Content-Disposition: attachment), whatever the view asked for.
+SCRIPTABLE_TYPES = frozenset(
+    {
+        "",
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "text/xml",
+        "application/xml",
+        "text/xsl",
+        "application/xslt+xml",
+        "multipart/x-mixed-replace",
+    }
+)
+
 _FIXED_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Permissions-Policy": PERMISSIONS_POLICY,
@@ -83,6 +108,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if isinstance(response, FileResponse) and not request.path.startswith(settings.STATIC_URL):
+            self._confine_file(response)
         for name, value in _FIXED_HEADERS.items():
             # A view may narrow its own policy further (e.g. a sandboxed file answer).
             if name not in response:
@@ -94,3 +121,17 @@ class SecurityHeadersMiddleware:
         if self.hsts and request.is_secure() and "Strict-Transport-Security" not in response:
             response["Strict-Transport-Security"] = self.hsts
         return response
+
+    @staticmethod
+    def _confine_file(response: FileResponse) -> None:
+        """A file answer a browser could run script in (HTML, SVG, XML, or no type) is
+        always downloaded and sandboxed. PDFs and pictures may still open in the browser
+        (the PDF viewer does not work in a sandbox); nosniff keeps them what they say."""
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type not in SCRIPTABLE_TYPES:
+            return
+        response["Content-Security-Policy"] = FILE_POLICY
+        disposition = response.get("Content-Disposition", "")
+        if not disposition.lower().startswith("attachment"):
+            _, _, rest = disposition.partition(";")
+            response["Content-Disposition"] = "attachment" + (f";{rest}" if rest else "")

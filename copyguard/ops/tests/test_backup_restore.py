@@ -34,7 +34,7 @@ from copyguard.ledger.check import check_ledger
 from copyguard.ledger.models import LedgerEntry
 from copyguard.ops.backup import BackupError, create_backup
 from copyguard.ops.restore import restore_backup
-from copyguard.testing import personas
+from copyguard.testing import make_organisation, personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -348,4 +348,25 @@ def test_a_database_dump_of_the_other_kind_is_refused_before_anything_changes(
         restore_backup(tmp_path / "other.tar", force=True)
 
     assert records() == before
+    assert source.evidence.read_bytes() == EVIDENCE
+
+
+def test_a_native_backup_restores_over_a_changed_installation_with_force(
+    source: Source, tmp_path: Path
+) -> None:
+    # SQLite: the file is replaced under this very process (its connections closed first);
+    # PostgreSQL: pg_restore --clean in one transaction.
+    archive = tmp_path / "backup.tar"
+    result = create_backup(archive)
+    expected = records()
+    append_entry("ops.test", {"n": "after the backup"})
+    make_organisation(name="Founded after the backup")
+    source.evidence.unlink()
+
+    restored = restore_backup(archive, force=True)
+
+    assert result.database_format in ("sqlite3", "pg_dump-custom")
+    assert records() == expected
+    assert LedgerEntry.objects.count() == 3
+    assert restored.ledger_entries == 3
     assert source.evidence.read_bytes() == EVIDENCE

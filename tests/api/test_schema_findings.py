@@ -4,6 +4,7 @@ schemathesis run (tests/robustness); these keep each correction in the document.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -84,3 +85,24 @@ def test_hand_read_parameters_say_what_they_take(schema):
 def test_ids_are_bounded_to_what_the_database_holds(schema, path, name):
     bounds = parameter(schema, "get", path, name)
     assert (bounds["minimum"], bounds["maximum"]) == (1, 2**63 - 1)
+
+
+def test_the_document_is_valid_openapi_3_1(schema):
+    """Checked against the OpenAPI 3.1 meta-schema (schemathesis's copy, validated with
+    jsonschema-rs), as served: JSON round trip first, as a client reads it."""
+    import schemathesis
+
+    document = json.loads(json.dumps(schema, default=str))
+    assert document["openapi"].startswith("3.1")
+    schemathesis.openapi.from_dict(document).validate()
+
+
+def test_a_broken_document_fails_the_validation(schema):
+    """The check above can fail: a response without its required description does."""
+    import jsonschema_rs
+    import schemathesis
+
+    document = json.loads(json.dumps(schema, default=str))
+    del document["paths"][f"{API}/me"]["get"]["responses"]["200"]["description"]
+    with pytest.raises(jsonschema_rs.ValidationError):
+        schemathesis.openapi.from_dict(document).validate()

@@ -193,3 +193,43 @@ def test_a_user_cannot_multiply_per_token_limits_with_endless_tokens(
     actions.revoke_api_token(Actor.system(), ApiToken.objects.get(name="t0"))
     actions.create_api_token(Actor.system(), people.owner, "one more", TokenScope.SCAN)
     assert ApiToken.objects.filter(user=people.owner, revoked_at__isnull=True).count() == 3
+
+
+def test_the_cli_makes_a_token_of_the_scope_asked(people: Any) -> None:
+    """`copyguard createtoken` (the management command behind it)."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command(
+        "createtoken",
+        "--email",
+        people.owner.email,
+        "--name",
+        "cron",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    token = ApiToken.objects.get(name="cron")
+    assert token.scope == "read"
+    assert actions.token_for_api_key(out.getvalue().strip()) == token
+    call_command(
+        "createtoken",
+        "--email",
+        people.owner.email,
+        "--name",
+        "scanner",
+        "--scope",
+        "scan",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    assert ApiToken.objects.get(name="scanner").scope == "scan"
+    with pytest.raises(CommandError, match="no active user"):
+        call_command("createtoken", "--email", "nobody@example.test", "--name", "x")
+    with pytest.raises(CommandError):
+        call_command(
+            "createtoken", "--email", people.owner.email, "--name", "bad", "--scope", "admin"
+        )
+    assert not ApiToken.objects.filter(name="bad").exists()

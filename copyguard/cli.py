@@ -56,6 +56,9 @@ COMMANDS: dict[str, Promise | str] = {
     "createuser": gettext_lazy(
         "Create a user, optionally as a member of an organisation, or a superuser."
     ),
+    "createtoken": gettext_lazy(
+        "Create an API token for a user, read-only unless --scope says scan or write."
+    ),
     "works": gettext_lazy(
         "Works registry: register works from files (optionally approved at once); rebuild "
         "the index of registered texts."

@@ -18,6 +18,7 @@ import wave
 import zipfile
 import zlib
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -213,7 +214,7 @@ def _encode_audio(fmt: str, codec: str, rate: int, seconds: float) -> bytes:
     samples = _tone(seconds, rate)
     out = io.BytesIO()
     with av.open(out, "w", format=fmt) as container:
-        stream = container.add_stream(codec, rate=rate)
+        stream: Any = container.add_stream(codec, rate=rate)
         stream.layout = "mono"
         stream.bit_rate = 24000
         frame_size = 1024
@@ -262,7 +263,7 @@ def videos() -> dict[str, bytes]:
     ):
         out = io.BytesIO()
         with av.open(out, "w", format=fmt) as container:
-            stream = container.add_stream(codec, rate=5)
+            stream: Any = container.add_stream(codec, rate=5)
             stream.width, stream.height = 32, 24
             stream.pix_fmt = "yuvj420p" if codec == "mjpeg" else "yuv420p"
             for n in range(12):

@@ -310,6 +310,7 @@ def main() -> None:
     scan_rate = args.scan_rate or f"{max(60, math.ceil(3 * per_client_scans))}/min"
 
     workdir = Path(tempfile.mkdtemp(prefix="copyguard-load-"))
+    failed = False
     database = scratch_database(args.database_url) if args.database_url else throwaway_cluster()
     try:
         with database as url:
@@ -355,6 +356,9 @@ def main() -> None:
                 alive = process.poll() is None
             kinds, overall, failures = read_stats(prefix)
             logged = server_errors(server_log)
+    except BaseException:
+        failed = True
+        raise
     finally:
         # What explains a failure is kept: the server's log and locust's files.
         kept = Path(tempfile.mkdtemp(prefix="copyguard-load-logs-"))
@@ -362,6 +366,8 @@ def main() -> None:
             if (workdir / name).exists():
                 shutil.copy(workdir / name, kept / name)
         shutil.rmtree(workdir, ignore_errors=True)
+        if failed:
+            _say(f"load: stopped; the server's log and locust's, if any, are in {kept}")
 
     unexercised = [k["kind"] for k in kinds if k["requests"] == 0]
     result = {

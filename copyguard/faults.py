@@ -31,6 +31,8 @@ ENV_DIR = "COPYGUARD_FAULT_DIR"
 POINTS: dict[str, str] = {
     "ledger.append": "an entry, its subtree hashes and the state row written, the transaction "
     "not yet committed and the tree head not yet signed",
+    "jobs.committed": "an action's change and its queued job committed, the after-commit "
+    "callbacks not yet run",
     "works.bulk.item": "a bulk registration's work made and committed, its result not saved",
     "enforcement.notice.sent": "a notice's e-mail handed to the mail server, the delivery "
     "not yet recorded",

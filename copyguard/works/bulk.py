@@ -22,6 +22,7 @@ from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.works import actions, blobs
 from copyguard.works.enums import BulkStatus, WorkErrorCode
 from copyguard.works.models import BulkRegistration, Registration, Work, WorkFile
@@ -104,8 +105,7 @@ def start_bulk(
     )
     from copyguard.works.tasks import process_bulk
 
-    pk = str(bulk.pk)
-    transaction.on_commit(lambda: process_bulk.enqueue(pk))
+    enqueue_with_change(process_bulk, str(bulk.pk))
     return bulk
 
 

@@ -60,6 +60,7 @@ from copyguard.enforcement.enums import (
 )
 from copyguard.enforcement.jurisdictions import JURISDICTIONS, get_jurisdiction
 from copyguard.enforcement.models import Notice, NoticeDelivery, NoticeItem
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.enums import EvidenceStatus, HitStatus, NotificationKind
 from copyguard.monitoring.models import Evidence, Hit, Notification
 from copyguard.works.enums import RegistrationStatus
@@ -717,14 +718,9 @@ def _deliver(notice: Notice, now: datetime) -> list[NoticeDelivery]:
             status=DeliveryStatus.PENDING,
         )
         deliveries.append(delivery)
-        pk = delivery.pk
+        from copyguard.enforcement.tasks import deliver_notice_email
 
-        def enqueue() -> None:
-            from copyguard.enforcement.tasks import deliver_notice_email
-
-            deliver_notice_email.enqueue(pk)
-
-        transaction.on_commit(enqueue)
+        enqueue_with_change(deliver_notice_email, delivery.pk)
     return deliveries
 
 
@@ -870,14 +866,9 @@ def retry_delivery(actor: Actor, delivery: NoticeDelivery) -> NoticeDelivery:
         organisation=delivery.notice.sender,
         params={"address": delivery.address},
     )
-    pk = delivery.pk
+    from copyguard.enforcement.tasks import deliver_notice_email
 
-    def enqueue() -> None:
-        from copyguard.enforcement.tasks import deliver_notice_email
-
-        deliver_notice_email.enqueue(pk)
-
-    transaction.on_commit(enqueue)
+    enqueue_with_change(deliver_notice_email, delivery.pk)
     return delivery
 
 

@@ -13,6 +13,7 @@ import inspect
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -28,8 +29,6 @@ __all__ = [
 
 API_PREFIX = "/api/v1"
 _API_NAMESPACE = "api"
-# The API's own pages (docs, spec, docs assets) are Django patterns outside ninja's operations.
-_API_PAGES = frozenset({"api:docs-asset", "api:openapi-json", "api:openapi-view"})
 
 
 @dataclass(frozen=True)
@@ -81,14 +80,22 @@ def _walk(
 def django_routes() -> list[Route]:
     """The URL patterns of copyguard/urls.py, except those standing for API operations."""
     routes: dict[str, Route] = {}
-    for name, pattern, _entry in _walk(get_resolver(), "", ""):
-        if name.startswith(_API_NAMESPACE + ":") and name not in _API_PAGES:
+    for name, pattern, entry in _walk(get_resolver(), "", ""):
+        if name.startswith(_API_NAMESPACE + ":") and _path_view(entry) is not None:
             continue
         if name in routes:
             continue  # one name, several patterns (e.g. a trailing-slash variant): the first
         path, params = _django_path(pattern)
         routes[name] = Route(name, path, params)
     return list(routes.values())
+
+
+def _path_view(entry: URLPattern) -> Any:
+    """The django-ninja PathView behind an API pattern (its operations), or None."""
+    view = inspect.unwrap(entry.callback)
+    if not inspect.isfunction(view):
+        return None
+    return inspect.getclosurevars(view).nonlocals.get("self")
 
 
 def api_routes() -> list[Route]:
@@ -98,10 +105,11 @@ def api_routes() -> list[Route]:
     path's operations), so that what is counted is what is served."""
     routes: dict[str, Route] = {}
     for name, pattern, entry in _walk(get_resolver(), "", ""):
-        if not name.startswith(_API_NAMESPACE + ":") or name in _API_PAGES:
+        if not name.startswith(_API_NAMESPACE + ":"):
             continue
-        view = inspect.unwrap(entry.callback)
-        path_view = inspect.getclosurevars(view).nonlocals["self"]
+        path_view = _path_view(entry)
+        if path_view is None:
+            continue
         path, params = _django_path(pattern)
         for operation in path_view.operations:
             for method in operation.methods:

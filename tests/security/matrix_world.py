@@ -1,0 +1,122 @@
+"""The world the permission matrix runs in: the demo data, its 24 role personas and
+anonymous, and the objects that fill the routes' arguments.
+
+The personas are the demo accounts of one *home* organisation per kind (the Jiangmen chain:
+its copyright administration, police, procuratorate and court; Pearl Tide Press; the Bay
+Area Video platform; the Nanhu service station). An object route is tried with an object
+tied to a home organisation ("own") and, where the demo has one, with the same kind of
+object of another organisation ("other"): the expectation says for each which personas get
+in (see permissions.py). ``Variant.orgs`` names the organisations an object is tied to, by
+relation (``owner``, ``examiner``, ``station`` …), as demo keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from copyguard.accounts.enums import ROLES_BY_KIND
+from copyguard.accounts.models import Organisation, User
+from copyguard.demo import ORGANISATIONS, demo_email
+
+__all__ = ["HOME", "SAMPLERS", "Persona", "Variant", "World", "personas"]
+
+# The organisation whose members are the personas, per kind.
+HOME: dict[str, str] = {
+    "administration": "jm",
+    "police": "jm-police",
+    "procuratorate": "jm-procuratorate",
+    "court": "jm-court",
+    "rights_holder": "pearl-tide",
+    "platform": "bay-video",
+    "station": "nanhu-station",
+}
+
+
+@dataclass(frozen=True)
+class Persona:
+    kind: str
+    role: str
+    org: str  # demo key of the persona's organisation
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}/{self.role}"
+
+
+ANONYMOUS = None
+
+
+def personas() -> list[Persona]:
+    """One persona per (organisation kind, role) pair of ROLES_BY_KIND: 24."""
+    return [
+        Persona(str(kind), str(role), HOME[str(kind)])
+        for kind, roles in ROLES_BY_KIND.items()
+        for role in roles
+    ]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to fill a route's arguments, and the organisations that object is tied to."""
+
+    label: str
+    kwargs: dict[str, object]
+    orgs: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+class World:
+    """The demo organisations and users by key, loaded once per test module."""
+
+    def __init__(self) -> None:
+        self.org_by_key: dict[str, Organisation] = {}
+        self.key_by_pk: dict[int, str] = {}
+        for spec in ORGANISATIONS:
+            organisation = Organisation.objects.get(name=spec.name, kind=spec.kind)
+            self.org_by_key[spec.key] = organisation
+            self.key_by_pk[organisation.pk] = spec.key
+        specs = {spec.key: spec for spec in ORGANISATIONS}
+        self.users: dict[Persona, User] = {
+            p: User.objects.get(email__iexact=demo_email(specs[p.org], p.role)) for p in personas()
+        }
+
+    def prepare(self) -> None:
+        """Add what the demo lacks and some routes need: invitations, a token, runs."""
+        from copyguard.accounts import actions
+        from copyguard.accounts.audit import Actor
+        from copyguard.monitoring.models import CrawlRun, Source
+
+        actor = Actor.system(via="test")
+        for key in ("pearl-tide", "qiaoxiang"):
+            actions.invite(actor, self.org(key), f"invited@{key}.example.test", "viewer")
+        stranger = User.objects.get(email__istartswith="owner@qiaoxiang")
+        actions.create_api_token(actor, stranger, "matrix")
+        for source in Source.objects.all():
+            CrawlRun.objects.create(source=source)
+
+    def org(self, key: str) -> Organisation:
+        return self.org_by_key[key]
+
+    def value(self, value: object, persona: Persona | None = None) -> object:
+        """``"@key"``: the id of that demo organisation (``"@own"``: the persona's own, the
+        home administration's for anonymous); anything else as it is."""
+        if value == "@own":
+            return self.org(persona.org if persona else HOME["administration"]).pk
+        if isinstance(value, str) and value.startswith("@"):
+            return self.org(value[1:]).pk
+        return value
+
+    def keys(self, *pks: int | None) -> frozenset[str]:
+        return frozenset(self.key_by_pk[pk] for pk in pks if pk is not None)
+
+
+Sampler = Callable[[World], list[Variant]]
+SAMPLERS: dict[str, Sampler] = {}
+
+
+def sampler(name: str) -> Callable[[Sampler], Sampler]:
+    def register(function: Sampler) -> Sampler:
+        SAMPLERS[name] = function
+        return function
+
+    return register

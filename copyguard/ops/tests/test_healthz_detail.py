@@ -54,3 +54,20 @@ def test_head_is_answered_for_load_balancers_and_post_is_not(client: Client) -> 
 
     assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_json_detail_when_the_database_does_not_answer(client: Client) -> None:
+    from copyguard.ops.tests.test_metrics import unreachable_database
+
+    with unreachable_database():
+        response = client.get("/healthz?format=json")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "reason": "database unavailable",
+        "database": False,
+        "workers_alive": 0,
+        "last_heartbeat_seconds": None,
+    }

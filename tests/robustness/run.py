@@ -34,8 +34,12 @@ __all__ = ["PassResult", "RunResult", "main", "run_passes"]
 # Operations whose requests can revoke a persona's own token or end its membership.
 ACCOUNT_PATHS = r"^/api/v1/(me/tokens/\{token_id\}|memberships/\{membership_id\})$"
 
-CI_EXAMPLES = 25  # one request per persona per operation, on average
+CI_EXAMPLES = 15  # each operation called by 15 of the 25 personas; each persona gets 60%
 CI_PHASES = "examples,fuzzing"
+# One schemathesis worker by default: with two, Hypothesis (describing a filter with
+# Python's ast module) failed once in a run with "AST constructor recursion depth
+# mismatch", a thread-safety fault of CPython 3.11.7's ast module, not of the API.
+CI_WORKERS = 1
 
 # Statuses a request that matches the schema may get (positive_data_acceptance): 400 and
 # 422 too, the API's answers when an action refuses input the schema cannot judge (two
@@ -171,7 +175,7 @@ def run_passes(
     examples: int = CI_EXAMPLES,
     phases: str = CI_PHASES,
     seed: int | None = None,
-    workers: int = 2,
+    workers: int = CI_WORKERS,
     extra: Sequence[str] = (),
 ) -> RunResult:
     """Both passes against ``world``."""
@@ -212,7 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="schemathesis phases: examples, coverage, fuzzing, stateful (default: %(default)s)",
     )
     parser.add_argument("--seed", type=int, default=None, help="schemathesis's random seed")
-    parser.add_argument("--workers", type=int, default=2, help="concurrent schemathesis workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=CI_WORKERS,
+        help="concurrent schemathesis workers (default: %(default)s, see CI_WORKERS)",
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,

@@ -1,6 +1,6 @@
-"""The short schemathesis pass CI runs: every API operation, 25 test cases each, sent in turn
-as each of the 24 (organisation kind, role) personas and anonymous, against the demo world
-on a live server. No answer may be a 5xx or break the OpenAPI document.
+"""The short schemathesis pass CI runs: every API operation, 15 test cases each, each case
+sent as the next of the 24 (organisation kind, role) personas and anonymous, against the
+demo world on a live server. No answer may be a 5xx or break the OpenAPI document.
 
 The server has a database of its own (SQLite in its data directory, or a PostgreSQL database
 created for the run when DATABASE_URL is set), so this test runs in both database passes

@@ -226,21 +226,34 @@ def _dump_pg(database: dict[str, Any], target: Path) -> None:
 
 def _dump_django(target: Path) -> None:
     """Every row as Django fixtures, read in one snapshot (repeatable read on PostgreSQL)."""
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
     from django.db import connection, transaction
+    from django.db.migrations.executor import MigrationExecutor
 
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        with gzip.open(target, "wt", encoding="utf-8") as out:
-            call_command(
-                "dumpdata",
-                natural_foreign=True,
-                exclude=["contenttypes", "auth.permission"],
-                stdout=out,
-                verbosity=0,
-            )
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        # dumpdata reads the tables through this code's models.
+        raise BackupError(
+            f"{len(pending)} migrations are not applied: a Django-level dump needs the "
+            "database migrated to this copyguard (run copyguard migrate, or use "
+            "--database-format native)"
+        )
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            with gzip.open(target, "wt", encoding="utf-8") as out:
+                call_command(
+                    "dumpdata",
+                    natural_foreign=True,
+                    exclude=["contenttypes", "auth.permission"],
+                    stdout=out,
+                    verbosity=0,
+                )
+    except CommandError as exc:
+        raise BackupError(f"the Django-level dump failed: {exc}") from exc
 
 
 def _dump_database(database_format: str, work: Path) -> tuple[Path, str, str, str | None]:

@@ -256,11 +256,14 @@ def read_stats(prefix: Path) -> tuple[list[dict[str, Any]], dict[str, Any], list
     overall = next((row(r) for r in rows if r["Name"] == "Aggregated"), None)
     if overall is None:
         raise SystemExit("locust wrote no aggregated row")
+    # One line per kind of error: figures in a message (a Retry-After's seconds) vary;
+    # the status stays.
+    grouped: dict[tuple[str, str], int] = {}
     with open(f"{prefix}_failures.csv", encoding="utf-8", newline="") as handle:
-        failures = [
-            {"kind": r["Name"], "error": r["Error"], "count": int(r["Occurrences"])}
-            for r in csv.DictReader(handle)
-        ]
+        for r in csv.DictReader(handle):
+            key = (r["Name"], re.sub(r"(?<!status )(?<!\d)\d+", "N", r["Error"]))
+            grouped[key] = grouped.get(key, 0) + int(r["Occurrences"])
+    failures = [{"kind": k, "error": e, "count": n} for (k, e), n in grouped.items()]
     return kinds, overall, failures
 
 

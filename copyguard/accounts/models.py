@@ -399,16 +399,26 @@ class SignInFailure(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.account} {self.address or ''}"
 
 
-class PasswordResetRequest(models.Model):
-    """One asked-for password reset e-mail, kept while it counts towards the limit."""
+class MailRequest(models.Model):
+    """One e-mail someone asked the site to send to an address (a password reset link, a
+    new confirmation link, a "you already have an account" note), kept while it counts
+    towards the limit on such e-mails (copyguard.accounts.throttle)."""
 
+    class Purpose(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("password reset")
+        CONFIRMATION = "confirmation", _("confirmation link")
+        SIGNUP_NOTICE = "signup_notice", _("sign-up with a registered address")
+
+    purpose = models.CharField(
+        max_length=20, choices=Purpose.choices, default=Purpose.PASSWORD_RESET
+    )
     account = models.CharField(max_length=254, db_index=True)
     address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("password reset request")
-        verbose_name_plural = _("password reset requests")
+        verbose_name = _("e-mail request")
+        verbose_name_plural = _("e-mail requests")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.account}"
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.purpose} {self.account}"

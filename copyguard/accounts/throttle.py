@@ -7,7 +7,7 @@ good: a failure stops counting once it is older than the window, a successful si
 clears the account's failures, and so does a password reset, so that the owner of an
 account an attacker keeps hammering can always get in through their mailbox.
 
-The counts live in the database (SignInFailure, PasswordResetRequest), so they hold across
+The counts live in the database (SignInFailure, MailRequest), so they hold across
 all web processes. Failures are recorded from Django's ``user_login_failed`` signal, which
 both the site's sign-in page and the back office's send.
 """
@@ -26,12 +26,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from copyguard.accounts.models import PasswordResetRequest, SignInFailure
+from copyguard.accounts.models import MailRequest, SignInFailure
 
 __all__ = [
     "clear_sign_in_failures",
     "guard_sign_in",
+    "mail_request_wait",
     "password_reset_wait",
+    "record_mail_request",
     "record_password_reset",
     "record_sign_in_failure",
     "sign_in_wait",
@@ -95,33 +97,37 @@ def clear_sign_in_failures(account: str) -> None:
     SignInFailure.objects.filter(account=normalise(account)).delete()
 
 
-def password_reset_wait(account: str, address: str | None, now: datetime | None = None) -> int:
-    """Seconds before another reset e-mail may be asked for ``account`` from ``address``."""
+def mail_request_wait(
+    purpose: str, account: str, address: str | None, now: datetime | None = None
+) -> int:
+    """Seconds before another e-mail of ``purpose`` may be asked for ``account`` from
+    ``address`` (0: now): COPYGUARD_PASSWORD_RESETS_PER_HOUR per address and purpose, five
+    times as many from one client address."""
     now = now or timezone.now()
     per_hour = settings.PASSWORD_RESETS_PER_HOUR
-    wait = _wait(
-        PasswordResetRequest.objects.filter(account=normalise(account)),
-        per_hour,
-        RESET_WINDOW_SECONDS,
-        now,
-    )
+    mine = MailRequest.objects.filter(purpose=purpose)
+    wait = _wait(mine.filter(account=normalise(account)), per_hour, RESET_WINDOW_SECONDS, now)
     if address:
         wait = max(
-            wait,
-            _wait(
-                PasswordResetRequest.objects.filter(address=address),
-                per_hour * 5,
-                RESET_WINDOW_SECONDS,
-                now,
-            ),
+            wait, _wait(mine.filter(address=address), per_hour * 5, RESET_WINDOW_SECONDS, now)
         )
     return wait
 
 
-def record_password_reset(account: str, address: str | None) -> None:
+def record_mail_request(purpose: str, account: str, address: str | None) -> None:
     now = timezone.now()
-    _forget_old(PasswordResetRequest, RESET_WINDOW_SECONDS, now)
-    PasswordResetRequest.objects.create(account=normalise(account), address=address, created_at=now)
+    _forget_old(MailRequest, RESET_WINDOW_SECONDS, now)
+    MailRequest.objects.create(
+        purpose=purpose, account=normalise(account), address=address, created_at=now
+    )
+
+
+def password_reset_wait(account: str, address: str | None, now: datetime | None = None) -> int:
+    return mail_request_wait(MailRequest.Purpose.PASSWORD_RESET, account, address, now)
+
+
+def record_password_reset(account: str, address: str | None) -> None:
+    record_mail_request(MailRequest.Purpose.PASSWORD_RESET, account, address)
 
 
 def minutes(seconds: int) -> int:

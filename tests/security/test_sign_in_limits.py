@@ -21,7 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
 from copyguard.accounts import throttle
-from copyguard.accounts.models import PasswordResetRequest, SignInFailure
+from copyguard.accounts.models import MailRequest, SignInFailure
 from copyguard.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_password_reset_emails_are_limited(people: Any) -> None:
     assert "Too many password reset e-mails" in refused.content.decode()
     assert len(mail.outbox) == 2
     # An hour later it may be asked again.
-    PasswordResetRequest.objects.update(created_at=timezone.now() - timedelta(hours=1, seconds=1))
+    MailRequest.objects.update(created_at=timezone.now() - timedelta(hours=1, seconds=1))
     assert (
         client.post("/accounts/password-reset/", {"email": people.staff.email}).status_code == 302
     )
@@ -175,3 +175,51 @@ def test_the_wait_is_until_the_oldest_counted_failure_leaves_the_window() -> Non
         )
     assert throttle.sign_in_wait("C@Example.test", None, now=now) == 100
     assert throttle.sign_in_wait("d@example.test", None, now=now) == 0
+
+
+def test_confirmation_links_are_limited_per_address_not_only_per_session(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The session's own allowance is dropped with the cookie: the per-address count is
+    not. Counted whether or not an account waits, so the answer tells nothing."""
+    from copyguard.testing import make_user
+
+    make_user("waiting@example.test", verified=False)
+    for _ in range(2):
+        fresh = client_from("203.0.113.13")  # a new session each time
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = fresh.post("/accounts/resend-confirmation/", {"email": "waiting@example.test"})
+        assert sent.status_code == 302
+    assert len(mail.outbox) == 2
+    refused = client_from("203.0.113.13").post(
+        "/accounts/resend-confirmation/", {"email": "waiting@example.test"}
+    )
+    assert refused.status_code == 429
+    assert len(mail.outbox) == 2
+    ghost = client_from("203.0.113.14")
+    for _ in range(2):
+        ghost.cookies.clear()
+        ghost.post("/accounts/resend-confirmation/", {"email": "ghost@example.test"})
+    ghost.cookies.clear()
+    answer = ghost.post("/accounts/resend-confirmation/", {"email": "ghost@example.test"})
+    assert answer.status_code == 429
+
+
+def test_signing_up_again_with_a_registered_address_mails_its_owner_a_few_times_only(
+    people: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    data = {
+        "organisation_name": "Copycat Press",
+        "rights_holder_type": "publisher",
+        "region_code": "440100",
+        "full_name": "Someone",
+        "email": people.owner.email,
+        "password1": "tide-lantern-orchid-47",
+        "password2": "tide-lantern-orchid-47",
+        "language": "en",
+    }
+    for _ in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_from("203.0.113.15").post("/accounts/signup/", data)
+        assert response.status_code == 302  # the same answer every time
+    assert [message.to for message in mail.outbox] == [[people.owner.email]] * 2

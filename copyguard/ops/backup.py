@@ -58,7 +58,13 @@ CHUNK = 1024 * 1024
 
 # Top-level entries of the data directory that are derived, temporary or not data.
 EXCLUDED_TOP = {"static", "works-index", "logs"}
-EXCLUDED_PREFIXES = ("xdist-", ".restore-", ".pre-restore-", ".write-check-")
+EXCLUDED_PREFIXES = (
+    "xdist-",
+    ".restore-",
+    ".pre-restore-",
+    ".write-check-",
+    ".copyguard-backup-",
+)
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 

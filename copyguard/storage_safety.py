@@ -75,7 +75,7 @@ class AtomicFileSystemStorage(FileSystemStorage):
         try:
             while True:
                 try:
-                    if self._allow_overwrite:
+                    if getattr(self, "_allow_overwrite", False):
                         os.replace(part, full_path)
                     else:
                         os.link(part, full_path)

@@ -15,10 +15,11 @@ queueing after commit, as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskResult
 from django_tasks_db import DatabaseBackend
 
 from copyguard import faults
@@ -26,16 +27,27 @@ from copyguard import faults
 __all__ = ["enqueue_with_change"]
 
 
-def enqueue_with_change(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
-    """Queue ``task(*args, **kwargs)`` with the current transaction's change (see above).
+def enqueue_with_change(
+    task: Task[Any, Any],
+    *args: Any,
+    on_queued: Callable[[TaskResult[Any]], None] | None = None,
+    **kwargs: Any,
+) -> None:
+    """Queue ``task(*args, **kwargs)`` with the current transaction's change (see above);
+    ``on_queued(result)`` is called once it is queued (e.g. to note the job's id).
 
     Outside a transaction it is queued at once."""
-    connection = transaction.get_connection()
+
+    def enqueue() -> None:
+        result = task.enqueue(*args, **kwargs)
+        if on_queued is not None:
+            on_queued(result)
+
     if isinstance(task.get_backend(), DatabaseBackend):
-        task.enqueue(*args, **kwargs)
-        if connection.in_atomic_block:
+        enqueue()
+        if transaction.get_connection().in_atomic_block:
             # The moment the fault-injection tests kill the web process: committed, and
             # the after-commit callbacks not yet run.
             transaction.on_commit(lambda: faults.point("jobs.committed"))
         return
-    transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
+    transaction.on_commit(enqueue)

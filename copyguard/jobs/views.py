@@ -45,6 +45,7 @@ def _wants_json(request: HttpRequest) -> bool:
 def healthz(request: HttpRequest) -> HttpResponse:
     """``ok`` when the database answers and a worker reported recently; 503 and why if not.
 
+    ``?scope=web`` leaves the workers out of the verdict (for load balancers).
     ``?format=json`` (or ``Accept: application/json``) gives the detail as JSON:
     ``{"status": "ok"|"unavailable", "reason"?, "database": bool, "workers_alive": n,
     "last_heartbeat_seconds": s|null}``. The answers are read by machines (monitors match
@@ -75,7 +76,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
         detail["workers_alive"] = alive
         if last is not None:
             detail["last_heartbeat_seconds"] = round((timezone.now() - last).total_seconds(), 1)
-        if not alive:
+        # ?scope=web: this web process and the database only, for a load balancer, which
+        # should not take every web process out of service when the workers are down.
+        if not alive and request.GET.get("scope") != "web":
             why = f"no worker seen in the last {settings.WORKER_STALE_SECONDS} seconds"
     if why:
         detail.update(status="unavailable", reason=why)

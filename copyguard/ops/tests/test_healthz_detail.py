@@ -71,3 +71,23 @@ def test_the_json_detail_when_the_database_does_not_answer(client: Client) -> No
         "workers_alive": 0,
         "last_heartbeat_seconds": None,
     }
+
+
+def test_the_web_scope_leaves_the_workers_out_for_load_balancers(client: Client) -> None:
+    assert client.get("/healthz").status_code == 503  # no worker
+    assert (
+        client.get("/healthz?scope=web").status_code,
+        client.get("/healthz?scope=web").content,
+    ) == (200, b"ok")
+    detail = client.get("/healthz?scope=web&format=json").json()
+    assert (detail["status"], detail["workers_alive"]) == ("ok", 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_web_scope_still_fails_without_the_database(client: Client) -> None:
+    from copyguard.ops.tests.test_metrics import unreachable_database
+
+    with unreachable_database():
+        response = client.get("/healthz?scope=web")
+
+    assert (response.status_code, response.content) == (503, b"database unavailable")

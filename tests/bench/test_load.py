@@ -4,8 +4,8 @@ and how the scenario reads locust's figures.
 The load runs only on the PostgreSQL pass (DATABASE_URL set): the scenario makes a scratch database
 on that server, builds the world (migrate, the demo data, 10 registered works, 30 hits,
 credentials for 3 clients), starts ``copyguard serve`` and runs locust for 20 s at 3 clients
-of at most 2 requests a second each. About 75-90 s in all on CI's two cores, most of it the
-migration and the demo data (the load itself is 20 s).
+of at most 2 requests a second each. 80-165 s in all on a busy two-core machine (load 6-13),
+most of it the migration and the demo data (40-90 s; the load itself is 20 s).
 """
 
 from __future__ import annotations

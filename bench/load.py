@@ -369,8 +369,10 @@ def main() -> None:
             if (workdir / name).exists():
                 shutil.copy(workdir / name, kept / name)
         shutil.rmtree(workdir, ignore_errors=True)
-        if failed:
-            _say(f"load: stopped; the server's log and locust's, if any, are in {kept}")
+        if failed and any(kept.iterdir()):
+            _say(f"load: stopped; the server's log and locust's are in {kept}")
+        elif failed:
+            kept.rmdir()  # stopped before the server ran: the exception says it all
 
     unexercised = [k["kind"] for k in kinds if k["requests"] == 0]
     result = {

@@ -54,6 +54,7 @@ from copyguard.enforcement.enums import (
 from copyguard.enforcement.jurisdictions import get_jurisdiction
 from copyguard.enforcement.models import CounterNotice, Notice, NoticeItem
 from copyguard.monitoring.enums import NotificationKind
+from copyguard.storage_safety import write_atomic
 
 __all__ = [
     "ANSWERS_OPEN_TO_COUNTER",
@@ -252,9 +253,7 @@ def _store_pdf(counter: CounterNotice) -> None:
         },
     )
     counter.pdf_name = f"{counter.number}.pdf"
-    path = counter_pdf_path(counter)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(document)
+    write_atomic(counter_pdf_path(counter), document)  # whole or not at all (disk full)
     counter.pdf_sha256 = pdf.sha256(document)
     counter.save(update_fields=["pdf_name", "pdf_sha256"])
 

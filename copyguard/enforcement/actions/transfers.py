@@ -53,6 +53,7 @@ from copyguard.enforcement.enums import (
     TransferStatus,
 )
 from copyguard.enforcement.models import Case, CaseDocument, CaseTransfer
+from copyguard.storage_safety import write_atomic
 
 __all__ = [
     "DECISION_DAYS",
@@ -454,9 +455,7 @@ def _store_letter(actor: Actor, transfer: CaseTransfer, data: bytes, now: dateti
         created_by=actor.user,
         created_at=now,
     )
-    path = document_path(document)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomic(document_path(document), data)  # whole or not at all (disk full)
     document.save()
     return document
 

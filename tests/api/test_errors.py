@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
+from django.db import DataError
 from django.test import Client
 
 from copyguard.accounts.models import ApiToken, Organisation
@@ -169,3 +171,23 @@ def test_a_value_out_of_the_databases_range_that_reaches_a_query_is_a_400(people
         )
     assert response.status_code in {400, 404, 422}, response.content[:300]
     assert "server_error" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        OverflowError("Python int too large to convert to SQLite INTEGER"),
+        DataError("bigint out of range"),
+    ],
+)
+def test_the_database_refusing_a_value_is_a_logged_400_not_a_500(exc, caplog):
+    from django.test import RequestFactory
+
+    from copyguard.api import api
+
+    request = RequestFactory().get("/api/v1/works?owner=1")
+    with caplog.at_level(logging.WARNING, logger="copyguard.api"):
+        response = api.on_exception(request, exc)
+    assert response.status_code == 400
+    assert json.loads(response.content)["error"]["code"] == "invalid"
+    assert "out of the database's range" in caplog.text

@@ -221,13 +221,14 @@ def _dump_pg(database: dict[str, Any], target: Path) -> None:
         check=False,
     )
     if completed.returncode != 0:
-        reason = (completed.stderr or "").strip().splitlines()
-        raise BackupError(
-            "pg_dump failed: "
-            + (reason[-1] if reason else f"exit status {completed.returncode}")
-            + " (set COPYGUARD_PG_BIN_DIR to a pg_dump at least as new as the server, or "
-            "use --database-format django)"
-        )
+        lines = (completed.stderr or "").strip().splitlines()
+        reason = lines[-1] if lines else f"exit status {completed.returncode}"
+        if "version mismatch" in (completed.stderr or ""):
+            reason += (
+                " (set COPYGUARD_PG_BIN_DIR to a pg_dump at least as new as the server, or "
+                "use --database-format django)"
+            )
+        raise BackupError(f"pg_dump failed: {reason}")
 
 
 def _dump_django(target: Path) -> None:
@@ -332,6 +333,9 @@ def _add(tar: tarfile.TarFile, name: str, path: Path, kind: str, members: dict[s
         try:
             tar.addfile(info, reader)  # type: ignore[arg-type]
         except OSError as exc:
+            if exc.errno is not None:
+                raise  # the disk is full, a read failed: said by create_backup
+            # tarfile's own "unexpected end of data": the file shrank while it was read.
             raise BackupError(
                 f"{path} changed while it was being copied ({exc}); try again"
             ) from exc
@@ -358,9 +362,27 @@ def create_backup(
         raise BackupError(f"{output.parent} is not a directory")
     partial = output.with_name(f".{output.name}.partial")
     compressed = output.name.endswith((".tar.gz", ".tgz"))
-    notes: list[str] = []
     skip = _sqlite_files(connection.settings_dict) if connection.vendor == "sqlite" else set()
     skip |= {output, partial}
+    try:
+        return _write(output, partial, compressed, data_dir, database_format, skip, say)
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise BackupError(f"cannot write the backup {output}: {reason}") from exc
+
+
+def _write(
+    output: Path,
+    partial: Path,
+    compressed: bool,
+    data_dir: Path,
+    database_format: str,
+    skip: set[Path],
+    say: Callable[[str], None],
+) -> BackupResult:
+    from django.db import connection
+
+    notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix=".copyguard-backup-", dir=output.parent) as work:
         say("database")
         ledger = _ledger()

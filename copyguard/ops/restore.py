@@ -427,25 +427,49 @@ def restore_backup(
     data_dir = Path(settings.DATA_DIR).resolve()
     result = RestoreResult(manifest=manifest)
     staging = data_dir / f".restore-{os.getpid()}-{int(time.time())}"
-    staging.mkdir(mode=0o700)
+    keep_staging = False
     try:
+        staging.mkdir(mode=0o700)
         say("unpack")
         _stage(archive, manifest, staging)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BackupError(
+            f"cannot unpack into {data_dir}: {exc.strerror or exc}; nothing was restored"
+        ) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
         say("database")
         staged_db = staging / manifest["database"]["member"]
         fmt = manifest["database"]["format"]
-        if fmt == "sqlite3":
-            _restore_sqlite(staged_db)
-        elif fmt == "pg_dump-custom":
-            _restore_pg(staged_db, force=force)
-        else:
-            _restore_django(staged_db, manifest)
+        try:
+            if fmt == "sqlite3":
+                _restore_sqlite(staged_db)
+            elif fmt == "pg_dump-custom":
+                _restore_pg(staged_db, force=force)
+            else:
+                _restore_django(staged_db, manifest)
+        except (OSError, sqlite3.Error) as exc:
+            raise BackupError(
+                f"cannot restore the database: {getattr(exc, 'strerror', None) or exc}"
+            ) from exc
         say("files")
         if force:
             shutil.rmtree(data_dir / "works-index", ignore_errors=True)
-        result.files, result.moved_aside = _move_files(staging, data_dir, force)
+        try:
+            result.files, result.moved_aside = _move_files(staging, data_dir, force)
+        except OSError as exc:
+            # The database is back already: keep the files that did not get moved.
+            keep_staging = True
+            raise BackupError(
+                f"the database was restored, but moving the files failed ({exc.strerror or exc}); "
+                f"those not moved yet are in {staging / 'data'}: move them into {data_dir}"
+            ) from exc
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not keep_staging:
+            shutil.rmtree(staging, ignore_errors=True)
     if manifest.get("secret_key") == "environment":
         result.notes.append(
             "the backup's SECRET_KEY came from the environment: set the same SECRET_KEY here"

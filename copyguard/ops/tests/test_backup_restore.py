@@ -370,3 +370,66 @@ def test_a_native_backup_restores_over_a_changed_installation_with_force(
     assert LedgerEntry.objects.count() == 3
     assert restored.ledger_entries == 3
     assert source.evidence.read_bytes() == EVIDENCE
+
+
+def _on_small_tmpfs(args: list[str], mount: Path, size_kb: int) -> list[str]:
+    from tests.faults.conftest import Tmpfs, _in_tmpfs
+
+    return _in_tmpfs([sys.executable, "-m", "copyguard.cli", *args], Tmpfs(mount, size_kb))
+
+
+def _tmpfs_or_skip() -> None:
+    from tests.faults.conftest import tmpfs_available
+
+    if not tmpfs_available():
+        pytest.skip("no mount namespace for a small tmpfs")
+
+
+def test_a_full_disk_fails_the_backup_in_one_line(source: Source, tmp_path: Path) -> None:
+    _tmpfs_or_skip()
+    env = subprocess_env(source.data_dir)
+    full = tmp_path / "full"
+
+    done = subprocess.run(
+        _on_small_tmpfs(["backup", "--output", str(full / "b.tar")], full, 256),
+        cwd=REPO_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("copyguard backup: error: ")
+    # SQLite's copy or the archive: "cannot write the backup …"; pg_dump says it itself.
+    assert "No space left on device" in done.stderr or "disk is full" in done.stderr
+    assert "version" not in done.stderr  # no misleading hint
+    assert done.stderr.count("\n") == 1
+
+
+def test_a_full_disk_fails_the_restore_before_the_database_is_touched(
+    source: Source, target: dict[str, str], tmp_path: Path
+) -> None:
+    _tmpfs_or_skip()
+    (source.data_dir / "media" / "large.bin").write_bytes(os.urandom(2 * 1024 * 1024))
+    archive = tmp_path / "backup.tar"
+    create_backup(archive)
+    small = Path(target["COPYGUARD_DATA_DIR"])  # 1 MB: the files do not fit
+
+    done = subprocess.run(
+        _on_small_tmpfs(["restore", str(archive)], small, 1024),
+        cwd=REPO_DIR,
+        env=target,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"copyguard restore: error: cannot unpack into {small}")
+    assert "nothing was restored" in done.stderr
+    if connection.vendor == "postgresql":  # the new database is still empty
+        check = run(["ledger", "check"], target)
+        assert "cannot read the ledger" in check.stderr

@@ -97,31 +97,44 @@ class CopyguardOpenAPISchema(OpenAPISchema):
         self, schema: dict[str, Any], definitions: dict[str, Any], module: str
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Rename the definitions whose names another, different definition holds, and
-        the references to them (the references of one model's schema are all its own)."""
-        for _ in range(10):  # a rename changes the definitions that refer to the renamed
-            clashing = [
-                name
-                for name, definition in definitions.items()
-                if name in self.schemas and self.schemas[name] != definition
-            ]
-            if not clashing:
-                break
-            renames: dict[str, str] = {}
-            for name in clashing:
-                new, number = _app_prefix(module) + name, 2
-                while new in self.schemas and self.schemas[new] != definitions[name]:
-                    new, number = f"{_app_prefix(module)}{name}{number}", number + 1
-                renames[name] = new
-            text = json.dumps({"schema": schema, "definitions": definitions})
+        the references to them (the references of one model's schema are all its own).
+
+        A rename changes the definitions that refer to the renamed one, so the names are
+        chosen again until they settle: a definition keeps its name when, with the
+        references as renamed, it is the same as the one filed under that name."""
+        prefix = _app_prefix(module)
+        text = json.dumps({"schema": schema, "definitions": definitions})
+
+        def renamed(renames: dict[str, str]) -> dict[str, Any]:
+            result = text
             for name, new in renames.items():
-                text = text.replace(
+                result = result.replace(
                     json.dumps(REF_TEMPLATE.format(model=name)),
                     json.dumps(REF_TEMPLATE.format(model=new)),
                 )
-            data = json.loads(text)
-            schema = data["schema"]
-            definitions = {renames.get(k, k): v for k, v in data["definitions"].items()}
-        return schema, definitions
+            return json.loads(result)  # type: ignore[no-any-return]
+
+        def free_name(name: str, definition: Any) -> str:
+            candidates = [name, prefix + name]
+            candidates += (f"{prefix}{name}{number}" for number in range(2, 100))
+            for candidate in candidates:
+                if self.schemas.get(candidate, definition) == definition:
+                    return candidate
+            raise RuntimeError(f"no free name for the schema {name}")
+
+        renames: dict[str, str] = {}
+        for _ in range(10):
+            data = renamed(renames)
+            chosen = {
+                name: new
+                for name, definition in data["definitions"].items()
+                if (new := free_name(name, definition)) != name
+            }
+            if chosen == renames:
+                break
+            renames = chosen
+        data = renamed(renames)
+        return data["schema"], {renames.get(k, k): v for k, v in data["definitions"].items()}
 
     def operation_security(self, operation: Operation) -> list[dict[str, Any]] | None:
         security = super().operation_security(operation)

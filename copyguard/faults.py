@@ -69,6 +69,8 @@ def point(name: str) -> None:
         return
     marker = wanted[2] / name
     release = wanted[2] / f"{name}.release"
-    marker.write_text(str(os.getpid()), encoding="ascii")
+    partial = marker.with_name(f".{name}.{os.getpid()}")
+    partial.write_text(str(os.getpid()), encoding="ascii")
+    partial.replace(marker)  # whole: the test reads the pid as soon as the name appears
     while not release.exists():  # until the test's kill -9, or its release
         time.sleep(0.05)

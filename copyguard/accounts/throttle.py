@@ -14,6 +14,7 @@ both the site's sign-in page and the back office's send.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -164,8 +165,8 @@ def guard_sign_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
                 return too_many_sign_ins(request, wait)
         return view(request, *args, **kwargs)
 
-    guarded.__name__ = getattr(view, "__name__", "guarded")
-    guarded.__doc__ = view.__doc__
+    # Keeps the view's name and attributes (view_class, csrf_exempt…) for code that reads them.
+    functools.update_wrapper(guarded, view)
     return guarded
 
 

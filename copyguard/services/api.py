@@ -547,13 +547,13 @@ def _tally(tally: Tally) -> dict[str, Any]:
 def workload(
     request: HttpRequest,
     station_id: ObjectId,
-    since: str | None = None,
-    until: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> dict[str, Any]:
     """For the station's members. `since` and `until` (dates, inclusive) limit the requests
     counted to those submitted then; open and overdue are as of now."""
     station, _may = access.get_station_for_user(api_user(request), station_id)
-    first, last = _day(since, "since"), _day(until, "until")
+    first, last = since, until
     start = timezone.make_aware(datetime.combine(first, time.min)) if first else None
     end = (
         timezone.make_aware(datetime.combine(last, time.min)) + timedelta(days=1) if last else None

@@ -106,3 +106,13 @@ def test_a_broken_document_fails_the_validation(schema):
     del document["paths"][f"{API}/me"]["get"]["responses"]["200"]["description"]
     with pytest.raises(jsonschema_rs.ValidationError):
         schemathesis.openapi.from_dict(document).validate()
+
+
+def test_the_station_workload_dates_are_dates_in_the_schema(schema):
+    """Found by schemathesis: ``since`` and ``until`` were text read by hand, so a text the
+    schema allowed was refused as not a date."""
+    for name in ("since", "until"):
+        assert (
+            parameter(schema, "get", "/services/stations/{station_id}/workload", name)["format"]
+            == "date"
+        )

@@ -124,3 +124,23 @@ def parameters_said_by_the_schema(ctx: Any, response: Any, case: Any) -> bool | 
             f"{', '.join(sorted(named))}: {error.get('message')} {error.get('fields')}"
         )
     return None
+
+
+def _has_padded_text(value: Any) -> bool:
+    if isinstance(value, str):
+        return value != value.strip()
+    if isinstance(value, dict):
+        return any(_has_padded_text(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_padded_text(v) for v in value)
+    return False
+
+
+@schemathesis.hook
+def filter_body(ctx: Any, body: Any) -> bool:
+    """No JSON text with spaces around it: the API trims text before it checks lengths and
+    patterns (docs/api.md, "text is trimmed of surrounding spaces"), so ``" " + 100
+    characters`` fits a 100-character field there while the schema's maxLength counts 101,
+    and schemathesis would report the documented trimming as a schema-violating request
+    accepted."""
+    return not _has_padded_text(body)

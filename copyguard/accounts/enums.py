@@ -100,9 +100,16 @@ class TokenScope(models.TextChoices):
     WRITE = "write", _("Read and write")
 
 
-# The API operations (by URL name) a scan-scoped token may call.
-SCAN_SCOPE_OPERATIONS = frozenset({"scan", "scan_status", "me"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The API operations (by URL name) a scan-scoped token may call, with the methods it may
+# use on each: submit a scan, read a scan's result, and read who it is (a write added to
+# one of these addresses later stays refused).
+SCAN_SCOPE_METHODS = {
+    "scan": frozenset({"POST"}),
+    "scan_status": SAFE_METHODS,
+    "me": SAFE_METHODS,
+}
+SCAN_SCOPE_OPERATIONS = frozenset(SCAN_SCOPE_METHODS)
 
 
 def scope_allows(scope: str, method: str, operation: str | None) -> bool:
@@ -112,7 +119,7 @@ def scope_allows(scope: str, method: str, operation: str | None) -> bool:
     if scope == TokenScope.READ:
         return method.upper() in SAFE_METHODS
     if scope == TokenScope.SCAN:
-        return operation in SCAN_SCOPE_OPERATIONS
+        return method.upper() in SCAN_SCOPE_METHODS.get(operation or "", frozenset())
     return False  # an unknown scope grants nothing
 
 

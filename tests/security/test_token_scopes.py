@@ -119,6 +119,8 @@ def test_the_scope_rule_itself() -> None:
     assert not scope_allows("read", "POST", "scan")
     assert scope_allows("scan", "POST", "scan") and scope_allows("scan", "GET", "scan_status")
     assert not scope_allows("scan", "GET", "works")
+    assert not scope_allows("scan", "PATCH", "me") and not scope_allows("scan", "GET", "scan")
+    assert not scope_allows("scan", "DELETE", "scan_status")
     assert scope_allows("write", "DELETE", "anything")
     assert not scope_allows("admin", "GET", "me")  # an unknown scope grants nothing
 

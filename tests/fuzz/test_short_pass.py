@@ -23,7 +23,14 @@ def test_every_target_fuzzes_a_few_seconds_without_a_crash(tmp_path: Path) -> No
     pytest.importorskip("atheris")
     started = time.monotonic()
     results = run_targets(
-        None, SECONDS_PER_TARGET, tmp_path, jobs=JOBS, extra_args=["-seed=1"], report=False
+        None,
+        SECONDS_PER_TARGET,
+        tmp_path,
+        jobs=JOBS,
+        # A loaded CI machine must not turn a heavy input into a "hang" or a "slow unit":
+        # those are the long pass's to find (make fuzz).
+        extra_args=["-seed=1", "-timeout=120", "-report_slow_units=120"],
+        report=False,
     )
     elapsed = time.monotonic() - started
     assert [r.name for r in results] == target_names()

@@ -131,3 +131,7 @@ class Entry:
     # Try only anonymous and the first role of each kind (for routes that treat every
     # non-staff user alike, like the Django admin's): saves most of their requests.
     few: bool = False
+    # Query parameters ("@own" and "@key" as in ``body``).
+    query: dict[str, object] = field(default_factory=dict)
+    # The body names a second object the demo lacks: those let in may get its 404.
+    partial: bool = False

@@ -147,4 +147,30 @@ SAMPLES: dict[str, Sample] = {
     "campaign": S("enforcement.Campaign", {"pk": "pk"}, {"owner": "administration_id"}, {"administration": _JM}),
     "campaign_api": S("enforcement.Campaign", {"campaign_id": "pk"}, {"owner": "administration_id"}, {"administration": _JM}),
     "closure": S("enforcement.SiteClosure", {"pk": "campaign_id", "closure_pk": "pk"}, {"owner": "administration_id"}, {"administration": _JM}),
+    # services (docs/services/): Nanhu Book Garden's requests to the Nanhu station; Qiaoxiang's
+    # to the Jiangmen administration (which serves as station where none does).
+    "request": S("services.ServiceRequest", {"pk": "pk"}, {"enterprise": "enterprise_id", "station": "station_id"}, {"station": "@nanhu-station"}, {"station": _JM}),
+    "request_api": S("services.ServiceRequest", {"request_id": "pk"}, {"enterprise": "enterprise_id", "station": "station_id"}, {"station": "@nanhu-station"}, {"station": _JM}),
+    "station_api": S("accounts.Organisation", {"station_id": "pk"}, {"station": "pk"}, {"pk": "@nanhu-station"}, {"pk": _JM}),
+    "routing_rule": S("services.RoutingRule", {"pk": "pk"}, {"station": "station_id"}, {"station": "@nanhu-station"}, {"station": _JM}),
+    "routing_rule_api": S("services.RoutingRule", {"rule_id": "pk"}, {"station": "station_id"}, {"station": "@nanhu-station"}, {"station": _JM}),
+    # Qiaoxiang's check-ups: a submitted one is read by the administration of its region
+    # (Jiangmen); a draft by the enterprise only.
+    "checkup_submitted": S("checkups.CheckUp", {"checkup_id": "pk"}, {"enterprise": "enterprise_id"}, {"enterprise": _QX, "submitted_at__isnull": False}, extra={"region": "jm"}),
+    "checkup_draft": S("checkups.CheckUp", {"checkup_id": "pk"}, {"enterprise": "enterprise_id"}, {"enterprise": _QX, "submitted_at__isnull": True}),
+    # funds: Jiangmen's programme; Pearl Tide's and Qiaoxiang's applications to it.
+    "programme": S("funds.FundProgramme", {"programme_id": "pk"}, {"administration": "administration_id"}, {"administration": _JM}),
+    "application": S("funds.FundApplication", {"application_id": "pk"}, {"applicant": "applicant_id", "administration": "programme__administration_id"}, {"applicant": _PT}, {"applicant": _QX}),
+    # publicity: Jiangmen's articles and event; Xinhui's event.
+    "article": S("publicity.Article", {"pk": "pk"}, {"publisher": "publisher_id"}, {"publisher": _JM}),
+    "article_api": S("publicity.Article", {"article_id": "pk"}, {"publisher": "publisher_id"}, {"publisher": _JM}),
+    "attachment": S("publicity.ArticleAttachment", {"pk": "article_id", "file_pk": "pk"}, {"publisher": "article__publisher_id"}, {"article__publisher": _JM}),
+    "attachment_api": S("publicity.ArticleAttachment", {"article_id": "article_id", "file_id": "pk"}, {"publisher": "article__publisher_id"}, {"article__publisher": _JM}),
+    "event": S("publicity.TrainingEvent", {"pk": "pk"}, {"publisher": "organiser_id"}, {"organiser": _JM}, {"organiser": "@xinhui"}),
+    "event_api": S("publicity.TrainingEvent", {"event_id": "pk"}, {"publisher": "organiser_id"}, {"organiser": _JM}, {"organiser": "@xinhui"}),
+    "event_registration": S("publicity.EventRegistration", {"pk": "event_id", "registration_pk": "pk"}, {"publisher": "event__organiser_id"}, {"event__organiser": _JM}),
+    "event_registration_api": S("publicity.EventRegistration", {"event_id": "event_id", "registration_id": "pk"}, {"publisher": "event__organiser_id"}, {"event__organiser": _JM}),
+    # insights: Foshan's typical case (no home organisation's).
+    "typical": S("typical.TypicalCase", {"pk": "pk"}, {"owner": "administration_id"}, None, {"administration": _FS}),
+    "typical_api": S("typical.TypicalCase", {"typical_id": "pk"}, {"owner": "administration_id"}, None, {"administration": _FS}),
 }  # fmt: skip

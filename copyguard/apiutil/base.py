@@ -11,6 +11,7 @@ import asyncio
 import functools
 import json
 import threading
+from http.client import responses as http_responses
 from typing import Any
 
 from django.core.signals import setting_changed
@@ -57,11 +58,23 @@ class CopyguardOpenAPISchema(OpenAPISchema):
     at all: an empty requirement in its ``security`` list, as OpenAPI spells
     "authentication optional".
 
+    Every route declares 503 and 507 (a lost database, a full disk) like its other errors.
+
     Two apps may name their schemas alike (``RoundOut`` of the assessment and of the
     awards); ninja files both under one name, the second replacing the first, so the
     first's routes documented the wrong fields. Here a schema whose name is taken by a
     different one gets its app's name in front (``ServicesAwardsRoundOut``).
     """
+
+    def responses(self, operation: Operation) -> dict[int, dict[str, Any]]:
+        # Any route may meet a lost database (503) or a full disk (507); copyguard.unavailable
+        # answers them in the error format, so every route declares them like its 404.
+        result = super().responses(operation)
+        error = next((result[s] for s in (404, 400, 403, 401) if s in result), None)
+        if error is not None:
+            for status in (503, 507):
+                result.setdefault(status, {**error, "description": http_responses[status]})
+        return result
 
     def operation_details(self, operation: Operation) -> dict[str, Any]:
         # The app whose route is being documented names its clashing schemas.

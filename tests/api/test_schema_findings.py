@@ -116,3 +116,13 @@ def test_the_station_workload_dates_are_dates_in_the_schema(schema):
             parameter(schema, "get", "/services/stations/{station_id}/workload", name)["format"]
             == "date"
         )
+
+
+def test_every_route_declares_the_answers_any_route_can_give(schema):
+    """A lost database (503) or a full disk (507) can meet any route (copyguard.unavailable
+    answers them in the error format), so every route declares them beside its other errors."""
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            declared = {int(status) for status in operation["responses"]}
+            assert {503, 507} <= declared, (method, path)
+            assert operation["responses"][507]["content"] == operation["responses"][503]["content"]

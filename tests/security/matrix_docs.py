@@ -32,11 +32,23 @@ def table() -> str:
         if pattern is None:
             continue
         entry = EXPECTATIONS[pattern]
-        obj = f" — object: {entry.sample}" if entry.sample else ""
-        rows.setdefault(_area(route.key), []).append(f"| `{route.key}` | {entry.rule.text}{obj} |")
+        if entry.sample:
+            obj = entry.sample
+        elif set(route.params) - set(entry.args):
+            obj = "none in the demo: 404 for all"
+        else:
+            obj = ""
+        rows.setdefault(_area(route.key), []).append(
+            f"| `{route.key}` | {entry.rule.text} | {obj} | {entry.note} |"
+        )
     out: list[str] = []
     for area in sorted(rows):
-        out += [f"\n#### {area}\n", "| route | who gets in |", "|---|---|", *rows[area]]
+        out += [
+            f"\n#### {area}\n",
+            "| route | who gets in | object tried | note |",
+            "|---|---|---|---|",
+            *rows[area],
+        ]
     for pattern, keys in covered.items():
         entry = EXPECTATIONS[pattern]
         out.append(f"\n`{pattern}` ({len(keys)} routes): {entry.rule.text}.")

@@ -128,8 +128,9 @@ class Entry:
     # Fields set over the generated API body, or the form posted to a page ("@key": the id
     # of that demo organisation).
     body: dict[str, object] = field(default_factory=dict)
-    # Try only anonymous and the first role of each kind (for routes that treat every
-    # non-staff user alike, like the Django admin's): saves most of their requests.
+    # Try only anonymous and the first role of each kind: for routes that treat every
+    # non-staff user alike (the Django admin's) and the statistics report, whose PDF takes
+    # seconds per persona. Saves most of their requests.
     few: bool = False
     # Query parameters ("@own" and "@key" as in ``body``).
     query: dict[str, object] = field(default_factory=dict)

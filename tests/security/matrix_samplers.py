@@ -160,7 +160,10 @@ SAMPLES: dict[str, Sample] = {
     "checkup_draft": S("checkups.CheckUp", {"checkup_id": "pk"}, {"enterprise": "enterprise_id"}, {"enterprise": _QX, "submitted_at__isnull": True}),
     # funds: Jiangmen's programme; Pearl Tide's and Qiaoxiang's applications to it.
     "programme": S("funds.FundProgramme", {"programme_id": "pk"}, {"administration": "administration_id"}, {"administration": _JM}),
-    "application": S("funds.FundApplication", {"application_id": "pk"}, {"applicant": "applicant_id", "administration": "programme__administration_id"}, {"applicant": _PT}, {"applicant": _QX}),
+    # Qiaoxiang's submitted application (its enterprise and the programme's administration
+    # read it) and Pearl Tide's draft (the enterprise only: docs/services/funds.md).
+    "application": S("funds.FundApplication", {"application_id": "pk"}, {"applicant": "applicant_id", "administration": "programme__administration_id"}, {"applicant": _QX}),
+    "application_draft": S("funds.FundApplication", {"application_id": "pk"}, {"applicant": "applicant_id"}, {"applicant": _PT}),
     # publicity: Jiangmen's articles and event; Xinhui's event.
     "article": S("publicity.Article", {"pk": "pk"}, {"publisher": "publisher_id"}, {"publisher": _JM}),
     "article_api": S("publicity.Article", {"article_id": "pk"}, {"publisher": "publisher_id"}, {"publisher": _JM}),
@@ -173,4 +176,11 @@ SAMPLES: dict[str, Sample] = {
     # insights: Foshan's typical case (no home organisation's).
     "typical": S("typical.TypicalCase", {"pk": "pk"}, {"owner": "administration_id"}, None, {"administration": _FS}),
     "typical_api": S("typical.TypicalCase", {"typical_id": "pk"}, {"owner": "administration_id"}, None, {"administration": _FS}),
+    # insights: a city's assessment report and history (Jiangmen's own; Foshan's), and the
+    # model-unit nominations of Pearl Tide Press and of Jiangmen.
+    "city_report": S("assessment.CityScore", {"pk": "round_id", "city": "city_id"}, {"city": "city_id"}, {"city": _JM}, {"city": _FS}),
+    "city_report_api": S("assessment.CityScore", {"round_id": "round_id", "city_id": "city_id"}, {"city": "city_id"}, {"city": _JM}, {"city": _FS}),
+    "city": S("accounts.Organisation", {"city": "pk"}, {"city": "pk"}, {"pk": _JM}, {"pk": _FS}),
+    "nomination": S("awards.Nomination", {"pk": "pk"}, {"nominee": "nominee_id", "nominator": "nominator_id"}, {"nominee": _PT}, {"nominee": _JM}),
+    "nomination_api": S("awards.Nomination", {"nomination_id": "pk"}, {"nominee": "nominee_id", "nominator": "nominator_id"}, {"nominee": _PT}, {"nominee": _JM}),
 }  # fmt: skip

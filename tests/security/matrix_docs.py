@@ -35,7 +35,7 @@ def table() -> str:
         if entry.sample:
             obj = entry.sample
         elif set(route.params) - set(entry.args):
-            obj = "none in the demo: 404 for all"
+            obj = "not sampled: an id nothing has (404 for all)"
         else:
             obj = ""
         rows.setdefault(_area(route.key), []).append(

@@ -60,23 +60,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, machine, markdown_table, parser, record
+from bench.common import REPO, cpu_seconds, free_port, machine, markdown_table, parser, record
 from bench.load_world import KINDS, World
 
 LOCUSTFILE = REPO / "bench" / "locustfile.py"
 #: The share of scans in the mix, for the scan rate.
 SCAN_SHARE = KINDS["scan API"] / sum(KINDS.values())
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _say(message: str) -> None:
@@ -121,7 +110,7 @@ def throwaway_cluster() -> Iterator[str]:
     if os.getuid() == 0:  # initdb refuses root: the cluster belongs to the postgres user
         shutil.chown(directory, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
-    port, password = _free_port(), secrets.token_hex(16)
+    port, password = free_port(), secrets.token_hex(16)
     data = directory / "data"
 
     def run(*command: str) -> None:
@@ -338,13 +327,13 @@ def main() -> None:
             world = build(args.works, args.hits_per_work, args.users, log=_say)
             world_file = workdir / "world.json"
             world_file.write_text(json.dumps(world), encoding="utf-8")
-            port = _free_port()
+            port = free_port()
             base = f"http://127.0.0.1:{port}"
             server_log = workdir / "server.log"
             with server(env, args.threads, port, server_log) as process:
                 warm_up(base, world)
                 load_before = os.getloadavg()[0]
-                cpu = _cpu_seconds(process.pid)
+                cpu = cpu_seconds(process.pid)
                 _say(
                     f"load: {args.users} clients, each <= {args.rate:g} req/s, for {args.seconds:g} s "
                     f"against {args.threads} server threads (COPYGUARD_SCAN_RATE={scan_rate})"
@@ -354,7 +343,7 @@ def main() -> None:
                     base, world_file, workdir, args.users, args.seconds, args.rate, max_requests
                 )
                 wall = time.perf_counter() - started
-                cpu = _cpu_seconds(process.pid) - cpu
+                cpu = cpu_seconds(process.pid) - cpu
                 load_after = os.getloadavg()[0]
                 alive = process.poll() is None
             kinds, overall, failures = read_stats(prefix)

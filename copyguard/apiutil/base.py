@@ -11,7 +11,7 @@ import asyncio
 import functools
 import json
 import threading
-from http.client import responses as http_responses
+from http import HTTPStatus
 from typing import Any
 
 from django.core.signals import setting_changed
@@ -73,7 +73,7 @@ class CopyguardOpenAPISchema(OpenAPISchema):
         error = next((result[s] for s in (404, 400, 403, 401) if s in result), None)
         if error is not None:
             for status in (503, 507):
-                result.setdefault(status, {**error, "description": http_responses[status]})
+                result.setdefault(status, {**error, "description": HTTPStatus(status).phrase})
         return result
 
     def operation_details(self, operation: Operation) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import resolve
+from django.utils import translation
 
 from copyguard.accounts import actions
 from copyguard.accounts.audit import Actor
@@ -190,7 +191,7 @@ def test_a_user_cannot_multiply_per_token_limits_with_endless_tokens(
     settings.MAX_API_TOKENS = 3
     for n in range(3):
         actions.create_api_token(Actor.system(), people.owner, f"t{n}", TokenScope.SCAN)
-    with pytest.raises(ActionError, match="revoke one first"):
+    with translation.override("en"), pytest.raises(ActionError, match="revoke one first"):
         actions.create_api_token(Actor.system(), people.owner, "one more", TokenScope.SCAN)
     actions.revoke_api_token(Actor.system(), ApiToken.objects.get(name="t0"))
     actions.create_api_token(Actor.system(), people.owner, "one more", TokenScope.SCAN)
@@ -228,7 +229,7 @@ def test_the_cli_makes_a_token_of_the_scope_asked(people: Any) -> None:
         stderr=io.StringIO(),
     )
     assert ApiToken.objects.get(name="scanner").scope == "scan"
-    with pytest.raises(CommandError, match="no active user"):
+    with translation.override("en"), pytest.raises(CommandError, match="no active user"):
         call_command("createtoken", "--email", "nobody@example.test", "--name", "x")
     with pytest.raises(CommandError):
         call_command(

@@ -7,15 +7,12 @@ works: htmx, the static behaviours that replaced inline handlers, Swagger UI."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
-
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -83,20 +80,10 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-            pytest.fail(f"Chromium is not installed at {CHROMIUM}; CI must run browser tests")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    """The run's one Chromium (tests/conftest.py)."""
+    return browser
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-__all__ = ["ORG_FIELDS", "OWN", "body_for"]
+__all__ = ["FIRST", "ID_MODELS", "ORG_FIELDS", "OWN", "body_for"]
 
 # A body field that names the organisation a request acts for gets the persona's own
 # organisation (``OWN``): a create route then asks "may this persona do it for its own
@@ -28,6 +28,24 @@ ORG_FIELDS = frozenset(
     }
 )  # fmt: skip
 OWN = "@own"
+
+# A body field that names another object gets the demo's first object of its model (the
+# lowest id: ``FIRST + "app.Model"``, which World.value turns into that id, or into an id
+# nothing has where the demo has none). A literal 1 would name that object on SQLite only:
+# PostgreSQL's sequences are not reset between tests, so its first object has another id.
+FIRST = "@first:"
+ID_MODELS = {
+    "work_id": "works.Work",
+    "hit_ids": "monitoring.Hit",
+    "item_ids": "enforcement.NoticeItem",
+    "notice_id": "enforcement.Notice",
+    "case_id": "enforcement.Case",
+    "user_id": "accounts.User",
+    "to_agency_id": "accounts.Organisation",
+    "partner_id": "accounts.Organisation",
+    "system_id": "assessment.IndicatorSystem",
+    "programme_id": "funds.FundProgramme",
+}
 
 _FORMATS = {
     "date": "2026-01-05",
@@ -69,10 +87,7 @@ def _value(schema: dict[str, Any], depth: int = 0) -> Any:
         if depth > 4:
             return {}
         props = schema.get("properties", {})
-        return {
-            name: OWN if name in ORG_FIELDS else _value(props[name], depth + 1)
-            for name in schema.get("required", [])
-        }
+        return {name: _field(name, props[name], depth) for name in schema.get("required", [])}
     if kind == "array":
         count = schema.get("minItems", 0) or 0
         return [_value(schema.get("items", {}), depth + 1) for _ in range(count)]
@@ -89,6 +104,15 @@ def _value(schema: dict[str, Any], depth: int = 0) -> Any:
             return _FORMATS[schema["format"]]
         return "x" * max(1, schema.get("minLength", 1))
     return None
+
+
+def _field(name: str, schema: dict[str, Any], depth: int) -> Any:
+    if name in ORG_FIELDS:
+        return OWN
+    if name in ID_MODELS:
+        first = FIRST + ID_MODELS[name]
+        return [first] if _resolve(schema).get("type") == "array" else first
+    return _value(schema, depth + 1)
 
 
 def body_for(method: str, path: str) -> tuple[str, Any] | None:

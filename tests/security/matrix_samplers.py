@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 
-from tests.security.matrix_world import Variant, World
+from tests.security.matrix_world import MISSING, Variant, World
 
 __all__ = ["MISSING", "SAMPLES", "Sample", "variants_for"]
-
-MISSING = 999_999
 
 
 @dataclass(frozen=True)

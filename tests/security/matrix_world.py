@@ -15,11 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
+
 from copyguard.accounts.enums import ROLES_BY_KIND
 from copyguard.accounts.models import Organisation, User
 from copyguard.demo import ORGANISATIONS, demo_email
 
-__all__ = ["HOME", "SAMPLERS", "Persona", "Variant", "World", "personas"]
+__all__ = ["HOME", "MISSING", "SAMPLERS", "Persona", "Variant", "World", "personas"]
+
+# An id no object has.
+MISSING = 999_999
 
 # The organisation whose members are the personas, per kind.
 HOME: dict[str, str] = {
@@ -99,7 +104,15 @@ class World:
 
     def value(self, value: object, persona: Persona | None = None) -> object:
         """``"@key"``: the id of that demo organisation (``"@own"``: the persona's own, the
-        home administration's for anonymous); anything else as it is."""
+        home administration's for anonymous); ``"@first:app.Model"``: the id of the first
+        object of that model (``MISSING`` if there is none); a list item by item; anything
+        else as it is."""
+        if isinstance(value, list):
+            return [self.value(item, persona) for item in value]
+        if isinstance(value, str) and value.startswith("@first:"):
+            model = apps.get_model(value.removeprefix("@first:"))
+            first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+            return MISSING if first is None else first
         if value == "@own":
             return self.org(persona.org if persona else HOME["administration"]).pk
         if isinstance(value, str) and value.startswith("@"):

@@ -961,7 +961,7 @@ EXPECTATIONS: dict[str, Entry] = {
         FND_VIEW.within("administration").of("administration"), "programme"
     ),
     f"GET {A}/funds/applications": E(LISTED),
-    f"POST {A}/funds/applications": E(FND_APPLY, body={"programme_id": 1}),
+    f"POST {A}/funds/applications": E(FND_APPLY),
     f"GET {A}/funds/applications/{{application_id}}": E(APP_READ, "application"),
     f"PUT {A}/funds/applications/{{application_id}}": E(APP_ACT, "application_draft"),
     f"POST {A}/funds/applications/{{application_id}}/eligibility": E(APP_ACT, "application_draft"),

@@ -37,6 +37,7 @@ from copyguard.accounts.models import (
     hash_secret,
 )
 from copyguard.accounts.tasks import send_email
+from copyguard.jobs.queue import enqueue_with_change
 
 EMAIL_VERIFICATION_SALT = "copyguard.accounts.verify-email"
 EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
@@ -64,7 +65,7 @@ def _send_after_commit(
     with translation.override(language):
         body = render_to_string(template, context)
         subject_text = str(subject) % subject_params if subject_params else str(subject)
-    transaction.on_commit(lambda: send_email.enqueue(to, subject_text, body))
+    enqueue_with_change(send_email, to, subject_text, body)
 
 
 # ---------------------------------------------------------------- organisations and people

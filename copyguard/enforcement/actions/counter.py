@@ -53,6 +53,7 @@ from copyguard.enforcement.enums import (
 )
 from copyguard.enforcement.jurisdictions import get_jurisdiction
 from copyguard.enforcement.models import CounterNotice, Notice, NoticeItem
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.enums import NotificationKind
 from copyguard.storage_safety import write_atomic
 
@@ -303,8 +304,7 @@ def _forward(counter: CounterNotice) -> None:
     if notice.claimant_email:
         from copyguard.enforcement.tasks import send_counter_notice_email
 
-        counter_id = counter.pk
-        transaction.on_commit(lambda: send_counter_notice_email.enqueue(counter_id))
+        enqueue_with_change(send_counter_notice_email, counter.pk)
 
 
 # ------------------------------------------------------------------ what follows

@@ -16,7 +16,6 @@ deadline met.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from collections.abc import Iterable
@@ -666,9 +665,7 @@ def _notify(
             )
         )
         if user.email:
-            transaction.on_commit(
-                functools.partial(send_email.enqueue, user.email, subject_text, body_text)
-            )
+            enqueue_with_change(send_email, user.email, subject_text, body_text)
     return made
 
 
@@ -937,14 +934,9 @@ def _answer(actor: Actor, item: NoticeItem, answer: str, reason: str, now: datet
         params={"item": item.pk, "url": item.url, "answer": answer, "reason": reason[:500]},
     )
     if item.platform_says_gone():
-        pk = item.pk
+        from copyguard.enforcement.tasks import check_takedowns
 
-        def enqueue() -> None:
-            from copyguard.enforcement.tasks import check_takedowns
-
-            check_takedowns.enqueue([pk], "answer")
-
-        transaction.on_commit(enqueue)
+        enqueue_with_change(check_takedowns, [item.pk], "answer")
     return item
 
 

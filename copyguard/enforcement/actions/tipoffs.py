@@ -66,6 +66,7 @@ from copyguard.enforcement.enums import (
 )
 from copyguard.enforcement.models import TipOff, TipOffFile
 from copyguard.enforcement.models.common import URL_LENGTH
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring import abuse
 from copyguard.monitoring.enums import HitChannel, NotificationKind
 from copyguard.monitoring.models import Hit, Notification
@@ -413,7 +414,7 @@ def _notify_officers(tip_off: TipOff) -> list[Notification]:
 def _mail_after_commit(to: str, subject: str, body: str) -> None:
     from copyguard.accounts.tasks import send_email
 
-    transaction.on_commit(lambda: send_email.enqueue(to, subject, body))
+    enqueue_with_change(send_email, to, subject, body)
 
 
 def triage_due(tip_off: TipOff) -> datetime:

@@ -53,6 +53,7 @@ from copyguard.enforcement.enums import (
     TransferStatus,
 )
 from copyguard.enforcement.models import Case, CaseDocument, CaseTransfer
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.storage_safety import write_atomic
 
 __all__ = [
@@ -221,7 +222,7 @@ def _mail_after_commit(to: str, subject: str, body: str, link: str) -> None:
     from copyguard.accounts.tasks import send_email
 
     text = f"{body}\n\n{settings.BASE_URL.rstrip('/')}{link}".strip()
-    transaction.on_commit(lambda: send_email.enqueue(to, subject, text))
+    enqueue_with_change(send_email, to, subject, text)
 
 
 def _clean(text: str, field: str, message: object, *, required: bool = True) -> str:

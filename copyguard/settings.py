@@ -149,7 +149,7 @@ TIP_OFF_ADMINISTRATION_RATE = envstr(
 TIP_OFF_STATUS_RATE = envstr(
     "COPYGUARD_TIP_OFF_STATUS_RATE",
     "30/hour",
-    "Status look-ups by receipt code one network address may make.",
+    "Status look-ups by receipt code one network address may make, over a sliding window.",
 )
 TIP_OFF_TRIAGE_DAYS = envint(
     "COPYGUARD_TIP_OFF_TRIAGE_DAYS",

@@ -31,6 +31,7 @@ __all__ = [
     "Agency",
     "EnforcementWorld",
     "captured_hit",
+    "email_notice_ready_to_send",
     "ensure_seeded_thresholds",
     "make_agency",
     "make_enforcement_world",
@@ -138,3 +139,28 @@ def captured_hit(work: Work, url: str = "https://pirate.example/book.txt", **fie
         bundle_size=1,
     )
     return hit
+
+
+def email_notice_ready_to_send(world: EnforcementWorld) -> tuple[Any, Any]:
+    """(actor, notice): the world's rights holder's notice of one captured hit to a host
+    reached by e-mail (no platform of the system), complete and signed, not yet sent."""
+    from copyguard.accounts.audit import Actor
+    from copyguard.enforcement.actions import notices as actions
+
+    world.holder.address = "1 Press Road, Foshan"
+    world.holder.contact_email = "rights@alpha.example"
+    world.holder.save()
+    owner = Actor(user=world.owner, via="web")
+    notice = actions.draft_notice(
+        owner, world.holder, [captured_hit(world.work)], jurisdiction="cn", platform=None
+    )
+    notice = actions.update_notice(
+        owner,
+        notice,
+        external_email="abuse@host.example",
+        signature="Li Ming",
+        responsibility_statement=True,
+        good_faith_statement=True,
+        accuracy_statement=True,
+    )
+    return owner, notice

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from copyguard.accounts.audit import Actor
 from copyguard.accounts.models import AuditEvent
 from copyguard.enforcement.actions import notices as actions
 from copyguard.enforcement.enums import DeliveryStatus
 from copyguard.enforcement.models import NoticeDelivery
-from copyguard.enforcement.testing import captured_hit, make_enforcement_world
+from copyguard.enforcement.testing import email_notice_ready_to_send, make_enforcement_world
 from copyguard.ledger.check import check_ledger
 from tests.faults.conftest import IMMEDIATE_TASKS, Moment, Site, wait_until
 
@@ -33,22 +32,7 @@ def test_a_notice_whose_worker_died_after_sending_it_is_not_sent_again(
 ) -> None:
     settings.TASKS = IMMEDIATE_TASKS  # the scene is set with jobs run inline
     world = make_enforcement_world()
-    world.holder.address = "1 Press Road, Foshan"
-    world.holder.contact_email = "rights@alpha.example"
-    world.holder.save()
-    owner = Actor(user=world.owner, via="web")
-    notice = actions.draft_notice(
-        owner, world.holder, [captured_hit(world.work)], jurisdiction="cn", platform=None
-    )
-    notice = actions.update_notice(
-        owner,
-        notice,
-        external_email="abuse@host.example",
-        signature="Li Ming",
-        responsibility_statement=True,
-        good_faith_statement=True,
-        accuracy_statement=True,
-    )
+    owner, notice = email_notice_ready_to_send(world)
     settings.TASKS = site.db_tasks
     notice = actions.send_notice(owner, notice)  # commits: the delivery job is queued
     delivery = NoticeDelivery.objects.get(notice=notice, channel="email")

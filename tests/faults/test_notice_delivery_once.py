@@ -13,7 +13,7 @@ from copyguard.accounts.audit import Actor
 from copyguard.enforcement.actions import notices as actions
 from copyguard.enforcement.enums import DeliveryStatus
 from copyguard.enforcement.models import NoticeDelivery
-from copyguard.enforcement.testing import captured_hit, make_enforcement_world
+from copyguard.enforcement.testing import email_notice_ready_to_send, make_enforcement_world
 from copyguard.monitoring.tests.core_helpers import use_data_dir
 
 pytestmark = pytest.mark.django_db
@@ -23,22 +23,7 @@ pytestmark = pytest.mark.django_db
 def delivery(settings: Any, tmp_path: Any) -> NoticeDelivery:
     use_data_dir(settings, tmp_path)
     world = make_enforcement_world()
-    world.holder.address = "1 Press Road, Foshan"
-    world.holder.contact_email = "rights@alpha.example"
-    world.holder.save()
-    owner = Actor(user=world.owner, via="web")
-    notice = actions.draft_notice(
-        owner, world.holder, [captured_hit(world.work)], jurisdiction="cn", platform=None
-    )
-    notice = actions.update_notice(
-        owner,
-        notice,
-        external_email="abuse@host.example",
-        signature="Li Ming",
-        responsibility_statement=True,
-        good_faith_statement=True,
-        accuracy_statement=True,
-    )
+    owner, notice = email_notice_ready_to_send(world)
     notice = actions.send_notice(owner, notice)  # the job is left queued (no commit)
     return NoticeDelivery.objects.get(notice=notice, channel="email")
 

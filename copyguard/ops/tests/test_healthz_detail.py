@@ -58,7 +58,7 @@ def test_head_is_answered_for_load_balancers_and_post_is_not(client: Client) -> 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_json_detail_when_the_database_does_not_answer(client: Client) -> None:
-    from copyguard.ops.tests.test_metrics import unreachable_database
+    from copyguard.testing import unreachable_database
 
     with unreachable_database():
         response = client.get("/healthz?format=json")
@@ -85,7 +85,7 @@ def test_the_web_scope_leaves_the_workers_out_for_load_balancers(client: Client)
 
 @pytest.mark.django_db(transaction=True)
 def test_the_web_scope_still_fails_without_the_database(client: Client) -> None:
-    from copyguard.ops.tests.test_metrics import unreachable_database
+    from copyguard.testing import unreachable_database
 
     with unreachable_database():
         response = client.get("/healthz?scope=web")

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +16,7 @@ from copyguard.jobs.models import Worker
 from copyguard.jobs.tasks import ping
 from copyguard.ledger.actions import append_entry
 from copyguard.ops.metrics import BUCKETS, REGISTRY
+from copyguard.testing import unreachable_database
 
 pytestmark = pytest.mark.django_db
 
@@ -175,24 +173,6 @@ def test_jobs_workers_and_the_ledger_are_read_from_the_database(
     assert value(text, 'copyguard_worker_jobs_done{worker="alive-one",host="web1"}') == 7
     assert value(text, "copyguard_ledger_entries") == 2
     assert value(text, "copyguard_ledger_last_head_timestamp_seconds") > 1.7e9
-
-
-@contextmanager
-def unreachable_database() -> Iterator[None]:
-    """Point the connection at a database that does not exist, for real, then back."""
-    connection = connections["default"]
-    saved = connection.settings_dict["NAME"]
-    connection.close()
-    connection.settings_dict["NAME"] = (
-        "/nonexistent-directory/copyguard.sqlite3"
-        if connection.vendor == "sqlite"
-        else "copyguard_no_such_database"
-    )
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = saved
 
 
 @pytest.mark.django_db(transaction=True)

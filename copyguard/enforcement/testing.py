@@ -30,6 +30,7 @@ SEEDED_TABLE_DATE = date(2011, 1, 10)
 __all__ = [
     "Agency",
     "EnforcementWorld",
+    "QueuedTakedownChecks",
     "captured_hit",
     "email_notice_ready_to_send",
     "ensure_seeded_thresholds",
@@ -164,3 +165,16 @@ def email_notice_ready_to_send(world: EnforcementWorld) -> tuple[Any, Any]:
         accuracy_statement=True,
     )
     return owner, notice
+
+
+class QueuedTakedownChecks(list[tuple[Any, ...]]):
+    """Put in place of ``copyguard.enforcement.tasks.check_takedowns`` by tests that leave
+    the re-check after a platform's answer to the takedown tests: the arguments of each job
+    queued, which none runs. Queued after commit, as on any queue but the database's
+    (``copyguard.jobs.queue.enqueue_with_change``)."""
+
+    def enqueue(self, *args: Any) -> None:
+        self.append(args)
+
+    def get_backend(self) -> None:
+        return None

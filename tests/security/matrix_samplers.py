@@ -92,6 +92,8 @@ _HIT = {"owner": "work__owner_id", "examiner": "work__registrations__administrat
 # Jiangmen police): at early warning or above, so the procuratorate of its region sees it.
 _CASE = {"owner": "administration_id", "complainant": "complainant_id"}
 _TRANSFERRED = {"receiver": "jm-police", "region_procuratorate": "jm-procuratorate"}
+# A notice's sender (owner) and the platform it was sent to.
+_NOTICE = {"owner": "sender_id", "platform": "platform_id"}
 
 SAMPLES: dict[str, Sample] = {
     # accounts
@@ -122,11 +124,12 @@ SAMPLES: dict[str, Sample] = {
     # Notifications are a user's own: one of a user who is no persona.
     "notification": S("monitoring.Notification", {"notification_id": "pk"}, {"owner": "organisation_id"}, None, {"organisation": _QX}),
     "scan": S("monitoring.UploadScan", {"scan_id": "pk"}, {"owner": "organisation_id"}, None),
-    # enforcement (the demo has no notice, counter-notice, delivery or tip-off file)
-    "notice": S("enforcement.Notice", {"notice_id": "pk"}, {"owner": "sender_id"}, None),
-    "notice_item": S("enforcement.NoticeItem", {"notice_id": "notice_id", "item_id": "pk"}, {"owner": "notice__sender_id"}, None),
-    "delivery": S("enforcement.NoticeDelivery", {"notice_id": "notice_id", "delivery_id": "pk"}, {"owner": "notice__sender_id"}, None),
-    "counter": S("enforcement.CounterNotice", {"counter_id": "pk"}, {"owner": "notice__sender_id"}, None),
+    # enforcement: the notice of Pearl Tide Press to Bay Area Video that World.prepare sends,
+    # its item, delivery and counter-notice (the demo has no tip-off file)
+    "notice": S("enforcement.Notice", {"notice_id": "pk"}, _NOTICE, {"sender": _PT}),
+    "notice_item": S("enforcement.NoticeItem", {"notice_id": "notice_id", "item_id": "pk"}, {"owner": "notice__sender_id", "platform": "notice__platform_id"}, {"notice__sender": _PT}),
+    "delivery": S("enforcement.NoticeDelivery", {"notice_id": "notice_id", "delivery_id": "pk"}, {"owner": "notice__sender_id", "platform": "notice__platform_id"}, {"notice__sender": _PT}),
+    "counter": S("enforcement.CounterNotice", {"counter_id": "pk"}, {"owner": "notice__sender_id", "platform": "notice__platform_id"}, {"notice__sender": _PT}),
     "tipoff": S("enforcement.TipOff", {"pk": "pk"}, {"owner": "administration_id"}, {"administration": _JM}),
     "tipoff_api": S("enforcement.TipOff", {"tip_off_id": "pk"}, {"owner": "administration_id"}, {"administration": _JM}),
     "tipoff_file": S("enforcement.TipOffFile", {"pk": "tip_off_id", "file_pk": "pk"}, {"owner": "tip_off__administration_id"}, None),

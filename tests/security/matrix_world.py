@@ -86,7 +86,8 @@ class World:
         }
 
     def prepare(self) -> None:
-        """Add what the demo lacks and some routes need: invitations, a token, runs."""
+        """Add what the demo lacks and some routes need: invitations, a token, runs, a sent
+        notice with its delivery and a counter-notice."""
         from copyguard.accounts import actions
         from copyguard.accounts.audit import Actor
         from copyguard.monitoring.models import CrawlRun, Source
@@ -98,6 +99,45 @@ class World:
         actions.create_api_token(actor, stranger, "matrix")
         for source in Source.objects.all():
             CrawlRun.objects.create(source=source)
+        self._notice_and_counter_notice()
+
+    def user(self, kind: str, role: str) -> User:
+        return next(u for p, u in self.users.items() if (p.kind, p.role) == (kind, role))
+
+    def _notice_and_counter_notice(self) -> None:
+        """A notice of Pearl Tide Press (home rights holder) to Bay Area Video (home
+        platform), sent through the actions, its one address taken down by the platform, and
+        the uploader's counter-notice recorded by the platform: the demo has none, and their
+        routes would otherwise be tried with ids nothing has."""
+        from copyguard.accounts.audit import Actor
+        from copyguard.enforcement.actions import counter, notices
+        from copyguard.enforcement.enums import ItemAnswer
+        from copyguard.enforcement.testing import captured_hit
+        from copyguard.enforcement.tests.test_counter_support import counter_fields
+        from copyguard.works.models import Work
+
+        holder, platform = self.org("pearl-tide"), self.org("bay-video")
+        work = Work.objects.filter(owner=holder).order_by("pk").first()
+        assert work is not None, "the demo has no work of Pearl Tide Press"
+        # A confirmed copy with its evidence recorded (the demo's hits have none captured).
+        hit = captured_hit(work, "https://bay-video.example.test/v/matrix")
+        sender = Actor(user=self.user("rights_holder", "owner"), via="test")
+        notice = notices.draft_notice(sender, holder, [hit], jurisdiction="cn", platform=platform)
+        notice = notices.update_notice(
+            sender,
+            notice,
+            claimant_address="广州市天河区珠江新城 1 号",
+            claimant_email="rights@pearl-tide.example.test",
+            signature="Pearl Tide Press",
+            responsibility_statement=True,
+            good_faith_statement=True,
+            accuracy_statement=True,
+        )
+        notice = notices.send_notice(sender, notice)
+        handler = Actor(user=self.user("platform", "notice_handler"), via="test")
+        item = notice.items.get()
+        notices.answer_item(handler, item, ItemAnswer.REMOVED)
+        counter.record_counter_notice(handler, notice, items=[item], **counter_fields("cn"))
 
     def org(self, key: str) -> Organisation:
         return self.org_by_key[key]

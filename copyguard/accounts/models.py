@@ -379,6 +379,11 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
 
+    def param_pairs(self) -> list[tuple[str, object]]:
+        """The parameters as (name, value) pairs, for templates: ``params.items`` there would
+        read a parameter named "items" (a counter-notice's) instead of the dict's method."""
+        return list(self.params.items()) if isinstance(self.params, dict) else []
+
 
 class SignInFailure(models.Model):
     """One failed sign-in, kept while it counts towards the limits (copyguard.accounts.throttle).

@@ -114,6 +114,7 @@ class World:
         from copyguard.enforcement.enums import ItemAnswer
         from copyguard.enforcement.testing import captured_hit
         from copyguard.enforcement.tests.test_counter_support import counter_fields
+        from copyguard.monitoring.evidence.bundle import bundle_path
         from copyguard.works.models import Work
 
         holder, platform = self.org("pearl-tide"), self.org("bay-video")
@@ -121,6 +122,10 @@ class World:
         assert work is not None, "the demo has no work of Pearl Tide Press"
         # A confirmed copy with its evidence recorded (the demo's hits have none captured).
         hit = captured_hit(work, "https://bay-video.example.test/v/matrix")
+        # Its bundle's file, so that the evidence's download answers those let in.
+        path = bundle_path(hit.evidence.get())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip archive
         sender = Actor(user=self.user("rights_holder", "owner"), via="test")
         notice = notices.draft_notice(sender, holder, [hit], jurisdiction="cn", platform=platform)
         notice = notices.update_notice(

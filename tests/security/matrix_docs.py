@@ -17,6 +17,11 @@ def _area(key: str) -> str:
     return key.split(":")[0] if ":" in key else "other"
 
 
+def _cell(text: str) -> str:
+    """Text for a table cell: a rule's alternatives are joined by "|", which would end it."""
+    return text.replace("|", "\\|")
+
+
 def table() -> str:
     from tests.security.matrix_routes import all_routes, entry_for
     from tests.security.permissions import EXPECTATIONS
@@ -39,7 +44,7 @@ def table() -> str:
         else:
             obj = ""
         rows.setdefault(_area(route.key), []).append(
-            f"| `{route.key}` | {entry.rule.text} | {obj} | {entry.note} |"
+            f"| `{route.key}` | {_cell(entry.rule.text)} | {obj} | {_cell(entry.note)} |"
         )
     out: list[str] = []
     for area in sorted(rows):

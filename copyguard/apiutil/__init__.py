@@ -34,6 +34,7 @@ from copyguard.apiutil.errors import (
 from copyguard.apiutil.pagination import MAX_PAGE_SIZE, PageNumberPagination
 from copyguard.apiutil.schemas import (
     PDF_CONTENT,
+    IsoDate,
     NoNulInput,
     StrictInput,
     bad_parameter,
@@ -53,6 +54,7 @@ __all__ = [
     "CopyguardAPI",
     "ErrorOut",
     "FilterId",
+    "IsoDate",
     "LocalSwagger",
     "NoNulInput",
     "ObjectId",

@@ -58,7 +58,8 @@ class CopyguardOpenAPISchema(OpenAPISchema):
     at all: an empty requirement in its ``security`` list, as OpenAPI spells
     "authentication optional".
 
-    Every route declares 503 and 507 (a lost database, a full disk) like its other errors.
+    Every route declares 503 and 507 (a lost database, a full disk) like its other errors,
+    and every route that takes files 415 (a body or a file of a media type it does not take).
 
     Two apps may name their schemas alike (``RoundOut`` of the assessment and of the
     awards); ninja files both under one name, the second replacing the first, so the
@@ -79,7 +80,16 @@ class CopyguardOpenAPISchema(OpenAPISchema):
     def operation_details(self, operation: Operation) -> dict[str, Any]:
         # The app whose route is being documented names its clashing schemas.
         self._operation_module = operation.view_func.__module__
-        return super().operation_details(operation)
+        details = super().operation_details(operation)
+        # A route that takes files reads its body itself (apiutil.read_body, the uploads'
+        # sniffing): a body of another media type, or a file of a kind it does not take, is
+        # a 415 in the error format.
+        content = details.get("requestBody", {}).get("content", {})
+        answers = details.get("responses", {})
+        error = next((answers[s] for s in (400, 404, 422) if s in answers), None)
+        if "multipart/form-data" in content and error is not None:
+            answers.setdefault(415, {**error, "description": HTTPStatus(415).phrase})
+        return details
 
     def _create_schema_from_model(
         self,

@@ -8,7 +8,6 @@ copyguard.apiutil.
 
 # No ``from __future__ import annotations``: ninja reads the annotations at import time.
 
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from copyguard.apiutil import (
     ApiError,
     ErrorOut,
     FilterId,
+    IsoDate,
     ObjectId,
     PageNumberPagination,
     api_actor,
@@ -574,7 +574,7 @@ def remove_allow_list_entry(request: HttpRequest, entry_id: ObjectId) -> Status[
 @router.get(f"{P}/key-works", response=responses(200, list[KeyWorkOut]), summary="Key works")
 @paginate(PageNumberPagination)
 def list_key_works(
-    request: HttpRequest, active_on: date | None = None, work: FilterId | None = None
+    request: HttpRequest, active_on: IsoDate | None = None, work: FilterId | None = None
 ) -> QuerySet[KeyWork]:
     """Administrations see their watchlist; rights holders see their works on any."""
     key_works = access.key_works_visible_to(api_user(request))

@@ -23,6 +23,7 @@ from ninja.pagination import paginate
 from copyguard.accounts.models import Organisation, User
 from copyguard.apiutil import (
     FilterId,
+    IsoDate,
     NoNulInput,
     ObjectId,
     PageNumberPagination,
@@ -414,6 +415,27 @@ def list_messages(request: HttpRequest, request_id: ObjectId) -> list[ServiceMes
     f"{R}/{{request_id}}/messages",
     response=responses(201, MessageOut, 409, 413, 415),
     summary="Write in a request's thread (the enterprise or its officer)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "body": {"type": "string", "maxLength": actions.BODY_MAX},
+                            "answer": {"type": "boolean"},
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                            },
+                        },
+                        "required": ["body"],
+                    }
+                }
+            },
+        }
+    },
 )
 def post_message(request: HttpRequest, request_id: ObjectId) -> Status[Any]:
     """`body`, optionally `answer` (true: the station's answer; the request becomes
@@ -547,8 +569,8 @@ def _tally(tally: Tally) -> dict[str, Any]:
 def workload(
     request: HttpRequest,
     station_id: ObjectId,
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
 ) -> dict[str, Any]:
     """For the station's members. `since` and `until` (dates, inclusive) limit the requests
     counted to those submitted then; open and overdue are as of now."""

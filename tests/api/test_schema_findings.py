@@ -5,11 +5,14 @@ schemathesis run (tests/robustness); these keep each correction in the document.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from copyguard.api import api
+from copyguard.apiutil import IsoDate, StrictInput
 from tests.api.support import API
 
 
@@ -126,3 +129,54 @@ def test_every_route_declares_the_answers_any_route_can_give(schema):
             declared = {int(status) for status in operation["responses"]}
             assert {503, 507} <= declared, (method, path)
             assert operation["responses"][507]["content"] == operation["responses"][503]["content"]
+
+
+# Found by the long pass (docs/api-robustness.md, run 9).
+
+
+def test_a_route_that_takes_files_declares_415(schema):
+    taking_files = [
+        (method, path, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "multipart/form-data" in operation.get("requestBody", {}).get("content", {})
+    ]
+    assert len(taking_files) >= 8
+    for method, path, operation in taking_files:
+        assert "415" in {str(status) for status in operation["responses"]}, (method, path)
+
+
+def test_a_request_message_documents_its_body(schema):
+    body = schema["paths"][f"{API}/services/requests/{{request_id}}/messages"]["post"][
+        "requestBody"
+    ]
+    form = body["content"]["multipart/form-data"]["schema"]
+    assert body["required"] is True
+    assert form["required"] == ["body"]
+    assert set(form["properties"]) == {"body", "answer", "files"}
+
+
+class _Dated(StrictInput):
+    day: date
+    maybe: date | None = None
+    moment: datetime | None = None
+
+
+@pytest.mark.parametrize("value", [0, 1_700_000_000, "0", "1700000000", "2026-1-5", "05/01/2026"])
+def test_a_date_is_only_read_as_written_in_the_document(value):
+    """pydantic's lax mode read a number as seconds since 1970: `?since=0` was 1970-01-01."""
+    with pytest.raises(ValidationError):
+        _Dated(day=value)
+    with pytest.raises(ValidationError):
+        _Dated(day="2026-01-05", maybe=value)
+    with pytest.raises(ValidationError):
+        TypeAdapter(IsoDate).validate_python(value)
+
+
+def test_dates_written_as_the_document_says_are_read():
+    read = _Dated(day=" 2026-01-05 ", maybe=None, moment="2026-01-05T08:00:00+08:00")
+    assert read.day == date(2026, 1, 5)
+    assert read.maybe is None
+    assert read.moment is not None  # a date and time keeps pydantic's reading
+    assert TypeAdapter(IsoDate).validate_python("2026-12-03") == date(2026, 12, 3)
+    assert TypeAdapter(IsoDate).validate_python(date(2026, 12, 3)) == date(2026, 12, 3)

@@ -47,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, markdown_table, parser, record
+from bench.common import REPO, cpu_seconds, free_port, markdown_table, parser, record
 
 TARGET_RPS = 500
 TARGET_P99_MS = 50.0
@@ -147,17 +147,6 @@ class Run:
 def _cores() -> tuple[int, int]:
     cores = sorted(os.sched_getaffinity(0))
     return cores[0], cores[-1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def build(count: int) -> list[str]:
@@ -327,13 +316,13 @@ def main() -> None:
                 encoding="utf-8",
             )  # fmt: skip
             for threads in thread_counts:
-                port = _free_port()
+                port = free_port()
                 with server(threads, server_core, port) as process:
                     wrk(script, port, load_core, max(connection_counts), args.warmup)
                     for connections in connection_counts:
-                        cpu = _cpu_seconds(process.pid)
+                        cpu = cpu_seconds(process.pid)
                         out = wrk(script, port, load_core, connections, args.duration)
-                        cpu = _cpu_seconds(process.pid) - cpu
+                        cpu = cpu_seconds(process.pid) - cpu
                         run = Run(
                             target=target,
                             threads=threads,

@@ -56,6 +56,9 @@ COMMANDS: dict[str, Promise | str] = {
     "createuser": gettext_lazy(
         "Create a user, optionally as a member of an organisation, or a superuser."
     ),
+    "createtoken": gettext_lazy(
+        "Create an API token for a user, read-only unless --scope says scan or write."
+    ),
     "works": gettext_lazy(
         "Works registry: register works from files (optionally approved at once); rebuild "
         "the index of registered texts."
@@ -109,6 +112,12 @@ COMMANDS: dict[str, Promise | str] = {
     ),
     "awards": gettext_lazy(
         "Model units: nomination rounds, evaluation, ranking, a nomination's scores."
+    ),
+    "backup": gettext_lazy(
+        "Back up the database, the files and the keys into one archive with a manifest."
+    ),
+    "restore": gettext_lazy(
+        "Verify a backup archive and restore it into an empty installation (or --force)."
     ),
 }
 
@@ -650,6 +659,33 @@ def cmd_scan_corpus(argv: Sequence[str]) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- backup, restore (copyguard/ops)
+
+
+def backup_parser() -> ArgumentParser:
+    from copyguard.ops.cli import backup_parser
+
+    return backup_parser()
+
+
+def cmd_backup(argv: Sequence[str]) -> int:
+    from copyguard.ops.cli import cmd_backup
+
+    return cmd_backup(argv)
+
+
+def restore_parser() -> ArgumentParser:
+    from copyguard.ops.cli import restore_parser
+
+    return restore_parser()
+
+
+def cmd_restore(argv: Sequence[str]) -> int:
+    from copyguard.ops.cli import cmd_restore
+
+    return cmd_restore(argv)
+
+
 # ---------------------------------------------------------------- dispatch
 
 CLI_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
@@ -660,6 +696,8 @@ CLI_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "match": match_parser,
     "ledger": ledger_parser,
     "scan-corpus": scan_corpus_parser,
+    "backup": backup_parser,
+    "restore": restore_parser,
 }
 _CLI_COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "serve": cmd_serve,
@@ -669,6 +707,8 @@ _CLI_COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "match": cmd_match,
     "ledger": cmd_ledger,
     "scan-corpus": cmd_scan_corpus,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

@@ -7,6 +7,7 @@ See docs/settings.md for every variable.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 import sys
@@ -148,7 +149,7 @@ TIP_OFF_ADMINISTRATION_RATE = envstr(
 TIP_OFF_STATUS_RATE = envstr(
     "COPYGUARD_TIP_OFF_STATUS_RATE",
     "30/hour",
-    "Status look-ups by receipt code one network address may make.",
+    "Status look-ups by receipt code one network address may make, over a sliding window.",
 )
 TIP_OFF_TRIAGE_DAYS = envint(
     "COPYGUARD_TIP_OFF_TRIAGE_DAYS",
@@ -397,6 +398,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "copyguard.accounts",
     "copyguard.jobs",
+    "copyguard.ops",
     "copyguard.front",
     "copyguard.ledger",
     "copyguard.works",
@@ -415,6 +417,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that static files, CSRF refusals and error pages get the headers too.
+    "copyguard.security.headers.SecurityHeadersMiddleware",
+    # Request id, access log and request metrics for every answer (copyguard.ops).
+    "copyguard.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -426,6 +432,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "copyguard.accounts.middleware.ClientAddressMiddleware",
+    # A lost database or a full disk under a page is a 503 / 507 saying so, not a 500.
+    "copyguard.unavailable.UnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "copyguard.urls"
@@ -485,12 +493,6 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front:dashboard"
 LOGOUT_REDIRECT_URL = "front:home"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
 LANGUAGE_CODE = envstr(
@@ -508,7 +510,9 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even when serving from
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's file system storage, writing each file whole or not at all (a full disk or
+    # a killed process never leaves a short file under its name).
+    "default": {"BACKEND": "copyguard.storage_safety.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
@@ -527,12 +531,27 @@ MAX_UPLOAD_BYTES = (
     * 1024
 )
 
+# ------------------------------------------------------------------ security (docs/security.md)
+# Sessions: HTTP-only cookies, sent on top-level navigation from other sites (Lax) so that
+# links in e-mails open signed in, never on their cross-site POSTs or sub-requests.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = (
+    envint(
+        "COPYGUARD_SESSION_HOURS",
+        12,
+        "Hours a sign-in lasts; the user then signs in again (default: a working day).",
+    )
+    * 3600
+)
+SESSION_COOKIE_NAME = "sessionid"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The API docs page and htmx read the token from the page, not from the cookie.
+CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 _https = envbool(
     "COPYGUARD_HTTPS",
     False,
@@ -543,6 +562,57 @@ CSRF_COOKIE_SECURE = _https
 if _https:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Under HTTPS the session cookie carries the __Host- prefix: the browser then refuses it
+    # unless it is secure, for the whole host, and set by this host itself (a sibling
+    # sub-domain cannot plant one). The CSRF cookie keeps its name: API clients read it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+
+# Signing in: failed attempts are counted per account and per client address over a
+# sliding window; past the limit the sign-in form answers 429 until the oldest failure
+# leaves the window. A password reset clears the account's count, so an attacker cannot
+# keep the owner out.
+LOGIN_FAILURE_WINDOW_SECONDS = envint(
+    "COPYGUARD_LOGIN_FAILURE_WINDOW_SECONDS",
+    15 * 60,
+    "Window, in seconds, over which failed sign-ins are counted.",
+)
+LOGIN_FAILURES_PER_ACCOUNT = envint(
+    "COPYGUARD_LOGIN_FAILURES_PER_ACCOUNT",
+    10,
+    "Failed sign-ins to one account within the window after which it answers 429.",
+)
+LOGIN_FAILURES_PER_ADDRESS = envint(
+    "COPYGUARD_LOGIN_FAILURES_PER_ADDRESS",
+    30,
+    "Failed sign-ins from one client address within the window after which it answers 429.",
+)
+PASSWORD_RESETS_PER_HOUR = envint(
+    "COPYGUARD_PASSWORD_RESETS_PER_HOUR",
+    5,
+    "Password reset e-mails asked for one address (and from one client address, five "
+    "times as many) within an hour; more answer 429.",
+)
+MAX_API_TOKENS = envint(
+    "COPYGUARD_MAX_API_TOKENS",
+    20,
+    "Active API tokens one user may have (rate limits count per token).",
+)
+PASSWORD_MIN_LENGTH = envint(
+    "COPYGUARD_PASSWORD_MIN_LENGTH",
+    12,
+    "Fewest characters a new password may have (at least 10).",
+)
+if PASSWORD_MIN_LENGTH < 10:
+    raise SettingError("COPYGUARD_PASSWORD_MIN_LENGTH must be at least 10")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",
@@ -600,17 +670,56 @@ CACHES = {
 
 API_TOKEN_PREFIX = "cg_"  # noqa: S105 - a marker, not a secret
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {
-        "handlers": ["console"],
-        "level": envstr("COPYGUARD_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR."),
-    },
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Operations: logs, request ids, metrics, backups (docs/operations.md).
+LOG_LEVEL = envstr("COPYGUARD_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR.")
+LOG_FORMAT = (
+    envstr(
+        "COPYGUARD_LOG_FORMAT",
+        "plain",
+        "Log line format of the web and worker processes: plain (for people) or json (one JSON "
+        "object per line, for log collectors).",
+    )
+    .strip()
+    .lower()
+)
+if LOG_FORMAT not in ("plain", "json"):
+    raise SettingError(f"COPYGUARD_LOG_FORMAT={LOG_FORMAT!r} is neither plain nor json")
+ACCESS_LOG = envbool(
+    "COPYGUARD_ACCESS_LOG",
+    True,
+    "Log one line per request answered (method, path, status, duration, user, request id).",
+)
+TRUST_REQUEST_ID = envbool(
+    "COPYGUARD_TRUST_REQUEST_ID",
+    False,
+    "Keep the X-Request-ID a reverse proxy sends instead of making a new id (only behind a "
+    "proxy you run that sets or replaces the header).",
+)
+METRICS_TOKEN = envstr(
+    "COPYGUARD_METRICS_TOKEN",
+    "",
+    "Bearer token that may read /metrics (or COPYGUARD_METRICS_TOKEN_FILE). With neither "
+    "this nor COPYGUARD_METRICS_ALLOWED_ADDRESSES set, /metrics answers 404.",
+)
+_metrics_addresses = envlist(
+    "COPYGUARD_METRICS_ALLOWED_ADDRESSES",
+    [],
+    "Addresses or networks (127.0.0.1, 10.0.0.0/8, ::1) that may read /metrics without the token.",
+)
+try:
+    METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(a, strict=False) for a in _metrics_addresses]
+except ValueError as _error:
+    raise SettingError(f"COPYGUARD_METRICS_ALLOWED_ADDRESSES: {_error}") from None
+PG_BIN_DIR = envstr(
+    "COPYGUARD_PG_BIN_DIR",
+    "",
+    "Directory of the pg_dump and pg_restore that copyguard backup and restore run (their "
+    "major version must be at least the server's); empty: the ones on PATH.",
+)
+
+from copyguard.ops.logs import logging_config  # noqa: E402  (needs the values above)
+
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
 
 TESTING = "pytest" in sys.modules
 if TESTING:

@@ -7,8 +7,11 @@ thing everywhere.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import connections
 from django.utils import timezone
 
 from copyguard.accounts.enums import (
@@ -74,3 +77,22 @@ def personas() -> Personas:
         other_org=other,
         outsider=make_member(other, Role.OWNER, email="outsider@beta.test"),
     )
+
+
+@contextmanager
+def unreachable_database() -> Iterator[None]:
+    """Point the default connection at a database that does not exist, for real, then back
+    (a database that stopped answering, for health checks and error pages)."""
+    connection = connections["default"]
+    saved = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = (
+        "/nonexistent-directory/copyguard.sqlite3"
+        if connection.vendor == "sqlite"
+        else "copyguard_no_such_database"
+    )
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = saved

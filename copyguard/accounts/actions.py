@@ -21,7 +21,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.audit import Actor, record
-from copyguard.accounts.enums import AccountErrorCode, OrganisationKind, RightsHolderType
+from copyguard.accounts.enums import (
+    AccountErrorCode,
+    OrganisationKind,
+    RightsHolderType,
+    TokenScope,
+)
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import (
     ApiToken,
@@ -32,6 +37,7 @@ from copyguard.accounts.models import (
     hash_secret,
 )
 from copyguard.accounts.tasks import send_email
+from copyguard.jobs.queue import enqueue_with_change
 
 EMAIL_VERIFICATION_SALT = "copyguard.accounts.verify-email"
 EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
@@ -59,7 +65,7 @@ def _send_after_commit(
     with translation.override(language):
         body = render_to_string(template, context)
         subject_text = str(subject) % subject_params if subject_params else str(subject)
-    transaction.on_commit(lambda: send_email.enqueue(to, subject_text, body))
+    enqueue_with_change(send_email, to, subject_text, body)
 
 
 # ---------------------------------------------------------------- organisations and people
@@ -561,8 +567,11 @@ def revoke_invitation(actor: Actor, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def create_api_token(actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; the raw key is returned once and never stored."""
+def create_api_token(
+    actor: Actor, user: User, name: str, scope: str = TokenScope.WRITE
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user`` with ``scope`` (TokenScope); the raw key is returned once
+    and never stored. The page, the API and the CLI ask for the scope (read by default)."""
     name = name.strip()
     if not name or len(name) > 100:
         raise ActionError(
@@ -570,11 +579,28 @@ def create_api_token(actor: Actor, user: User, name: str) -> tuple[ApiToken, str
             _("Give the token a name of at most 100 characters."),
             field="name",
         )
+    if scope not in TokenScope.values:
+        raise ActionError(
+            AccountErrorCode.INVALID,
+            _("Choose the token's scope: read, scan or write."),
+            field="scope",
+        )
+    # Rate limits count per token (the scan API's): a cap on tokens keeps one person from
+    # multiplying their allowance by making more. Locking the user serialises two creations.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+    if active >= settings.MAX_API_TOKENS:
+        raise ActionError(
+            AccountErrorCode.INVALID,
+            _("You have %(count)d active tokens, the most allowed: revoke one first.")
+            % {"count": active},
+            field="name",
+        )
     key = ApiToken.new_key()
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=key[:10], key_hash=hash_secret(key)
+        user=user, name=name, prefix=key[:10], key_hash=hash_secret(key), scope=scope
     )
-    record(actor, "accounts.api_token.create", token, params={"name": name})
+    record(actor, "accounts.api_token.create", token, params={"name": name, "scope": scope})
     return token, key
 
 
@@ -593,6 +619,13 @@ def user_for_api_key(key: str) -> User | None:
     Whether the e-mail address is verified is for the caller to check (the API refuses
     unverified users with its own error code).
     """
+    token = token_for_api_key(key)
+    return token.user if token is not None else None
+
+
+def token_for_api_key(key: str) -> ApiToken | None:
+    """The unrevoked token of an active user that ``key`` is, or None (with its ``user``
+    loaded). Touches last-used time. The API checks the token's scope against the request."""
     if not key or not key.startswith(settings.API_TOKEN_PREFIX) or len(key) > 200:
         return None
     token = (
@@ -605,4 +638,4 @@ def user_for_api_key(key: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from copyguard.accounts import actions
+from copyguard.accounts import actions, throttle
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from copyguard.accounts.models import (
@@ -35,6 +35,8 @@ from copyguard.accounts.models import (
 admin.site.site_header = _("copyguard back office")
 admin.site.site_title = _("copyguard back office")
 admin.site.index_title = _("Platform administration")
+# The back office's sign-in keeps to the same failed sign-in limits as the site's.
+admin.site.login = throttle.guard_sign_in(admin.site.login)  # type: ignore[method-assign,assignment]
 
 
 def admin_actor(request: HttpRequest) -> Actor:
@@ -303,11 +305,20 @@ class InvitationAdmin(AuditedAdmin):
 class ApiTokenAdmin(AuditedAdmin):
     """Tokens are created by their owners; here they can only be looked at and revoked."""
 
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "user", "prefix", "scope", "created_at", "last_used_at", "revoked_at")
     list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
     search_fields = ("name", "user__email", "prefix")
     list_select_related = ("user",)
-    fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
+    fields = (
+        "user",
+        "name",
+        "prefix",
+        "scope",
+        "key_hash",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
     readonly_fields = fields
     actions = ("revoke",)
 

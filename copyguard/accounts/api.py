@@ -235,7 +235,7 @@ def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
     """The answer holds the token (``key``) this one time; only its hash is kept."""
     user = api_user(request)
-    token, key = actions.create_api_token(api_actor(request), user, payload.name)
+    token, key = actions.create_api_token(api_actor(request), user, payload.name, payload.scope)
     return Status(201, TokenCreatedOut(key=key, **TokenOut.from_orm(token).model_dump()))
 
 

@@ -87,6 +87,42 @@ def permissions_for_role(role: str) -> frozenset[str]:
     return frozenset(granted)
 
 
+class TokenScope(models.TextChoices):
+    """What an API token may do; chosen when it is made (least power first).
+
+    ``read``: safe methods only (GET, HEAD, OPTIONS); ``scan``: the scan API (submit a scan,
+    read its result) and who the caller is, nothing else; ``write``: everything its owner
+    may do. A session (the browser) is not limited by scopes.
+    """
+
+    READ = "read", _("Read only")
+    SCAN = "scan", _("Scan only")
+    WRITE = "write", _("Read and write")
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The API operations (by URL name) a scan-scoped token may call, with the methods it may
+# use on each: submit a scan, read a scan's result, and read who it is (a write added to
+# one of these addresses later stays refused).
+SCAN_SCOPE_METHODS = {
+    "scan": frozenset({"POST"}),
+    "scan_status": SAFE_METHODS,
+    "me": SAFE_METHODS,
+}
+SCAN_SCOPE_OPERATIONS = frozenset(SCAN_SCOPE_METHODS)
+
+
+def scope_allows(scope: str, method: str, operation: str | None) -> bool:
+    """May a token of ``scope`` call the API operation named ``operation`` with ``method``?"""
+    if scope == TokenScope.WRITE:
+        return True
+    if scope == TokenScope.READ:
+        return method.upper() in SAFE_METHODS
+    if scope == TokenScope.SCAN:
+        return method.upper() in SCAN_SCOPE_METHODS.get(operation or "", frozenset())
+    return False  # an unknown scope grants nothing
+
+
 class AccountErrorCode(models.TextChoices):
     NOT_FOUND = "not_found", _("Not found")
     FORBIDDEN = "forbidden", _("Not allowed")
@@ -99,3 +135,7 @@ class AccountErrorCode(models.TextChoices):
     LAST_MANAGER = "last_manager", _("An organisation must keep at least one manager")
     INVITATION_INVALID = "invitation_invalid", _("The invitation is invalid or has expired")
     EMAIL_TAKEN = "email_taken", _("An account with this e-mail address exists")
+    INSUFFICIENT_SCOPE = (
+        "insufficient_scope",
+        _("The API token's scope does not allow this request"),
+    )

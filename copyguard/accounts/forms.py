@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts import actions
 from copyguard.accounts.audit import Actor
-from copyguard.accounts.enums import MANAGING_ROLES, RightsHolderType
+from copyguard.accounts.enums import MANAGING_ROLES, RightsHolderType, TokenScope
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation, User, region_code_validator
 
@@ -252,6 +252,20 @@ class ApiTokenForm(ActionErrorMixin, forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. “nightly upload script”."),
     )
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        required=False,  # left out: read only, the least power
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Read only: the token may look but change nothing. Scan only: it may submit "
+            "scans and read their results. Read and write: it may do all you may do."
+        ),
+    )
+
+    def clean_scope(self) -> str:
+        return str(self.cleaned_data.get("scope") or TokenScope.READ)
 
 
 class AuditFilterForm(forms.Form):

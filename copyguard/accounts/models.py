@@ -22,6 +22,7 @@ from copyguard.accounts.enums import (
     OrganisationKind,
     RightsHolderType,
     Role,
+    TokenScope,
     permissions_for_role,
 )
 
@@ -307,6 +308,11 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Tokens made before scopes existed keep the whole power they had (the migration's
+    # default); new ones are given the scope chosen when they are made.
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.WRITE
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
@@ -372,3 +378,52 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+    def param_pairs(self) -> list[tuple[str, object]]:
+        """The parameters as (name, value) pairs, for templates: ``params.items`` there would
+        read a parameter named "items" (a counter-notice's) instead of the dict's method."""
+        return list(self.params.items()) if isinstance(self.params, dict) else []
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, kept while it counts towards the limits (copyguard.accounts.throttle).
+
+    ``account`` is the e-mail address typed (lower-cased), whether or not an account has it,
+    so that the answer does not tell which addresses exist.
+    """
+
+    account = models.CharField(max_length=254, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.account} {self.address or ''}"
+
+
+class MailRequest(models.Model):
+    """One e-mail someone asked the site to send to an address (a password reset link, a
+    new confirmation link, a "you already have an account" note), kept while it counts
+    towards the limit on such e-mails (copyguard.accounts.throttle)."""
+
+    class Purpose(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("password reset")
+        CONFIRMATION = "confirmation", _("confirmation link")
+        SIGNUP_NOTICE = "signup_notice", _("sign-up with a registered address")
+
+    purpose = models.CharField(
+        max_length=20, choices=Purpose.choices, default=Purpose.PASSWORD_RESET
+    )
+    account = models.CharField(max_length=254, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("e-mail request")
+        verbose_name_plural = _("e-mail requests")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.purpose} {self.account}"

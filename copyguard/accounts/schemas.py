@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
-from copyguard.accounts.enums import OrganisationKind, Role
+from copyguard.accounts.enums import OrganisationKind, Role, TokenScope
 from copyguard.accounts.models import Invitation, Membership, User
 
 __all__ = [
@@ -175,6 +175,11 @@ class InvitationOut(Schema):
 
 class TokenIn(_Input):
     name: str = Field(min_length=1, max_length=100)
+    scope: TokenScope = Field(
+        TokenScope.READ,
+        description="read: safe methods only; scan: the scan API only; write: everything "
+        "you may do. Read by default.",
+    )
 
 
 class TokenOut(Schema):
@@ -185,6 +190,7 @@ class TokenOut(Schema):
     last_used_at: datetime | None
     revoked_at: datetime | None
     is_active: bool = Field(description="False once revoked.")
+    scope: TokenScope = Field(description="What the token may do: read, scan or write.")
 
 
 class TokenCreatedOut(TokenOut):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from ninja.params import functions as param
+from pydantic import Field
 
 from copyguard.apiutil.auth import (
     PUBLIC,
@@ -32,6 +33,8 @@ from copyguard.apiutil.errors import (
 )
 from copyguard.apiutil.pagination import MAX_PAGE_SIZE, PageNumberPagination
 from copyguard.apiutil.schemas import (
+    PDF_CONTENT,
+    IsoDate,
     NoNulInput,
     StrictInput,
     bad_parameter,
@@ -44,11 +47,14 @@ __all__ = [
     "ERROR_RESPONSES",
     "MAX_OBJECT_ID",
     "MAX_PAGE_SIZE",
+    "PDF_CONTENT",
     "PUBLIC",
     "ApiError",
     "ApiErrorCode",
     "CopyguardAPI",
     "ErrorOut",
+    "FilterId",
+    "IsoDate",
     "LocalSwagger",
     "NoNulInput",
     "ObjectId",
@@ -73,3 +79,7 @@ __all__ = [
 MAX_OBJECT_ID = 2**63 - 1
 
 ObjectId = Annotated[int, param.Path(..., ge=1, le=MAX_OBJECT_ID)]
+
+FilterId = Annotated[int, Field(ge=1, le=MAX_OBJECT_ID)]
+"""An id given as a query filter (``owner: FilterId | None = None``): bounded like ObjectId,
+so that the schema says which values exist and a 64-bit overflow never reaches a query."""

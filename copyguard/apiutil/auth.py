@@ -14,8 +14,9 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
 
-from copyguard.accounts.actions import user_for_api_key
+from copyguard.accounts.actions import token_for_api_key
 from copyguard.accounts.audit import Actor
+from copyguard.accounts.enums import AccountErrorCode, scope_allows
 from copyguard.accounts.models import User
 from copyguard.apiutil.errors import ApiError, ApiErrorCode
 
@@ -50,8 +51,8 @@ class TokenAuth(HttpBearer):
     openapi_bearerFormat = "cg_…"
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        user = user_for_api_key(token.strip())
-        if user is None:
+        api_token = token_for_api_key(token.strip())
+        if api_token is None:
             # A token was sent but is wrong: say so rather than fall back to the session.
             raise ApiError(
                 401,
@@ -59,6 +60,21 @@ class TokenAuth(HttpBearer):
                 gettext("The API token is not valid or has been revoked."),
                 headers={"WWW-Authenticate": 'Bearer realm="copyguard", error="invalid_token"'},
             )
+        # A token does what its scope allows (accounts.enums.TokenScope), whatever its owner
+        # may do: read-only tokens the safe methods, scan tokens the scan API.
+        match = request.resolver_match
+        operation = match.url_name if match is not None else None
+        if not scope_allows(api_token.scope, request.method or "", operation):
+            raise ApiError(
+                403,
+                AccountErrorCode.INSUFFICIENT_SCOPE,
+                gettext("This API token's scope (%(scope)s) does not allow this request.")
+                % {"scope": api_token.scope},
+                headers={
+                    "WWW-Authenticate": 'Bearer realm="copyguard", error="insufficient_scope"'
+                },
+            )
+        user = api_token.user
         # Code that reads request.user must see the token's owner, not a session's.
         request.user = user
         return _usable(user)

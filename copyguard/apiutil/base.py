@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import threading
+from http import HTTPStatus
 from typing import Any
 
 from django.core.signals import setting_changed
@@ -18,7 +20,9 @@ from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.openapi.schema import OpenAPISchema
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
+from ninja.operation import Operation
+from ninja.schema import NinjaGenerateJsonSchema
 
 from copyguard.apiutil.docs import docs_asset
 from copyguard.apiutil.errors import (
@@ -39,6 +43,129 @@ def _method_not_allowed(request: HttpRequest, response: HttpResponseNotAllowed) 
         gettext("This address does not accept the %(method)s method.") % {"method": request.method},
         headers={"Allow": response["Allow"]},
     )
+
+
+def _app_prefix(module: str) -> str:
+    """``copyguard.services.awards.api`` -> ``ServicesAwards``."""
+    parts = [p for p in module.split(".")[1:] if p not in {"api", "schemas", "scanapi"}]
+    return "".join(p.title().replace("_", "") for p in parts)
+
+
+class CopyguardOpenAPISchema(OpenAPISchema):
+    """ninja's document with two corrections.
+
+    A public route (``auth=PUBLIC``) says that a caller may also come with no credentials
+    at all: an empty requirement in its ``security`` list, as OpenAPI spells
+    "authentication optional".
+
+    Every route declares 503 and 507 (a lost database, a full disk) like its other errors,
+    and every route that takes files 415 (a body or a file of a media type it does not take).
+
+    Two apps may name their schemas alike (``RoundOut`` of the assessment and of the
+    awards); ninja files both under one name, the second replacing the first, so the
+    first's routes documented the wrong fields. Here a schema whose name is taken by a
+    different one gets its app's name in front (``ServicesAwardsRoundOut``).
+    """
+
+    def responses(self, operation: Operation) -> dict[int, dict[str, Any]]:
+        # Any route may meet a lost database (503) or a full disk (507); copyguard.unavailable
+        # answers them in the error format, so every route declares them like its 404.
+        result = super().responses(operation)
+        error = next((result[s] for s in (404, 400, 403, 401) if s in result), None)
+        if error is not None:
+            for status in (503, 507):
+                result.setdefault(status, {**error, "description": HTTPStatus(status).phrase})
+        return result
+
+    def operation_details(self, operation: Operation) -> dict[str, Any]:
+        # The app whose route is being documented names its clashing schemas.
+        self._operation_module = operation.view_func.__module__
+        details = super().operation_details(operation)
+        # A route that takes files reads its body itself (apiutil.read_body, the uploads'
+        # sniffing): a body of another media type, or a file of a kind it does not take, is
+        # a 415 in the error format.
+        content = details.get("requestBody", {}).get("content", {})
+        answers = details.get("responses", {})
+        error = next((answers[s] for s in (400, 404, 422) if s in answers), None)
+        if "multipart/form-data" in content and error is not None:
+            answers.setdefault(415, {**error, "description": HTTPStatus(415).phrase})
+        return details
+
+    def _create_schema_from_model(
+        self,
+        model: Any,
+        by_alias: bool = True,
+        remove_level: bool = True,
+        mode: Any = "validation",
+    ) -> tuple[dict[str, Any], bool]:
+        if hasattr(model, "__ninja_flatten_map__"):
+            return super()._create_schema_from_model(model, by_alias, remove_level, mode)
+        schema = model.model_json_schema(
+            ref_template=REF_TEMPLATE,
+            by_alias=by_alias,
+            schema_generator=NinjaGenerateJsonSchema,
+            mode=mode,
+        ).copy()
+        definitions = schema.pop("$defs", None)
+        if definitions:
+            module = getattr(self, "_operation_module", "") or model.__module__
+            schema, definitions = self._without_clashes(schema, definitions, module)
+            self.add_schema_definitions(definitions)
+        if remove_level and len(schema["properties"]) == 1:
+            name, details = next(iter(schema["properties"].items()))
+            return details, name in schema.get("required", {})
+        return schema, True
+
+    def _without_clashes(
+        self, schema: dict[str, Any], definitions: dict[str, Any], module: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Rename the definitions whose names another, different definition holds, and
+        the references to them (the references of one model's schema are all its own).
+
+        A rename changes the definitions that refer to the renamed one, so the names are
+        chosen again until they settle: a definition keeps its name when, with the
+        references as renamed, it is the same as the one filed under that name."""
+        prefix = _app_prefix(module)
+        text = json.dumps({"schema": schema, "definitions": definitions})
+
+        def renamed(renames: dict[str, str]) -> dict[str, Any]:
+            result = text
+            for name, new in renames.items():
+                result = result.replace(
+                    json.dumps(REF_TEMPLATE.format(model=name)),
+                    json.dumps(REF_TEMPLATE.format(model=new)),
+                )
+            return json.loads(result)  # type: ignore[no-any-return]
+
+        def free_name(name: str, definition: Any) -> str:
+            candidates = [name, prefix + name]
+            candidates += (f"{prefix}{name}{number}" for number in range(2, 100))
+            for candidate in candidates:
+                if self.schemas.get(candidate, definition) == definition:
+                    return candidate
+            raise RuntimeError(f"no free name for the schema {name}")
+
+        renames: dict[str, str] = {}
+        for _ in range(10):
+            data = renamed(renames)
+            chosen = {
+                name: new
+                for name, definition in data["definitions"].items()
+                if (new := free_name(name, definition)) != name
+            }
+            if chosen == renames:
+                break
+            renames = chosen
+        data = renamed(renames)
+        return data["schema"], {renames.get(k, k): v for k, v in data["definitions"].items()}
+
+    def operation_security(self, operation: Operation) -> list[dict[str, Any]] | None:
+        security = super().operation_security(operation)
+        if security is not None and any(
+            not hasattr(auth, "openapi_security_schema") for auth in operation.auth_callbacks
+        ):
+            security.append({})
+        return security
 
 
 class CopyguardAPI(NinjaAPI):
@@ -64,7 +191,7 @@ class CopyguardAPI(NinjaAPI):
         with self._schemas_lock:
             schema = self._schemas.get(path_prefix)
             if schema is None:
-                schema = super().get_openapi_schema(path_prefix=path_prefix)
+                schema = CopyguardOpenAPISchema(self, path_prefix)
                 self._schemas[path_prefix] = schema
         return schema
 

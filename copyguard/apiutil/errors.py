@@ -12,9 +12,15 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.db import models
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
+from django.db import DataError, models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +29,7 @@ from ninja.errors import HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from copyguard import unavailable
 from copyguard.accounts.errors import ActionError
 
 if TYPE_CHECKING:
@@ -306,6 +313,35 @@ def _on_suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(request, 400, ApiErrorCode.BAD_REQUEST, gettext("Bad request."))
 
 
+def _on_unreadable_multipart(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Raised while ninja reads a route's File() parameters (a multipart body without a
+    # boundary, or with a broken one); Django answers it 400 outside the API too.
+    return error_response(
+        request, 400, ApiErrorCode.BAD_REQUEST, gettext("The multipart body cannot be read.")
+    )
+
+
+def _on_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 400, ApiErrorCode.BAD_REQUEST, gettext("Bad request."))
+
+
+def _on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A value the database cannot hold (an id past 64 bits: OverflowError from SQLite,
+    DataError from PostgreSQL) reached a query: the request is at fault, not the server.
+    Routes declare their bounds (apiutil.ObjectId); this catches a value that slipped past
+    them, and logs it so that the route can be given its bound."""
+    logger.warning(
+        "Value out of the database's range in API request %s %s",
+        request.method,
+        request.path,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    message = gettext("A value in the request is out of range.")
+    return error_response(
+        request, 400, ApiErrorCode.INVALID, message, fields={"__all__": [message]}
+    )
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.error(
         "Unexpected error in API request %s %s",
@@ -332,7 +368,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         PermissionDenied: _on_permission_denied,
         RequestDataTooBig: _on_too_large,
         SuspiciousOperation: _on_suspicious,
+        MultiPartParserError: _on_unreadable_multipart,
+        BadRequest: _on_bad_request,
+        OverflowError: _on_out_of_range,
+        DataError: _on_out_of_range,
         Exception: _on_unexpected,
     }
+    # A lost database connection or a full disk: 503 / 507 saying nothing was saved.
+    handlers.update(unavailable.api_handlers(_on_unexpected, error_response))
     for exc_class, handler in handlers.items():
         api.add_exception_handler(exc_class, handler)

@@ -1,8 +1,10 @@
 """Page-number pagination for list endpoints: ``?page=1&page_size=50``.
 
 Use as ``@paginate(PageNumberPagination)`` under a route whose response is ``list[Schema]``;
-the answer becomes ``{"items", "count", "page", "page_size", "pages"}``. A page past the
-last one, or a page size outside 1 to 200, is a 400 in the error format.
+the answer becomes ``{"items", "count", "page", "page_size", "pages"}``. A page number or
+size outside its bounds (page 1 to a billion, size 1 to 200) is a 400 in the error format;
+a page past the last one is a 404 (``invalid_page``): the request is well formed, the page
+does not exist.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ __all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "PageNumberPagination"]
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000_000
 
 
 class PageNumberPagination(PaginationBase):
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
         page_size: int = Field(
             DEFAULT_PAGE_SIZE,
             ge=1,
@@ -56,7 +59,7 @@ class PageNumberPagination(PaginationBase):
                 "page": pagination.page,
                 "pages": pages,
             }
-            raise ApiError(400, ApiErrorCode.INVALID_PAGE, message, fields={"page": [message]})
+            raise ApiError(404, ApiErrorCode.INVALID_PAGE, message, fields={"page": [message]})
         offset = (pagination.page - 1) * size
         return {
             "items": list(queryset[offset : offset + size]),

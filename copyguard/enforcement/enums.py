@@ -32,6 +32,9 @@ class DeliveryChannel(models.TextChoices):
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # Handed to the mail server and not yet recorded: if the worker dies here, whether the
+    # e-mail went out is unknown, and it is not sent again by itself.
+    SENDING = "sending", _("Sending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")
 

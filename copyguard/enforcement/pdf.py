@@ -15,6 +15,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from copyguard.security.pdf import offline_fetcher
 from copyguard.works.certificates.pdf import PdfUnavailable
 
 __all__ = ["LANGUAGES", "PdfUnavailable", "render_document", "sha256"]
@@ -51,7 +52,11 @@ def render_document(
             "WeasyPrint cannot load its system libraries (install the Debian packages "
             f"libpango-1.0-0 and libpangoft2-1.0-0): {exc}"
         ) from exc
-    pdf: bytes = HTML(string=render_html(template, context, languages), base_url=".").write_pdf()
+    pdf: bytes = HTML(
+        string=render_html(template, context, languages),
+        base_url=".",
+        url_fetcher=offline_fetcher(),
+    ).write_pdf()
     return pdf
 
 

@@ -30,7 +30,9 @@ SEEDED_TABLE_DATE = date(2011, 1, 10)
 __all__ = [
     "Agency",
     "EnforcementWorld",
+    "QueuedTakedownChecks",
     "captured_hit",
+    "email_notice_ready_to_send",
     "ensure_seeded_thresholds",
     "make_agency",
     "make_enforcement_world",
@@ -138,3 +140,41 @@ def captured_hit(work: Work, url: str = "https://pirate.example/book.txt", **fie
         bundle_size=1,
     )
     return hit
+
+
+def email_notice_ready_to_send(world: EnforcementWorld) -> tuple[Any, Any]:
+    """(actor, notice): the world's rights holder's notice of one captured hit to a host
+    reached by e-mail (no platform of the system), complete and signed, not yet sent."""
+    from copyguard.accounts.audit import Actor
+    from copyguard.enforcement.actions import notices as actions
+
+    world.holder.address = "1 Press Road, Foshan"
+    world.holder.contact_email = "rights@alpha.example"
+    world.holder.save()
+    owner = Actor(user=world.owner, via="web")
+    notice = actions.draft_notice(
+        owner, world.holder, [captured_hit(world.work)], jurisdiction="cn", platform=None
+    )
+    notice = actions.update_notice(
+        owner,
+        notice,
+        external_email="abuse@host.example",
+        signature="Li Ming",
+        responsibility_statement=True,
+        good_faith_statement=True,
+        accuracy_statement=True,
+    )
+    return owner, notice
+
+
+class QueuedTakedownChecks(list[tuple[Any, ...]]):
+    """Put in place of ``copyguard.enforcement.tasks.check_takedowns`` by tests that leave
+    the re-check after a platform's answer to the takedown tests: the arguments of each job
+    queued, which none runs. Queued after commit, as on any queue but the database's
+    (``copyguard.jobs.queue.enqueue_with_change``)."""
+
+    def enqueue(self, *args: Any) -> None:
+        self.append(args)
+
+    def get_backend(self) -> None:
+        return None

@@ -173,6 +173,7 @@ def _working(pixels: np.ndarray, side: int) -> tuple[np.ndarray, float]:
 
 
 _ORB: dict[tuple[int, int], cv2.ORB] = {}
+_ORB_BORDER = 15  # pixels at the edge of each pyramid level where ORB finds no keypoint
 
 
 def _orb(features: int, threshold: int = FAST_THRESHOLD) -> cv2.ORB:
@@ -182,7 +183,7 @@ def _orb(features: int, threshold: int = FAST_THRESHOLD) -> cv2.ORB:
             nfeatures=features,
             scaleFactor=PYRAMID_SCALE,
             nlevels=PYRAMID_LEVELS,
-            edgeThreshold=15,
+            edgeThreshold=_ORB_BORDER,
             patchSize=31,
             fastThreshold=threshold,
         )
@@ -216,6 +217,10 @@ def _spread(found: list[cv2.KeyPoint], shape: tuple[int, ...], features: int) ->
 
 
 def _keypoints(grey: np.ndarray, features: int) -> Keypoints:
+    if min(grey.shape[:2]) <= 2 * _ORB_BORDER:
+        # ORB finds nothing within its border of a picture this thin, and on one a few
+        # pixels thin its pyramid's smaller levels have no pixels (OpenCV fails an assertion).
+        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
     orb = _orb(features * CANDIDATE_FACTOR)
     found = orb.detect(grey, None)
     if len(found) < features and SOFT_THRESHOLD < FAST_THRESHOLD:

@@ -20,7 +20,9 @@ from ninja.pagination import paginate
 
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
+    MAX_OBJECT_ID,
     PUBLIC,
+    FilterId,
     ObjectId,
     PageNumberPagination,
     StrictInput,
@@ -90,12 +92,21 @@ class StatisticsOut(Schema):
     sections: list[SectionOut]
 
 
+# A month as the period parameters take it (the handler reads them; the schema says so).
+YEAR_PATTERN = r"^(20[0-9]{2}|2100)$"  # 2000 to 2100, as the periods take them
+MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+
+
 class PeriodQuery(Schema):
-    region: int | None = Field(None, ge=1, description="The administration; yours by default")
-    year: str | None = Field(None, max_length=8, description="e.g. 2025 (this year by default)")
-    quarter: str | None = Field(None, max_length=2, description="1-4, with year")
-    from_month: str | None = Field(None, alias="from", max_length=8, description="YYYY-MM")
-    to_month: str | None = Field(None, alias="to", max_length=8, description="YYYY-MM")
+    region: int | None = Field(
+        None, ge=1, le=MAX_OBJECT_ID, description="The administration; yours by default"
+    )
+    year: str | None = Field(
+        None, pattern=YEAR_PATTERN, description="e.g. 2025 (this year by default)"
+    )
+    quarter: str | None = Field(None, pattern=r"^[1-4]$", description="1-4, with year")
+    from_month: str | None = Field(None, alias="from", pattern=MONTH_PATTERN, description="YYYY-MM")
+    to_month: str | None = Field(None, alias="to", pattern=MONTH_PATTERN, description="YYYY-MM")
     language: Language | None = None
 
 
@@ -266,7 +277,7 @@ def annual_report(request: HttpRequest, query: Query[PeriodQuery]) -> HttpRespon
 )
 @paginate(PageNumberPagination)
 def list_published(
-    request: HttpRequest, administration: int | None = None
+    request: HttpRequest, administration: FilterId | None = None
 ) -> QuerySet[PublishedStatistics]:
     query = PublishedStatistics.objects.live().select_related("administration")
     if administration:

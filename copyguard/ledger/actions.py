@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 
+from copyguard import faults
 from copyguard.ledger import bundle, merkle
 from copyguard.ledger.keys import SigningKey, load_or_create_key
 from copyguard.ledger.models import (
@@ -113,6 +114,7 @@ def append_entry(kind: str, body: dict[str, Any], *, actor: Any = None) -> Ledge
             )
         state.edge = [h.hex() for h in edge.hashes]
         state.save(update_fields=["edge"])
+        faults.point("ledger.append")
         _register_key(key)
         _sign_head(key, state.tree_size, edge.root(), timestamp)
     return entry

@@ -16,7 +16,9 @@ import binascii
 import hashlib
 import io
 import json
+import lzma
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypedDict
@@ -64,6 +66,18 @@ class ProofDocument(TypedDict):
 
 class BundleError(Exception):
     pass
+
+
+_UNREADABLE_MEMBER = (
+    zipfile.BadZipFile,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 def head_message(head: Mapping[str, Any]) -> bytes:
@@ -170,7 +184,8 @@ def _safe_name(name: str) -> bool:
 def _read_zip(data: bytes, max_bytes: int) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError):
+        # NotImplementedError: a zip version or feature zipfile does not read.
         raise BundleError("not a zip file") from None
     with archive:
         infos = archive.infolist()
@@ -179,7 +194,7 @@ def _read_zip(data: bytes, max_bytes: int) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
         total = 0
         for info in infos:
-            if info.is_dir():
+            if info.filename.endswith("/"):  # a folder (is_dir() fails on an empty name)
                 continue
             if not _safe_name(info.filename):
                 raise BundleError(f"unsafe file name in the zip: {info.filename!r}")
@@ -196,7 +211,9 @@ def _read_zip(data: bytes, max_bytes: int) -> dict[str, bytes]:
                                 f"the zip unpacks to more than {max_bytes} bytes (zip bomb?)"
                             )
                         chunks.append(chunk)
-            except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
+            except _UNREADABLE_MEMBER as exc:
+                # A damaged member: corrupt compressed data, a wrong CRC, an unknown
+                # compression method, encryption.
                 raise BundleError(f"cannot read {info.filename!r} from the zip: {exc}") from None
             files[info.filename] = b"".join(chunks)
     return files

@@ -8,7 +8,6 @@ copyguard.apiutil.
 
 # No ``from __future__ import annotations``: ninja reads the annotations at import time.
 
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +25,8 @@ from copyguard.apiutil import (
     ERROR_RESPONSES,
     ApiError,
     ErrorOut,
+    FilterId,
+    IsoDate,
     ObjectId,
     PageNumberPagination,
     api_actor,
@@ -103,7 +104,7 @@ def _hits(queryset: QuerySet[Hit]) -> QuerySet[Hit]:
 
 @router.get(f"{P}/sources", response=responses(200, list[SourceOut]), summary="Sources I may see")
 @paginate(PageNumberPagination)
-def list_sources(request: HttpRequest, owner: int | None = None) -> QuerySet[Source]:
+def list_sources(request: HttpRequest, owner: FilterId | None = None) -> QuerySet[Source]:
     """Sources of the caller's organisations (and upload feeds their platform pushes into)."""
     sources = access.sources_visible_to(api_user(request))
     if owner:
@@ -282,7 +283,7 @@ def _sync_media(data: bytes, name: str) -> bool:
 @router.get(f"{P}/runs", response=responses(200, list[RunOut]), summary="Runs I may see")
 @paginate(PageNumberPagination)
 def list_runs(
-    request: HttpRequest, source: int | None = None, status: RunStatus | None = None
+    request: HttpRequest, source: FilterId | None = None, status: RunStatus | None = None
 ) -> QuerySet[CrawlRun]:
     """Newest first."""
     runs = access.runs_visible_to(api_user(request))
@@ -317,10 +318,10 @@ def list_hits(
     status: HitStatus | None = None,
     media: str | None = None,
     site: str | None = None,
-    work: int | None = None,
+    work: FilterId | None = None,
     priority: bool | None = None,
-    source: int | None = None,
-    run: int | None = None,
+    source: FilterId | None = None,
+    run: FilterId | None = None,
 ) -> QuerySet[Hit]:
     """Hits the caller may see, key works first, then newest first. ``site`` is a
     registrable domain (``example.com``)."""
@@ -501,7 +502,9 @@ def download_bundle(request: HttpRequest, evidence_id: ObjectId) -> FileResponse
     f"{P}/allow-list", response=responses(200, list[AllowListOut]), summary="Allow-list entries"
 )
 @paginate(PageNumberPagination)
-def list_allow_list(request: HttpRequest, owner: int | None = None) -> QuerySet[AllowListEntry]:
+def list_allow_list(
+    request: HttpRequest, owner: FilterId | None = None
+) -> QuerySet[AllowListEntry]:
     entries = access.allow_list_visible_to(api_user(request))
     if owner:
         entries = entries.filter(owner_id=owner)
@@ -571,7 +574,7 @@ def remove_allow_list_entry(request: HttpRequest, entry_id: ObjectId) -> Status[
 @router.get(f"{P}/key-works", response=responses(200, list[KeyWorkOut]), summary="Key works")
 @paginate(PageNumberPagination)
 def list_key_works(
-    request: HttpRequest, active_on: date | None = None, work: int | None = None
+    request: HttpRequest, active_on: IsoDate | None = None, work: FilterId | None = None
 ) -> QuerySet[KeyWork]:
     """Administrations see their watchlist; rights holders see their works on any."""
     key_works = access.key_works_visible_to(api_user(request))

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from copyguard.accounts.models import Membership, Organisation, User
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.enums import HitStatus, NotificationKind, permissions_for_role
 from copyguard.monitoring.models import Hit, KeyWork, Notification
 
@@ -88,7 +89,7 @@ def _members(organisation_ids: Iterable[int]) -> list[tuple[User, Organisation]]
 def _send_after_commit(to: str, subject: str, body: str) -> None:
     from copyguard.accounts.tasks import send_email
 
-    transaction.on_commit(lambda: send_email.enqueue(to, subject, body))
+    enqueue_with_change(send_email, to, subject, body)
 
 
 def notify_key_work_hit(hit: Hit, key_works: Iterable[KeyWork]) -> list[Notification]:

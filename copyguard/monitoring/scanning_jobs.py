@@ -22,6 +22,7 @@ import re
 import secrets
 import shutil
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypedDict
 from urllib.parse import unquote, urlsplit
@@ -31,10 +32,12 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_tasks import task
+from django_tasks import TaskResult, task
 
+from copyguard import faults
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.models import ApiToken, Organisation, User
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.enums import (
     ACTIVE_RUN_STATUSES,
     MonitoringErrorCode,
@@ -296,8 +299,7 @@ def queue_scan(
                 organisation=organisation,
                 params={"size": size, "media": media, "url": bool(url)},
             )
-            pk = scan.pk
-            transaction.on_commit(lambda: _enqueue(pk))
+            enqueue_with_change(run_upload_scan, scan.pk, on_queued=_queued(scan.pk))
     except BaseException:
         if stored is not None:
             stored.unlink(missing_ok=True)
@@ -305,9 +307,11 @@ def queue_scan(
     return scan
 
 
-def _enqueue(pk: int) -> None:
-    result = run_upload_scan.enqueue(pk)
-    UploadScan.objects.filter(pk=pk, job_id="").update(job_id=str(result.id))
+def _queued(pk: int) -> Callable[[TaskResult[Any]], None]:
+    def note(result: TaskResult[Any]) -> None:
+        UploadScan.objects.filter(pk=pk, job_id="").update(job_id=str(result.id))
+
+    return note
 
 
 def _mark_running(scan: UploadScan) -> UploadScan:
@@ -442,5 +446,6 @@ def run_upload_scan(scan_id: int) -> str:
     if not answer["media"]:
         fail_scan(actor, scan, answer["error"] or "the file cannot be read")
         return RunStatus.FAILED
+    faults.point("monitoring.scan.matched")
     finish_scan(actor, scan, answer)
     return RunStatus.FINISHED

@@ -29,6 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
+from copyguard import faults
 from copyguard.accounts.audit import Actor
 from copyguard.monitoring.actions import runs as run_actions
 from copyguard.monitoring.actions.uploads import PUSH_FILE, run_workdir
@@ -85,6 +86,7 @@ class ItemRecorder:
             return  # scanned before the job was interrupted
         outcome = self._scan(item)
         self._record(fetched, item, outcome)
+        faults.point("monitoring.item.recorded")
 
     def _fetched_item(self, item: dict[str, Any]) -> FetchedItem:
         kind = ItemKind.FILE if item.get("kind") == "file" else ItemKind.PAGE

@@ -11,7 +11,7 @@ works too.
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
@@ -22,6 +22,8 @@ from ninja.pagination import paginate
 
 from copyguard.accounts.models import Organisation, User
 from copyguard.apiutil import (
+    FilterId,
+    IsoDate,
     NoNulInput,
     ObjectId,
     PageNumberPagination,
@@ -294,16 +296,20 @@ def _loaded(pk: int) -> ServiceRequest:
 # ------------------------------------------------------------------ requests
 
 
+# ``?status=``: a request status or ``open`` (any of the open ones).
+STATUS_FILTER = "^(" + "|".join(["open", *RequestStatus.values]) + ")$"
+
+
 @router.get(R, response=responses(200, list[RequestOut]), summary="Service requests I may see")
 @paginate(PageNumberPagination)
 def list_requests(
     request: HttpRequest,
-    status: str | None = None,
-    kind: str | None = None,
+    status: Annotated[str, Field(pattern=STATUS_FILTER)] | None = None,
+    kind: RequestKind | None = None,
     overdue: bool = False,
     mine: bool = False,
-    station: int | None = None,
-    enterprise: int | None = None,
+    station: FilterId | None = None,
+    enterprise: FilterId | None = None,
 ) -> QuerySet[ServiceRequest]:
     """An enterprise's own requests, or those routed to the caller's stations, newest first.
     `status`: a status or `open`; `kind`; `overdue`: only answers owed past their deadline;
@@ -409,6 +415,27 @@ def list_messages(request: HttpRequest, request_id: ObjectId) -> list[ServiceMes
     f"{R}/{{request_id}}/messages",
     response=responses(201, MessageOut, 409, 413, 415),
     summary="Write in a request's thread (the enterprise or its officer)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "body": {"type": "string", "maxLength": actions.BODY_MAX},
+                            "answer": {"type": "boolean"},
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                            },
+                        },
+                        "required": ["body"],
+                    }
+                }
+            },
+        }
+    },
 )
 def post_message(request: HttpRequest, request_id: ObjectId) -> Status[Any]:
     """`body`, optionally `answer` (true: the station's answer; the request becomes
@@ -496,7 +523,11 @@ def download(request: HttpRequest, request_id: ObjectId, file_id: ObjectId) -> F
     response=responses(200, RouteOut),
     summary="Where a request of a kind from a region would go",
 )
-def preview_route(request: HttpRequest, region_code: str, kind: str) -> dict[str, Any]:
+def preview_route(
+    request: HttpRequest,
+    region_code: Annotated[str, Field(pattern=r"^[0-9]{6}$")],
+    kind: RequestKind,
+) -> dict[str, Any]:
     """The receiving body the routing rules (or the fallback to the region's administration)
     choose for `region_code` (six digits) and `kind`; 422 `not_routed` when there is none."""
     if not (len(region_code) == 6 and region_code.isdigit()):
@@ -538,13 +569,13 @@ def _tally(tally: Tally) -> dict[str, Any]:
 def workload(
     request: HttpRequest,
     station_id: ObjectId,
-    since: str | None = None,
-    until: str | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
 ) -> dict[str, Any]:
     """For the station's members. `since` and `until` (dates, inclusive) limit the requests
     counted to those submitted then; open and overdue are as of now."""
     station, _may = access.get_station_for_user(api_user(request), station_id)
-    first, last = _day(since, "since"), _day(until, "until")
+    first, last = since, until
     start = timezone.make_aware(datetime.combine(first, time.min)) if first else None
     end = (
         timezone.make_aware(datetime.combine(last, time.min)) + timedelta(days=1) if last else None

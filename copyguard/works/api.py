@@ -22,6 +22,8 @@ from copyguard.apiutil import (
     ERROR_RESPONSES,
     ApiError,
     ApiErrorCode,
+    ErrorOut,
+    FilterId,
     ObjectId,
     PageNumberPagination,
     api_actor,
@@ -49,8 +51,8 @@ from copyguard.works.schemas import (
 router = Router()
 
 
-def _responses(status: int, schema: Any) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES}
+def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
+    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
 
 
 def _work(work: Work) -> Work:
@@ -67,7 +69,7 @@ def _work(work: Work) -> Work:
     summary="Works I may see",
 )
 @paginate(PageNumberPagination)
-def list_works(request: HttpRequest, owner: int | None = None) -> QuerySet[Work]:
+def list_works(request: HttpRequest, owner: FilterId | None = None) -> QuerySet[Work]:
     """Works of the caller's rights holders, and works a registrar examines; newest first."""
     works = access.works_visible_to(api_user(request))
     if owner:
@@ -77,7 +79,7 @@ def list_works(request: HttpRequest, owner: int | None = None) -> QuerySet[Work]
 
 @router.post(
     "/organisations/{organisation_id}/works",
-    response=_responses(201, WorkOut),
+    response=_responses(201, WorkOut, 409),
     tags=["works"],
     summary="Create a work (a draft)",
 )
@@ -98,7 +100,7 @@ def get_work(request: HttpRequest, work_id: ObjectId) -> Work:
 
 @router.patch(
     "/works/{work_id}",
-    response=_responses(200, WorkOut),
+    response=_responses(200, WorkOut, 409),
     tags=["works"],
     summary="Change a draft",
 )
@@ -111,7 +113,7 @@ def update_work(request: HttpRequest, work_id: ObjectId, payload: WorkPatch) -> 
 
 @router.delete(
     "/works/{work_id}",
-    response=_responses(204, None),
+    response=_responses(204, None, 409),
     tags=["works"],
     summary="Delete a work never submitted",
 )
@@ -123,7 +125,7 @@ def delete_work(request: HttpRequest, work_id: ObjectId) -> Status[None]:
 
 @router.post(
     "/works/{work_id}/files",
-    response=_responses(201, FileOut),
+    response=_responses(201, FileOut, 409),
     tags=["works"],
     summary="Upload a file",
 )
@@ -141,7 +143,7 @@ def add_file(request: HttpRequest, work_id: ObjectId, file: File[UploadedFile]) 
 
 @router.delete(
     "/works/{work_id}/files/{file_id}",
-    response=_responses(204, None),
+    response=_responses(204, None, 409),
     tags=["works"],
     summary="Remove a file",
 )
@@ -153,7 +155,7 @@ def remove_file(request: HttpRequest, work_id: ObjectId, file_id: ObjectId) -> S
 
 @router.put(
     "/works/{work_id}/software",
-    response=_responses(200, WorkOut),
+    response=_responses(200, WorkOut, 409),
     tags=["works"],
     summary="Set a software work's details",
 )
@@ -165,7 +167,7 @@ def set_software(request: HttpRequest, work_id: ObjectId, payload: SoftwareIn) -
 
 @router.post(
     "/works/{work_id}/software/deposit",
-    response=_responses(200, WorkOut),
+    response=_responses(200, WorkOut, 409),
     tags=["works"],
     summary="Generate the source deposit",
 )
@@ -179,7 +181,7 @@ def make_deposit(request: HttpRequest, work_id: ObjectId, payload: DepositIn) ->
 
 @router.post(
     "/works/{work_id}/submit",
-    response=_responses(200, RegistrationOut),
+    response=_responses(200, RegistrationOut, 409),
     tags=["works"],
     summary="Submit (or resubmit) for registration",
 )
@@ -248,7 +250,7 @@ def _examining(request: HttpRequest, registration_id: int) -> tuple[Registration
 
 @router.post(
     "/registrations/{registration_id}/take",
-    response=_responses(200, RegistrationOut),
+    response=_responses(200, RegistrationOut, 409),
     tags=["registrations"],
     summary="Take for examination (registrar)",
 )
@@ -259,7 +261,7 @@ def take(request: HttpRequest, registration_id: ObjectId) -> Registration:
 
 @router.post(
     "/registrations/{registration_id}/return",
-    response=_responses(200, RegistrationOut),
+    response=_responses(200, RegistrationOut, 409),
     tags=["registrations"],
     summary="Return for correction (registrar)",
 )
@@ -274,7 +276,7 @@ def return_for_correction(
 
 @router.post(
     "/registrations/{registration_id}/reject",
-    response=_responses(200, RegistrationOut),
+    response=_responses(200, RegistrationOut, 409),
     tags=["registrations"],
     summary="Reject (registrar)",
 )
@@ -285,7 +287,7 @@ def reject(request: HttpRequest, registration_id: ObjectId, payload: ReasonIn) -
 
 @router.post(
     "/registrations/{registration_id}/approve",
-    response=_responses(200, RegistrationOut),
+    response=_responses(200, RegistrationOut, 409),
     tags=["registrations"],
     summary="Approve and assign the number (registrar)",
 )
@@ -298,7 +300,7 @@ def approve(request: HttpRequest, registration_id: ObjectId, payload: ApproveIn)
 
 @router.post(
     "/conflicts/{conflict_id}/resolve",
-    response=_responses(200, ConflictOut),
+    response=_responses(200, ConflictOut, 409),
     tags=["registrations"],
     summary="Resolve a conflict with a reason (registrar)",
 )
@@ -329,7 +331,7 @@ def _decoded(index: int, payload: Any) -> bytes:
 
 @router.post(
     "/works",
-    response=_responses(202, BulkOut),
+    response=_responses(202, BulkOut, 409),
     tags=["bulk registration"],
     summary="Register many works at once (through the job queue)",
 )

@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from copyguard import faults
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.works import actions, blobs
 from copyguard.works.enums import BulkStatus, WorkErrorCode
 from copyguard.works.models import BulkRegistration, Registration, Work, WorkFile
@@ -103,8 +105,7 @@ def start_bulk(
     )
     from copyguard.works.tasks import process_bulk
 
-    pk = str(bulk.pk)
-    transaction.on_commit(lambda: process_bulk.enqueue(pk))
+    enqueue_with_change(process_bulk, str(bulk.pk))
     return bulk
 
 
@@ -177,6 +178,7 @@ def run_bulk(bulk_id: str) -> dict[str, int]:
                     },
                 }
             )
+        faults.point("works.bulk.item")
         if len(results) % PROGRESS_EVERY == 0:
             BulkRegistration.objects.filter(pk=bulk.pk).update(results=results, done=len(results))
     BulkRegistration.objects.filter(pk=bulk.pk).update(

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from ninja.constants import NOT_SET
 
 from copyguard.api import api
-from copyguard.apiutil import ApiErrorCode
+from copyguard.apiutil import ApiErrorCode, anyone
 from tests.api.support import API, error_of
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
@@ -63,13 +64,46 @@ def test_every_operation_accepts_a_bearer_token_or_a_session():
         "bearerFormat": "cg_…",
     }
     assert schema["components"]["securitySchemes"]["SessionAuth"]["in"] == "cookie"
+    public = public_routes()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            assert operation["security"] == [{"TokenAuth": []}, {"SessionAuth": []}], (
-                method,
-                path,
-            )
+            expected: list[dict[str, list[str]]] = [{"TokenAuth": []}, {"SessionAuth": []}]
+            if (method.upper(), path) in public:
+                expected.append({})
+            assert operation["security"] == expected, (method, path)
             assert operation["tags"], (method, path)
+
+
+def public_routes() -> set[tuple[str, str]]:
+    """Routes declared ``auth=PUBLIC`` (anybody may call them, with or without a token)."""
+    routes = set()
+    for prefix, router in api._routers:
+        for route, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                auth = operation.auth_param
+                if auth is NOT_SET:
+                    auth = router.auth
+                if isinstance(auth, (list, tuple)) and anyone in auth:
+                    path = "/".join(p.strip("/") for p in (API, prefix, route) if p.strip("/"))
+                    routes.update((m.upper(), "/" + path) for m in operation.methods)
+    return routes
+
+
+def test_a_public_route_says_in_the_schema_that_credentials_are_optional():
+    """Found by schemathesis (ignored_auth): the public routes answered anonymous callers
+    while the document required a token or a session; now their security list ends with
+    the empty requirement, OpenAPI's "no credentials needed", and only theirs does."""
+    schema = api.get_openapi_schema(path_prefix=f"{API}/")
+    optional = {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if {} in operation["security"]
+    }
+    assert ("GET", f"{API}/ledger/sth") in optional
+    assert ("GET", f"{API}/registrations/{{number}}/verify") in optional
+    assert ("GET", f"{API}/me") not in optional
+    assert optional == public_routes()
 
 
 class _Assets(HTMLParser):
@@ -159,3 +193,26 @@ def test_only_the_docs_own_assets_are_served(name):
 @pytest.mark.django_db
 def test_the_docs_assets_are_read_only():
     error_of(Client().post(f"{API}/docs/assets/swagger-ui.css"), 405, "method_not_allowed")
+
+
+def test_two_apps_schemas_of_one_name_stay_apart():
+    """Found by schemathesis (response_schema_conformance): the assessment's and the
+    awards' RoundOut shared one name in the document, the second replacing the first, so
+    GET /assessment/rounds was documented with the awards' fields (and so on for 20 more
+    names); each now has its own entry."""
+    schema = api.get_openapi_schema(path_prefix=f"{API}/")
+    components = schema["components"]["schemas"]
+
+    def resolve(node: dict) -> dict:
+        while "$ref" in node:
+            node = components[node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    def item_of(path: str) -> dict:
+        answer = schema["paths"][path]["get"]["responses"][200]["content"]["application/json"]
+        body = resolve(answer["schema"])
+        items = body["items"] if body.get("type") == "array" else body["properties"]["items"]
+        return resolve(items if "$ref" in items else items["items"])
+
+    assert "province_id" in item_of(f"{API}/assessment/rounds")["properties"]
+    assert "organiser_id" in item_of(f"{API}/model-units/rounds")["properties"]

@@ -4,7 +4,6 @@ works for a signed-in user, CSRF token included."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +14,6 @@ from django.test import Client
 
 from copyguard.accounts.models import ApiToken
 from tests.api.support import API
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -23,20 +21,10 @@ pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-            pytest.fail(f"Chromium is not installed at {CHROMIUM}; CI must run browser tests")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    """The run's one Chromium (tests/conftest.py)."""
+    return browser
 
 
 def test_swagger_ui_runs_offline_and_try_it_out_sends_the_csrf_token(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
+from django.db import DataError
 from django.test import Client
 
 from copyguard.accounts.models import ApiToken, Organisation
@@ -145,3 +147,47 @@ def test_the_language_cookie_chooses_the_language_too(people):
 def test_errors_reach_a_session_caller_in_the_same_format(people):
     error_of(with_session(people.outsider).get(f"/organisations/{people.org.pk}"), 404)
     error_of(with_session(people.viewer).call("PUT", "/me", {}), 405)
+
+
+def test_an_id_filter_past_what_the_database_holds_is_a_400(people):
+    """Found by schemathesis: ``?owner=`` and the other id filters were unbounded, and an
+    owner past 64 bits reached the database (a 500 on SQLite); the schema bounds them now."""
+    caller = with_token(people.owner)
+    error = error_of(caller.get(f"/works?owner={10**30}"), 400, "invalid")
+    assert "owner" in error["fields"]
+    error_of(caller.get("/monitoring/sources?owner=-5"), 400, "invalid")
+    error_of(caller.get(f"/monitoring/hits?run={2**63}"), 400, "invalid")
+    assert caller.get(f"/monitoring/hits?run={2**63 - 1}").status_code == 200
+
+
+def test_a_value_out_of_the_databases_range_that_reaches_a_query_is_a_400(people, caplog):
+    """The safety net behind the bounds: a body id past 64 bits that an action looks up
+    is refused (a 400 on SQLite, whose driver cannot hold it; PostgreSQL finds no such
+    row) and never answered with a 500."""
+    caller = with_token(people.owner)
+    with caplog.at_level(logging.WARNING, logger="copyguard.api"):
+        response = caller.post(
+            "/funds/applications", {"programme_id": 10**30, "applicant_id": people.org.pk}
+        )
+    assert response.status_code in {400, 404, 422}, response.content[:300]
+    assert "server_error" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        OverflowError("Python int too large to convert to SQLite INTEGER"),
+        DataError("bigint out of range"),
+    ],
+)
+def test_the_database_refusing_a_value_is_a_logged_400_not_a_500(exc, caplog):
+    from django.test import RequestFactory
+
+    from copyguard.api import api
+
+    request = RequestFactory().get("/api/v1/works?owner=1")
+    with caplog.at_level(logging.WARNING, logger="copyguard.api"):
+        response = api.on_exception(request, exc)
+    assert response.status_code == 400
+    assert json.loads(response.content)["error"]["code"] == "invalid"
+    assert "out of the database's range" in caplog.text

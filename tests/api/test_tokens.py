@@ -35,6 +35,7 @@ def test_the_list_shows_only_the_callers_tokens_and_never_a_secret(people):
             "last_used_at",
             "revoked_at",
             "is_active",
+            "scope",
         }
         assert token["prefix"].startswith("cg_")
 

@@ -13,32 +13,11 @@ from typing import Any
 
 import pytest
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, BrowserSession
+from tests.browser.harness import BrowserSession
 
 # Playwright's sync API keeps an asyncio loop in the test thread, which Django's ORM would
 # otherwise take for async code and refuse to run in (tests create users and read mail).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = f"Chromium is not installed at {CHROMIUM} (Debian package chromium)"
-        if _in_ci():
-            pytest.fail(message + "; CI must run the browser tests")
-        pytest.skip(message + "; ./scripts/test installs it when run as root")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

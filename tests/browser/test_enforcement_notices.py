@@ -13,7 +13,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -23,7 +22,12 @@ from copyguard.enforcement.actions.notices import notice_pdf_path
 from copyguard.enforcement.enums import ItemAnswer, NoticeStatus
 from copyguard.enforcement.models import Notice, TakedownCheck
 from copyguard.enforcement.tasks import execute_takedown_checks
-from copyguard.enforcement.testing import EnforcementWorld, captured_hit, make_enforcement_world
+from copyguard.enforcement.testing import (
+    EnforcementWorld,
+    QueuedTakedownChecks,
+    captured_hit,
+    make_enforcement_world,
+)
 from copyguard.monitoring.tests.loopback import LoopbackSite, html_page, loopback_site
 from copyguard.works.testing import SAMPLE_TEXT
 from tests.browser.harness import signed_in_session as _signed_in
@@ -41,11 +45,8 @@ def site() -> Iterator[LoopbackSite]:
 def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     """The re-check jobs queued by the platform's answer: the test runs them itself, after
     the site has taken the page down (as a worker would, a little later)."""
-    jobs: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(
-        "copyguard.enforcement.tasks.check_takedowns",
-        SimpleNamespace(enqueue=lambda *args: jobs.append(args)),
-    )
+    jobs = QueuedTakedownChecks()
+    monkeypatch.setattr("copyguard.enforcement.tasks.check_takedowns", jobs)
     return jobs
 
 

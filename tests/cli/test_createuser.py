@@ -82,7 +82,7 @@ def test_it_asks_for_the_password_only_on_a_terminal(
     [
         ([], "the following arguments are required: --email"),
         (["--email", "a@example.test", "--password", "short"], "password: This password is too short"),
-        (["--email", "a@example.test", "--password", "58204719365"], "password: This password is entirely numeric"),
+        (["--email", "a@example.test", "--password", "582047193650"], "password: This password is entirely numeric"),
         (["--email", "not-an-address", "--password", GOOD_PASSWORD], "email: Enter a valid email address."),
         (["--email", "taken@example.test", "--password", GOOD_PASSWORD], "email: An account with this e-mail address exists."),
         (["--email", "a@example.test", "--password", GOOD_PASSWORD, "--org", "{org}"], "--org and --role go together"),

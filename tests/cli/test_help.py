@@ -13,10 +13,11 @@ from copyguard.cli import COMMANDS
 from tests.cli.conftest import one_line_error
 
 PROJECT_COMMANDS = [
-    "serve", "demo", "worker", "migrate", "createorg", "createuser", "works", "check",
+    "serve", "demo", "worker", "migrate", "createorg", "createuser", "createtoken", "works",
+    "check",
     "loaddemo", "match", "ledger", "scan", "scan-corpus", "monitor", "takedowns", "thresholds",
     "campaigns", "cooperation", "statistics", "assessment", "services", "checkups", "publicity",
-    "funds", "awards",
+    "funds", "awards", "backup", "restore",
 ]  # fmt: skip
 
 

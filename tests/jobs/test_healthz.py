@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from copyguard.jobs.models import Worker
+from copyguard.testing import unreachable_database
 
 pytestmark = pytest.mark.django_db
 
@@ -49,24 +47,6 @@ def test_it_answers_503_when_the_only_worker_stopped(client: Client) -> None:
     Worker.objects.create(worker_id="w", last_seen_at=now, stopped_at=now)
 
     assert healthz(client) == (503, "no worker seen in the last 60 seconds")
-
-
-@contextmanager
-def unreachable_database() -> Iterator[None]:
-    """Point the connection at a database that does not exist, for real, then back."""
-    connection = connections["default"]
-    saved = connection.settings_dict["NAME"]
-    connection.close()
-    connection.settings_dict["NAME"] = (
-        "/nonexistent-directory/copyguard.sqlite3"
-        if connection.vendor == "sqlite"
-        else "copyguard_no_such_database"
-    )
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = saved
 
 
 @pytest.mark.django_db(transaction=True)

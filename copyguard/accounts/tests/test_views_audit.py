@@ -223,3 +223,28 @@ def test_a_bad_page_number_does_not_crash(
     response = staff_client.get(AUDIT, {"page": page})
     assert response.status_code == 200
     assert shown(response) == ["works.alpha_thing"]
+
+
+def test_parameters_named_like_a_dicts_methods_are_shown(client: Client, people: Personas) -> None:
+    """A counter-notice's event has a parameter "items" (and others could have "keys" or
+    "values"): the page must list it, not read it in place of the parameters' pairs."""
+    record(
+        Actor(user=people.staff),
+        "enforcement.counter.record",
+        people.org,
+        organisation=people.org,
+        params={"items": [3, 4], "keys": 2, "values": "x", "notice": 7},
+    )
+    client.force_login(people.owner)
+
+    response = client.get(AUDIT)
+
+    assert response.status_code == 200
+    page = body(response)
+    for shown_pair in (
+        "items</span>=[3, 4]",
+        "keys</span>=2",
+        "values</span>=x",
+        "notice</span>=7",
+    ):
+        assert shown_pair in page

@@ -11,10 +11,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from copyguard.accounts import actions
+from copyguard.accounts import actions, throttle
 from copyguard.accounts.enums import AccountErrorCode
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.forms import ResendVerificationForm, SignUpForm
+from copyguard.accounts.models import MailRequest
 from copyguard.accounts.views._common import actor
 
 # Confirmation e-mails a browser session may ask for within the window.
@@ -50,8 +51,13 @@ def signup(request: HttpRequest) -> HttpResponse:
                     status = error.status
                 else:
                     # Same answer as a new sign-up: the page must not reveal which
-                    # addresses have accounts. The address's owner is told by e-mail.
-                    actions.notify_signup_for_existing_account(actor(request), data["email"])
+                    # addresses have accounts. The address's owner is told by e-mail, a
+                    # few times an hour at most (the form must not mail-bomb them).
+                    purpose = MailRequest.Purpose.SIGNUP_NOTICE
+                    address = getattr(request, "client_ip", None)
+                    if not throttle.mail_request_wait(purpose, data["email"], address):
+                        throttle.record_mail_request(purpose, data["email"], address)
+                        actions.notify_signup_for_existing_account(actor(request), data["email"])
                     request.session["signup_email"] = data["email"]
                     return redirect("accounts:signup_done")
             else:
@@ -101,7 +107,12 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ResendVerificationForm(request.POST)
         if form.is_valid():
-            if not _resend_allowed(request):
+            # Per session, and per address asked for and client address (the session
+            # allowance alone is dropped with the cookie). Counted whether or not an account
+            # waits, so that the answer tells nothing.
+            purpose = MailRequest.Purpose.CONFIRMATION
+            email, address = form.cleaned_data["email"], getattr(request, "client_ip", None)
+            if not _resend_allowed(request) or throttle.mail_request_wait(purpose, email, address):
                 form.add_error(
                     None,
                     _(
@@ -111,7 +122,8 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
                 return render(
                     request, "accounts/resend_verification.html", {"form": form}, status=429
                 )
-            actions.resend_verification(actor(request), form.cleaned_data["email"])
+            throttle.record_mail_request(purpose, email, address)
+            actions.resend_verification(actor(request), email)
             # The same answer whether or not the address has an account waiting.
             messages.info(
                 request,

@@ -28,7 +28,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 token, key = actions.create_api_token(
-                    actor(request), user, form.cleaned_data["name"]
+                    actor(request), user, form.cleaned_data["name"], form.cleaned_data["scope"]
                 )
             except ActionError as error:
                 form.add_action_error(error)

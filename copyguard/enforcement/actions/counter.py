@@ -53,7 +53,9 @@ from copyguard.enforcement.enums import (
 )
 from copyguard.enforcement.jurisdictions import get_jurisdiction
 from copyguard.enforcement.models import CounterNotice, Notice, NoticeItem
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.enums import NotificationKind
+from copyguard.storage_safety import write_atomic
 
 __all__ = [
     "ANSWERS_OPEN_TO_COUNTER",
@@ -252,9 +254,7 @@ def _store_pdf(counter: CounterNotice) -> None:
         },
     )
     counter.pdf_name = f"{counter.number}.pdf"
-    path = counter_pdf_path(counter)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(document)
+    write_atomic(counter_pdf_path(counter), document)  # whole or not at all (disk full)
     counter.pdf_sha256 = pdf.sha256(document)
     counter.save(update_fields=["pdf_name", "pdf_sha256"])
 
@@ -304,8 +304,7 @@ def _forward(counter: CounterNotice) -> None:
     if notice.claimant_email:
         from copyguard.enforcement.tasks import send_counter_notice_email
 
-        counter_id = counter.pk
-        transaction.on_commit(lambda: send_counter_notice_email.enqueue(counter_id))
+        enqueue_with_change(send_counter_notice_email, counter.pk)
 
 
 # ------------------------------------------------------------------ what follows

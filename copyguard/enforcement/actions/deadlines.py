@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from copyguard.accounts.models import Organisation, User
 from copyguard.enforcement.access.deadlines import deadline_recipients
 from copyguard.enforcement.models import Deadline
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.enums import NotificationKind
 from copyguard.monitoring.models import Notification
 
@@ -154,15 +155,8 @@ def notify_users(
             )
         )
         if email and user.email:
-            transaction.on_commit(_mailer(send_email, user.email, subject_text, body_text))
+            enqueue_with_change(send_email, user.email, subject_text, body_text)
     return made
-
-
-def _mailer(send_email: Any, to: str, subject: str, body: str) -> Callable[[], None]:
-    def send() -> None:
-        send_email.enqueue(to, subject, body)
-
-    return send
 
 
 def _in(language: str, render: Callable[[], str]) -> str:

@@ -16,7 +16,6 @@ deadline met.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from collections.abc import Iterable
@@ -33,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from copyguard import faults
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.enums import OrganisationKind
 from copyguard.accounts.errors import ActionError
@@ -59,6 +59,7 @@ from copyguard.enforcement.enums import (
 )
 from copyguard.enforcement.jurisdictions import JURISDICTIONS, get_jurisdiction
 from copyguard.enforcement.models import Notice, NoticeDelivery, NoticeItem
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.enums import EvidenceStatus, HitStatus, NotificationKind
 from copyguard.monitoring.models import Evidence, Hit, Notification
 from copyguard.works.enums import RegistrationStatus
@@ -664,9 +665,7 @@ def _notify(
             )
         )
         if user.email:
-            transaction.on_commit(
-                functools.partial(send_email.enqueue, user.email, subject_text, body_text)
-            )
+            enqueue_with_change(send_email, user.email, subject_text, body_text)
     return made
 
 
@@ -716,14 +715,9 @@ def _deliver(notice: Notice, now: datetime) -> list[NoticeDelivery]:
             status=DeliveryStatus.PENDING,
         )
         deliveries.append(delivery)
-        pk = delivery.pk
+        from copyguard.enforcement.tasks import deliver_notice_email
 
-        def enqueue() -> None:
-            from copyguard.enforcement.tasks import deliver_notice_email
-
-            deliver_notice_email.enqueue(pk)
-
-        transaction.on_commit(enqueue)
+        enqueue_with_change(deliver_notice_email, delivery.pk)
     return deliveries
 
 
@@ -750,18 +744,62 @@ def _email_body(notice: Notice) -> str:
     return "\n".join(lines)
 
 
+# Recorded on a delivery whose sending was cut short (the worker died after handing the
+# e-mail to the mail server, or while doing so): it is not sent again by itself.
+INTERRUPTED_SENDING = (
+    "The worker stopped while sending this e-mail: it may have been sent. Check with the "
+    "recipient before sending it again."
+)
+
+
+def _claim_delivery(delivery_id: int) -> NoticeDelivery | None:
+    """Mark a pending delivery as being sent (committed before the e-mail leaves), so that
+    a job run again after its worker died cannot send the notice a second time. None when
+    there is nothing to send: delivered, failed, or being sent by an attempt that died (then
+    recorded as failed with :data:`INTERRUPTED_SENDING`, for a person to retry)."""
+    with transaction.atomic():
+        delivery = (
+            NoticeDelivery.objects.select_for_update()
+            .select_related("notice", "notice__sender")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status in (
+            DeliveryStatus.DELIVERED,
+            DeliveryStatus.FAILED,
+        ):
+            return None
+        if delivery.status == DeliveryStatus.SENDING:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.error = INTERRUPTED_SENDING
+            delivery.attempts += 1
+            delivery.save(update_fields=["status", "error", "attempts"])
+            record(
+                Actor.system(via="worker"),
+                "enforcement.notice.deliver",
+                delivery.notice,
+                organisation=delivery.notice.sender,
+                params={
+                    "channel": delivery.channel,
+                    "status": delivery.status,
+                    "error": INTERRUPTED_SENDING,
+                },
+            )
+            return None
+        delivery.status = DeliveryStatus.SENDING
+        delivery.save(update_fields=["status"])
+    return delivery
+
+
 def deliver_email(delivery_id: int) -> NoticeDelivery | None:
     """Send a notice by e-mail with its PDF attached and record the outcome (the body of
-    the ``deliver_notice_email`` job). A delivery already delivered is left alone."""
+    the ``deliver_notice_email`` job). Only a pending delivery is sent, at most once: see
+    :func:`_claim_delivery`."""
     from django.core.mail import EmailMessage
 
-    delivery = (
-        NoticeDelivery.objects.select_related("notice", "notice__sender")
-        .filter(pk=delivery_id)
-        .first()
-    )
-    if delivery is None or delivery.status == DeliveryStatus.DELIVERED:
-        return delivery
+    delivery = _claim_delivery(delivery_id)
+    if delivery is None:
+        return NoticeDelivery.objects.filter(pk=delivery_id).first()
     notice = delivery.notice
     path = notice_pdf_path(notice)
     error = ""
@@ -785,6 +823,7 @@ def deliver_email(delivery_id: int) -> NoticeDelivery | None:
         )
         message.attach(f"{notice.number}.pdf", path.read_bytes(), "application/pdf")
         message.send(fail_silently=False)
+        faults.point("enforcement.notice.sent")
     except Exception as exc:  # any transport failure is recorded on the delivery
         logger.warning("Delivering notice %s to %s failed", notice.number, delivery.address)
         error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
@@ -824,14 +863,9 @@ def retry_delivery(actor: Actor, delivery: NoticeDelivery) -> NoticeDelivery:
         organisation=delivery.notice.sender,
         params={"address": delivery.address},
     )
-    pk = delivery.pk
+    from copyguard.enforcement.tasks import deliver_notice_email
 
-    def enqueue() -> None:
-        from copyguard.enforcement.tasks import deliver_notice_email
-
-        deliver_notice_email.enqueue(pk)
-
-    transaction.on_commit(enqueue)
+    enqueue_with_change(deliver_notice_email, delivery.pk)
     return delivery
 
 
@@ -900,14 +934,9 @@ def _answer(actor: Actor, item: NoticeItem, answer: str, reason: str, now: datet
         params={"item": item.pk, "url": item.url, "answer": answer, "reason": reason[:500]},
     )
     if item.platform_says_gone():
-        pk = item.pk
+        from copyguard.enforcement.tasks import check_takedowns
 
-        def enqueue() -> None:
-            from copyguard.enforcement.tasks import check_takedowns
-
-            check_takedowns.enqueue([pk], "answer")
-
-        transaction.on_commit(enqueue)
+        enqueue_with_change(check_takedowns, [item.pk], "answer")
     return item
 
 

@@ -23,7 +23,6 @@ opened on submission and writes an audit event.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import secrets
 import unicodedata
@@ -34,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -64,8 +62,9 @@ from copyguard.enforcement.enums import (
     TipOffStatus,
     permissions_for_role,
 )
-from copyguard.enforcement.models import TipOff, TipOffFile
+from copyguard.enforcement.models import TipOff, TipOffFile, TipOffStatusLookup
 from copyguard.enforcement.models.common import URL_LENGTH
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring import abuse
 from copyguard.monitoring.enums import HitChannel, NotificationKind
 from copyguard.monitoring.models import Hit, Notification
@@ -232,26 +231,25 @@ def _check_rates(source: str, administration: Organisation, now: datetime) -> No
 def check_status_rate(source: str, now: datetime | None = None) -> None:
     """Count one status look-up from ``source``; refuse beyond ``COPYGUARD_TIP_OFF_STATUS_RATE``.
 
-    Counted per fixed window in the cache (no table records look-ups): per process with the
-    default in-memory cache, across processes with a shared one. Receipt codes carry 80
-    random bits, so this is a second line against guessing, not the first."""
+    Each look-up is a row (``TipOffStatusLookup``) counted over a sliding window, so the
+    limit holds across all web processes; rows older than the window are forgotten here.
+    Receipt codes carry 80 random bits, so this is a second line against guessing, not the
+    first."""
     rate = Rate.parse(settings.TIP_OFF_STATUS_RATE)
-    moment = (now or timezone.now()).timestamp()
-    window = int(moment // rate.seconds)
-    key = f"enforcement:tip-off-status:{source}:{window}"
-    cache.add(key, 0, timeout=rate.seconds + 60)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=rate.seconds + 60)
-        used = 1
-    if used > rate.count:
-        wait = (window + 1) * rate.seconds - moment
-        raise RateLimitedError(
-            _("Too many look-ups from your network address. Try again in %(minutes)d minutes.")
-            % {"minutes": abuse.retry_minutes(wait)},
-            math.ceil(wait),
-        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        TipOffStatusLookup.objects.filter(
+            created_at__lte=now - timedelta(seconds=rate.seconds)
+        ).delete()
+        mine = TipOffStatusLookup.objects.filter(source_hash=source)
+        decision = abuse.over_limit([(mine, rate)], now)
+        if decision is not None:
+            raise RateLimitedError(
+                _("Too many look-ups from your network address. Try again in %(minutes)d minutes.")
+                % {"minutes": abuse.retry_minutes(decision.retry_after)},
+                decision.retry_after,
+            )
+        TipOffStatusLookup.objects.create(source_hash=source, created_at=now)
 
 
 # ------------------------------------------------------------------ files
@@ -413,7 +411,7 @@ def _notify_officers(tip_off: TipOff) -> list[Notification]:
 def _mail_after_commit(to: str, subject: str, body: str) -> None:
     from copyguard.accounts.tasks import send_email
 
-    transaction.on_commit(lambda: send_email.enqueue(to, subject, body))
+    enqueue_with_change(send_email, to, subject, body)
 
 
 def triage_due(tip_off: TipOff) -> datetime:

@@ -53,6 +53,8 @@ from copyguard.enforcement.enums import (
     TransferStatus,
 )
 from copyguard.enforcement.models import Case, CaseDocument, CaseTransfer
+from copyguard.jobs.queue import enqueue_with_change
+from copyguard.storage_safety import write_atomic
 
 __all__ = [
     "DECISION_DAYS",
@@ -220,7 +222,7 @@ def _mail_after_commit(to: str, subject: str, body: str, link: str) -> None:
     from copyguard.accounts.tasks import send_email
 
     text = f"{body}\n\n{settings.BASE_URL.rstrip('/')}{link}".strip()
-    transaction.on_commit(lambda: send_email.enqueue(to, subject, text))
+    enqueue_with_change(send_email, to, subject, text)
 
 
 def _clean(text: str, field: str, message: object, *, required: bool = True) -> str:
@@ -454,9 +456,7 @@ def _store_letter(actor: Actor, transfer: CaseTransfer, data: bytes, now: dateti
         created_by=actor.user,
         created_at=now,
     )
-    path = document_path(document)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomic(document_path(document), data)  # whole or not at all (disk full)
     document.save()
     return document
 

@@ -355,8 +355,8 @@ def _invalid_param(name: str, expected: list[str]) -> ApiError:
 @paginate(PageNumberPagination)
 def list_cases(
     request: HttpRequest,
-    status: str | None = None,
-    threshold: str | None = None,
+    status: CaseStatus | None = None,
+    threshold: ThresholdState | None = None,
     overdue: bool = False,
     q: str | None = None,
 ) -> QuerySet[Case]:

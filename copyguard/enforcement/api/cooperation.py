@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
+    FilterId,
     ObjectId,
     PageNumberPagination,
     StrictInput,
@@ -203,7 +204,7 @@ def request_cooperation(request: HttpRequest, payload: RequestIn) -> Status[Coop
 )
 def counts(
     request: HttpRequest,
-    administration_id: int,
+    administration_id: FilterId,
     starts_on: date,
     ends_on: date,
 ) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 
 from copyguard.apiutil import (
     ApiError,
+    FilterId,
     ObjectId,
     PageNumberPagination,
     api_actor,
@@ -123,7 +124,7 @@ class WithdrawIn(Schema):
 @router.get(P, response=responses(200, list[CounterNoticeOut]), summary="Counter-notices")
 @paginate(PageNumberPagination)
 def list_counter_notices(
-    request: HttpRequest, status: CounterNoticeStatus | None = None, notice: int | None = None
+    request: HttpRequest, status: CounterNoticeStatus | None = None, notice: FilterId | None = None
 ) -> QuerySet[CounterNotice]:
     """Counter-notices recorded by the caller's platforms and those to the caller's
     notices, newest first."""

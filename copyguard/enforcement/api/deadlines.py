@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from copyguard.apiutil import ObjectId, PageNumberPagination, api_user, responses
+from copyguard.apiutil import FilterId, ObjectId, PageNumberPagination, api_user, responses
 from copyguard.enforcement.access.deadlines import deadlines_visible_to, get_deadline_for_user
 from copyguard.enforcement.actions.deadlines import subject_label, subject_link
 from copyguard.enforcement.enums import DeadlineKind
@@ -63,7 +63,7 @@ def list_deadlines(
     request: HttpRequest,
     overdue: bool | None = None,
     kind: DeadlineKind | None = None,
-    organisation: int | None = None,
+    organisation: FilterId | None = None,
     pending: bool = True,
 ) -> QuerySet[Deadline]:
     """The deadlines of the caller's organisations, earliest due first (so overdue ones

@@ -22,6 +22,7 @@ from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
     ApiError,
     ApiErrorCode,
+    FilterId,
     NoNulInput,
     ObjectId,
     PageNumberPagination,
@@ -278,7 +279,7 @@ def list_notices(
     request: HttpRequest,
     status: NoticeStatus | None = None,
     jurisdiction: Literal["cn", "us"] | None = None,
-    sender: int | None = None,
+    sender: FilterId | None = None,
     q: str | None = None,
 ) -> QuerySet[Notice]:
     """The caller's organisations' notices (drafts included), notices sent to their
@@ -427,7 +428,7 @@ def download_pdf(request: HttpRequest, notice_id: ObjectId) -> FileResponse:
     response=responses(200, list[TakedownTimesOut]),
     summary="Time to takedown per platform",
 )
-def takedown_times(request: HttpRequest, sender: int | None = None) -> list[dict[str, Any]]:
+def takedown_times(request: HttpRequest, sender: FilterId | None = None) -> list[dict[str, Any]]:
     """Over the sent notices the caller sees: per platform, addresses notified, how many a
     check confirmed gone, and the median and mean hours from sending to that confirmation."""
     notices = access.notices_visible_to(api_user(request))

@@ -11,6 +11,7 @@ from ninja import Field, Router
 from ninja.pagination import paginate
 
 from copyguard.apiutil import (
+    FilterId,
     NoNulInput,
     ObjectId,
     PageNumberPagination,
@@ -41,7 +42,7 @@ class AnswerIn(NoNulInput):
 )
 @paginate(PageNumberPagination)
 def list_received(
-    request: HttpRequest, status: NoticeStatus | None = None, platform: int | None = None
+    request: HttpRequest, status: NoticeStatus | None = None, platform: FilterId | None = None
 ) -> QuerySet[Notice]:
     """Sent notices (never drafts) addressed to the caller's platforms, the ones due
     soonest first."""

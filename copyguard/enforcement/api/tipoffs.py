@@ -10,7 +10,7 @@ The other routes are the administration's triage and go through ``access.tipoffs
 # No ``from __future__ import annotations``: ninja reads the annotations at import time.
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -27,6 +27,7 @@ from copyguard.apiutil import (
     ApiError,
     ApiErrorCode,
     ErrorOut,
+    FilterId,
     ObjectId,
     PageNumberPagination,
     api_actor,
@@ -367,13 +368,17 @@ def status_by_body(request: HttpRequest, payload: ReceiptIn) -> dict[str, Any]:
 # ------------------------------------------------------------------ triage routes
 
 
+# ``?status=``: a tip-off status or ``open`` (received or in review).
+STATUS_FILTER = "^(" + "|".join(["open", *TipOffStatus.values]) + ")$"
+
+
 @router.get(P, response=responses(200, list[TipOffOut]), summary="Tip-offs I may see")
 @paginate(PageNumberPagination)
 def list_tip_offs(
     request: HttpRequest,
-    status: str | None = None,
+    status: Annotated[str, Field(pattern=STATUS_FILTER)] | None = None,
     overdue: bool = False,
-    administration: int | None = None,
+    administration: FilterId | None = None,
 ) -> QuerySet[TipOff]:
     """Tip-offs sent to the caller's administrations (and those below them), newest first.
     `status`: one of the statuses, or `open` (received or in review); `overdue`: only those

@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
+    FilterId,
     ObjectId,
     PageNumberPagination,
     StrictInput,
@@ -173,7 +174,7 @@ def list_transfers(
     request: HttpRequest,
     box: Literal["incoming", "outgoing", "all"] = "all",
     status: TransferStatus | None = None,
-    case: int | None = None,
+    case: FilterId | None = None,
 ) -> QuerySet[CaseTransfer]:
     """``incoming``: sent to one of the caller's agencies; ``outgoing``: proposed by one;
     ``all``: every transfer of every case the caller sees."""

@@ -16,7 +16,7 @@ from copyguard.enforcement.models.counter import CounterNotice
 from copyguard.enforcement.models.deadlines import Deadline
 from copyguard.enforcement.models.notices import Notice, NoticeDelivery, NoticeItem, TakedownCheck
 from copyguard.enforcement.models.thresholds import ThresholdRule, ThresholdTable
-from copyguard.enforcement.models.tipoffs import TipOff, TipOffFile
+from copyguard.enforcement.models.tipoffs import TipOff, TipOffFile, TipOffStatusLookup
 from copyguard.enforcement.models.transfers import CaseTransfer
 
 __all__ = [
@@ -42,4 +42,5 @@ __all__ = [
     "ThresholdTable",
     "TipOff",
     "TipOffFile",
+    "TipOffStatusLookup",
 ]

@@ -85,3 +85,20 @@ class TipOffFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class TipOffStatusLookup(models.Model):
+    """One look-up of a tip-off's status by receipt code, kept while it counts towards the
+    look-up limit per network address (``COPYGUARD_TIP_OFF_STATUS_RATE``). In the database,
+    so the limit holds however many web processes answer."""
+
+    source_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("tip-off status look-up")
+        verbose_name_plural = _("tip-off status look-ups")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.source_hash[:12]}"

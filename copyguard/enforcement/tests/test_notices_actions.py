@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -26,7 +25,12 @@ from copyguard.enforcement.enums import (
 )
 from copyguard.enforcement.jurisdictions import get_jurisdiction
 from copyguard.enforcement.models import Deadline, Notice, NoticeItem
-from copyguard.enforcement.testing import EnforcementWorld, captured_hit, make_enforcement_world
+from copyguard.enforcement.testing import (
+    EnforcementWorld,
+    QueuedTakedownChecks,
+    captured_hit,
+    make_enforcement_world,
+)
 from copyguard.ledger.models import LedgerEntry
 from copyguard.monitoring.enums import EvidenceStatus, HitStatus, NotificationKind
 from copyguard.monitoring.models import Evidence, Notification
@@ -441,11 +445,8 @@ def test_withdrawing_a_sent_notice_cancels_the_platforms_deadline(
 def test_answering_every_address_answers_the_notice_and_meets_the_deadline(
     world: EnforcementWorld, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    queued: list[Any] = []
-    monkeypatch.setattr(
-        "copyguard.enforcement.tasks.check_takedowns",
-        SimpleNamespace(enqueue=lambda *a: queued.append(a)),
-    )
+    queued = QueuedTakedownChecks()
+    monkeypatch.setattr("copyguard.enforcement.tasks.check_takedowns", queued)
     notice = actions.send_notice(
         who(world.owner), ready_notice(world, "https://p.example/1", "https://p.example/2")
     )

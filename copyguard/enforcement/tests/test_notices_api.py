@@ -4,14 +4,18 @@ outsiders 404 and read-only members 403 on every endpoint."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from copyguard.enforcement.enums import NoticeStatus
 from copyguard.enforcement.models import Notice
-from copyguard.enforcement.testing import EnforcementWorld, captured_hit, make_enforcement_world
+from copyguard.enforcement.testing import (
+    EnforcementWorld,
+    QueuedTakedownChecks,
+    captured_hit,
+    make_enforcement_world,
+)
 from copyguard.monitoring.enums import HitStatus
 from copyguard.monitoring.tests.core_helpers import make_hit, use_data_dir
 from tests.api.support import error_of, with_session, with_token
@@ -19,15 +23,9 @@ from tests.api.support import error_of, with_session, with_token
 pytestmark = pytest.mark.django_db
 
 
-def noop(*args: Any) -> None:
-    return None
-
-
 @pytest.fixture(autouse=True)
 def data_dir(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
-    monkeypatch.setattr(
-        "copyguard.enforcement.tasks.check_takedowns", SimpleNamespace(enqueue=noop)
-    )
+    monkeypatch.setattr("copyguard.enforcement.tasks.check_takedowns", QueuedTakedownChecks())
     return use_data_dir(settings, tmp_path)
 
 

@@ -4,7 +4,6 @@ a refusal needs a reason, drafts never show, outsiders 404, viewers read only.""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,22 +14,21 @@ from copyguard.accounts.audit import Actor
 from copyguard.enforcement.actions import notices as actions
 from copyguard.enforcement.enums import ItemAnswer, NoticeStatus
 from copyguard.enforcement.models import Notice, NoticeItem
-from copyguard.enforcement.testing import EnforcementWorld, captured_hit, make_enforcement_world
+from copyguard.enforcement.testing import (
+    EnforcementWorld,
+    QueuedTakedownChecks,
+    captured_hit,
+    make_enforcement_world,
+)
 from copyguard.monitoring.tests.core_helpers import use_data_dir
 
 pytestmark = pytest.mark.django_db
 
 
-def noop(*args: Any) -> None:
-    return None
-
-
 @pytest.fixture(autouse=True)
 def data_dir(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
     # The re-check after an answer is the takedown tests' subject; here it is only queued.
-    monkeypatch.setattr(
-        "copyguard.enforcement.tasks.check_takedowns", SimpleNamespace(enqueue=noop)
-    )
+    monkeypatch.setattr("copyguard.enforcement.tasks.check_takedowns", QueuedTakedownChecks())
     return use_data_dir(settings, tmp_path)
 
 

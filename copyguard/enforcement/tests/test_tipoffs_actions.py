@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone, translation
 
 from copyguard.accounts.audit import Actor
@@ -20,7 +21,7 @@ from copyguard.enforcement.enums import (
     EnforcementErrorCode,
     TipOffStatus,
 )
-from copyguard.enforcement.models import Case, Deadline, TipOff, TipOffFile
+from copyguard.enforcement.models import Case, Deadline, TipOff, TipOffFile, TipOffStatusLookup
 from copyguard.enforcement.tests.tipoffs_helpers import (
     PDF,
     PNG,
@@ -323,9 +324,27 @@ def test_status_look_ups_are_limited_per_address(bureau, settings):
     now = timezone.now()
     for _ in range(3):
         actions.check_status_rate("a", now=now)
-    with pytest.raises(actions.RateLimitedError):
+    with pytest.raises(actions.RateLimitedError) as refused:
         actions.check_status_rate("a", now=now)
+    assert refused.value.retry_after == 3600
     actions.check_status_rate("b", now=now)
+
+
+def test_the_status_look_up_limit_holds_across_processes_and_forgets_old_look_ups(bureau, settings):
+    """The count is in the database, not in a process's memory: another web process (here:
+    an emptied cache) sees the same look-ups. A look-up older than the window stops
+    counting, and its row goes."""
+    settings.TIP_OFF_STATUS_RATE = "2/hour"
+    start = timezone.now()
+    actions.check_status_rate("a", now=start)
+    actions.check_status_rate("a", now=start + timedelta(minutes=30))
+    cache.clear()
+    with pytest.raises(actions.RateLimitedError) as refused:
+        actions.check_status_rate("a", now=start + timedelta(minutes=40))
+    assert refused.value.retry_after == 20 * 60  # the first look-up leaves the window
+    assert TipOffStatusLookup.objects.filter(source_hash="a").count() == 2
+    actions.check_status_rate("a", now=start + timedelta(minutes=61))
+    assert TipOffStatusLookup.objects.filter(source_hash="a").count() == 2  # first forgotten
 
 
 # ------------------------------------------------------------------ receipt codes

@@ -108,6 +108,10 @@ FORMATS = (
     "rm",
 )
 
+# Sample rates a recording may have: a header claiming one outside them is damage, and
+# resampling from it would cost seconds and hundreds of MB (a 37.9 MHz WAV header) or
+# multiply one packet's samples ten-thousandfold (1 Hz).
+_SOURCE_RATES = (1000, 768_000)
 _MAX_BAD_SHARE = 0.05  # packets the decoder may reject before the file counts as corrupt
 _TRUNCATION_SHARE = 0.01  # of the declared length, missing at the end
 _TRUNCATION_FLOOR = 0.25  # seconds
@@ -199,6 +203,10 @@ def _decode(container: Any, stream: Any, rate: int, max_seconds: float) -> Decod
             for frame in frames:
                 if frame.samples == 0 or frame.sample_rate <= 0:
                     continue
+                if not _SOURCE_RATES[0] <= frame.sample_rate <= _SOURCE_RATES[1]:
+                    raise ExtractionError(
+                        f"corrupt audio (a sample rate of {frame.sample_rate} Hz)"
+                    )
                 if first_time is None and frame.time is not None:
                     first_time = float(frame.time)
                 kind = (frame.format.name, frame.layout.name, frame.sample_rate)

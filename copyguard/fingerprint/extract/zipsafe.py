@@ -25,7 +25,14 @@ def open_zip(data: bytes, kind: str, limits: Limits) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # a zip version or feature zipfile does not read
+        OSError,
+        ValueError,
+        EOFError,
+    ) as error:
         if kind == "zip":
             raise ExtractionError(f"corrupt zip file ({error})") from None
         article = "an" if kind[:1] in "AEIOU" else "a"

@@ -19,7 +19,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
-from copyguard.apiutil import StrictInput, api_actor, api_user, invalid, responses
+from copyguard.apiutil import (
+    PDF_CONTENT,
+    ObjectId,
+    StrictInput,
+    api_actor,
+    api_user,
+    invalid,
+    responses,
+)
 from copyguard.apiutil.schemas import NoNulInput
 from copyguard.enforcement.pdf import PdfUnavailable, render_document
 from copyguard.insights.assessment import access
@@ -247,14 +255,14 @@ def list_systems(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get(
     "/systems/{system_id}", response=responses(200, SystemDetailOut), summary="An indicator system"
 )
-def get_system(request: HttpRequest, system_id: int) -> dict[str, Any]:
+def get_system(request: HttpRequest, system_id: ObjectId) -> dict[str, Any]:
     system, may_write = access.system_for_user(api_user(request), system_id)
     return _detail(system, may_write)
 
 
 @router.post(
     "/systems",
-    response=responses(201, SystemDetailOut),
+    response=responses(201, SystemDetailOut, 409),
     summary="Import a system as a new draft version",
 )
 def import_system(request: HttpRequest, payload: ImportIn) -> tuple[int, dict[str, Any]]:
@@ -274,31 +282,31 @@ def import_system(request: HttpRequest, payload: ImportIn) -> tuple[int, dict[st
 
 @router.post(
     "/systems/{system_id}/new-version",
-    response=responses(201, SystemDetailOut),
+    response=responses(201, SystemDetailOut, 409),
     summary="A draft copy to change",
 )
-def new_version(request: HttpRequest, system_id: int) -> tuple[int, dict[str, Any]]:
+def new_version(request: HttpRequest, system_id: ObjectId) -> tuple[int, dict[str, Any]]:
     system, _may = access.system_for_user(api_user(request), system_id, write=True)
     return 201, _detail(systems.new_version(api_actor(request), system), True)
 
 
 @router.post(
     "/systems/{system_id}/activate",
-    response=responses(200, SystemDetailOut),
+    response=responses(200, SystemDetailOut, 409),
     summary="Activate a draft",
 )
-def activate(request: HttpRequest, system_id: int) -> dict[str, Any]:
+def activate(request: HttpRequest, system_id: ObjectId) -> dict[str, Any]:
     system, _may = access.system_for_user(api_user(request), system_id, write=True)
     return _detail(systems.activate_system(api_actor(request), system), True)
 
 
 @router.patch(
     "/indicators/{indicator_id}",
-    response=responses(200, SystemDetailOut),
+    response=responses(200, SystemDetailOut, 409),
     summary="Change a draft's indicator",
 )
 def patch_indicator(
-    request: HttpRequest, indicator_id: int, payload: IndicatorPatchIn
+    request: HttpRequest, indicator_id: ObjectId, payload: IndicatorPatchIn
 ) -> dict[str, Any]:
     indicator = (
         Indicator.objects.select_related("task__aspect__system").filter(pk=indicator_id).first()
@@ -325,7 +333,7 @@ def list_rounds(request: HttpRequest) -> list[dict[str, Any]]:
     return [_round_out(access.round_for_user(user, r.pk)) for r in query.order_by("-year")]
 
 
-@router.post("/rounds", response=responses(201, RoundOut), summary="Open a round")
+@router.post("/rounds", response=responses(201, RoundOut, 409), summary="Open a round")
 def open_round(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str, Any]]:
     user = api_user(request)
     system, _may = access.system_for_user(user, payload.system_id, write=True)
@@ -336,16 +344,16 @@ def open_round(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str, A
 @router.get(
     "/rounds/{round_id}", response=responses(200, RoundOut), summary="A round and its ranking"
 )
-def get_round(request: HttpRequest, round_id: int) -> dict[str, Any]:
+def get_round(request: HttpRequest, round_id: ObjectId) -> dict[str, Any]:
     return _round_out(access.round_for_user(api_user(request), round_id))
 
 
 @router.post(
     "/rounds/{round_id}/compute",
-    response=responses(200, RoundOut),
+    response=responses(200, RoundOut, 409),
     summary="Compute (again) until published",
 )
-def compute(request: HttpRequest, round_id: int) -> dict[str, Any]:
+def compute(request: HttpRequest, round_id: ObjectId) -> dict[str, Any]:
     user = api_user(request)
     ra = access.round_for_user(user, round_id, write=True)
     rounds.compute_round(api_actor(request), ra.round)
@@ -353,9 +361,11 @@ def compute(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 
 @router.post(
-    "/rounds/{round_id}/publish", response=responses(200, RoundOut), summary="Publish the results"
+    "/rounds/{round_id}/publish",
+    response=responses(200, RoundOut, 409),
+    summary="Publish the results",
 )
-def publish(request: HttpRequest, round_id: int) -> dict[str, Any]:
+def publish(request: HttpRequest, round_id: ObjectId) -> dict[str, Any]:
     user = api_user(request)
     ra = access.round_for_user(user, round_id, write=True)
     rounds.publish_round(api_actor(request), ra.round)
@@ -364,10 +374,10 @@ def publish(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 @router.post(
     "/rounds/{round_id}/system",
-    response=responses(200, RoundOut),
+    response=responses(200, RoundOut, 409),
     summary="Use another active version",
 )
-def switch(request: HttpRequest, round_id: int, payload: SwitchIn) -> dict[str, Any]:
+def switch(request: HttpRequest, round_id: ObjectId, payload: SwitchIn) -> dict[str, Any]:
     user = api_user(request)
     ra = access.round_for_user(user, round_id, write=True)
     system = IndicatorSystem.objects.filter(pk=payload.system_id).first()
@@ -377,7 +387,9 @@ def switch(request: HttpRequest, round_id: int, payload: SwitchIn) -> dict[str, 
     return _round_out(access.round_for_user(user, round_id))
 
 
-def _report(request: HttpRequest, round_id: int, city_id: int) -> tuple[CityScore, dict[str, Any]]:
+def _report(
+    request: HttpRequest, round_id: ObjectId, city_id: ObjectId
+) -> tuple[CityScore, dict[str, Any]]:
     ra, score = access.city_score_for_user(api_user(request), round_id, city_id)
     lines = report_lines(score)
     out = {
@@ -411,7 +423,7 @@ def _report(request: HttpRequest, round_id: int, city_id: int) -> tuple[CityScor
     response=responses(200, ReportOut),
     summary="A city's report",
 )
-def report(request: HttpRequest, round_id: int, city_id: int) -> dict[str, Any]:
+def report(request: HttpRequest, round_id: ObjectId, city_id: ObjectId) -> dict[str, Any]:
     return _report(request, round_id, city_id)[1]
 
 
@@ -419,8 +431,9 @@ def report(request: HttpRequest, round_id: int, city_id: int) -> dict[str, Any]:
     "/rounds/{round_id}/cities/{city_id}/report.pdf",
     response=responses(200, None, 503),
     summary="A city's report (PDF)",
+    openapi_extra={"responses": {200: {"description": "The PDF.", "content": PDF_CONTENT}}},
 )
-def report_pdf(request: HttpRequest, round_id: int, city_id: int) -> HttpResponse:
+def report_pdf(request: HttpRequest, round_id: ObjectId, city_id: ObjectId) -> HttpResponse:
     ra, score = access.city_score_for_user(api_user(request), round_id, city_id)
     lines = report_lines(score)
     context = {
@@ -452,7 +465,7 @@ def report_pdf(request: HttpRequest, round_id: int, city_id: int) -> HttpRespons
     response=responses(200, list[SubmissionOut]),
     summary="Entered values I may see",
 )
-def list_submissions(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
+def list_submissions(request: HttpRequest, round_id: ObjectId) -> list[dict[str, Any]]:
     ra = access.round_for_user(api_user(request), round_id)
     query = Submission.objects.filter(round=ra.round).prefetch_related("documents")
     if not ra.province_view:
@@ -462,10 +475,10 @@ def list_submissions(request: HttpRequest, round_id: int) -> list[dict[str, Any]
 
 @router.post(
     "/rounds/{round_id}/submissions",
-    response=responses(201, SubmissionOut, 413, 415),
+    response=responses(201, SubmissionOut, 413, 415, 409),
     summary="Submit a city's value (multipart)",
 )
-def submit(request: HttpRequest, round_id: int) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, round_id: ObjectId) -> tuple[int, dict[str, Any]]:
     ra = access.round_for_user(api_user(request), round_id)
     raw_city = request.POST.get("city_id", "")
     city = next((c for c in ra.submit_cities if str(c.pk) == raw_city), None)
@@ -489,10 +502,10 @@ def submit(request: HttpRequest, round_id: int) -> tuple[int, dict[str, Any]]:
 
 @router.post(
     "/submissions/{submission_id}/review",
-    response=responses(200, SubmissionOut),
+    response=responses(200, SubmissionOut, 409),
     summary="Accept or reject",
 )
-def review(request: HttpRequest, submission_id: int, payload: ReviewIn) -> dict[str, Any]:
+def review(request: HttpRequest, submission_id: ObjectId, payload: ReviewIn) -> dict[str, Any]:
     submission, _ra = access.submission_for_user(api_user(request), submission_id, review=True)
     reviewed = submissions.review_submission(
         api_actor(request), submission, accept=payload.decision == "accept", reason=payload.reason
@@ -501,7 +514,9 @@ def review(request: HttpRequest, submission_id: int, payload: ReviewIn) -> dict[
 
 
 @router.post(
-    "/populations", response=responses(200, PopulationOut), summary="Enter a region's population"
+    "/populations",
+    response=responses(200, PopulationOut, 409),
+    summary="Enter a region's population",
 )
 def set_population(request: HttpRequest, payload: PopulationIn) -> dict[str, Any]:
     user = api_user(request)

@@ -21,9 +21,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResult
 
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.errors import ActionError
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.actions.common import wrong_status
 from copyguard.monitoring.actions.sources import next_run_after
 from copyguard.monitoring.enums import (
@@ -56,14 +58,13 @@ ERROR_LOG_SIZE = 50
 def _enqueue_crawl(run: CrawlRun) -> None:
     pk = run.pk
 
-    def enqueue() -> None:
-        from copyguard.monitoring.tasks import crawl_source_run
+    from copyguard.monitoring.tasks import crawl_source_run
 
-        result = crawl_source_run.enqueue(pk)
+    def queued(result: TaskResult[Any]) -> None:
         # The job may have claimed the run already (and written its id); never overwrite.
         CrawlRun.objects.filter(pk=pk, job_id="").update(job_id=str(result.id))
 
-    transaction.on_commit(enqueue)
+    enqueue_with_change(crawl_source_run, pk, on_queued=queued)
 
 
 def _create_run(actor: Actor, source: Source, trigger: str, enqueue: bool = True) -> CrawlRun:

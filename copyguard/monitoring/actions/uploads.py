@@ -16,9 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResult
 
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.errors import ActionError
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.enums import MonitoringErrorCode, RunTrigger, SourceKind
 from copyguard.monitoring.models import URL_LENGTH, CrawlRun, Source
 
@@ -114,13 +116,12 @@ def push_upload(
         params={"source": feed.pk, "url": url[:500], "size": item["size"], "name": item["name"]},
     )
     if enqueue:
+        from copyguard.monitoring.tasks import scan_pushed_upload
+
         pk = run.pk
 
-        def queue() -> None:
-            from copyguard.monitoring.tasks import scan_pushed_upload
-
-            result = scan_pushed_upload.enqueue(pk)
+        def queued(result: TaskResult[Any]) -> None:
             CrawlRun.objects.filter(pk=pk, job_id="").update(job_id=str(result.id))
 
-        transaction.on_commit(queue)
+        enqueue_with_change(scan_pushed_upload, pk, on_queued=queued)
     return run

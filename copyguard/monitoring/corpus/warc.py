@@ -150,7 +150,7 @@ def plan_file(path: str | Path, shard_bytes: int = SHARD_BYTES) -> list[ShardRan
     try:
         with open(name, "rb") as handle, _quiet():
             records = ArchiveIterator(handle, no_record_parse=True)
-            for _record in records:
+            for _record in _parsed(records):
                 offsets.append(records.get_record_offset())
     except _READ_ERRORS as exc:
         if _is_single_gzip_stream(exc):
@@ -234,11 +234,25 @@ def _shard_error(records: ArchiveIterator, shard: ShardRange, exc: BaseException
     return ShardError(f"unreadable at byte {offset}: {detail[:300]}")
 
 
+def _parsed(records: ArchiveIterator) -> Iterator[Any]:
+    """The records warcio parses; its own failures on a malformed header (a response
+    record without a target URI dereferences None, …) become ArchiveLoadFailed."""
+    iterator = iter(records)
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration:
+            return
+        except (AttributeError, TypeError, KeyError) as exc:
+            raise ArchiveLoadFailed(f"malformed record header ({type(exc).__name__})") from None
+        yield record
+
+
 def _documents(
     records: ArchiveIterator, shard: ShardRange, cap: int, tally: Tally, skip: int = 0
 ) -> Iterator[Document | Skipped]:
     with _quiet():
-        for number, record in enumerate(records):
+        for number, record in enumerate(_parsed(records)):
             offset = records.offset
             if shard.end is not None and offset >= shard.end:
                 records.offset = shard.end  # read to its end: nothing is missing

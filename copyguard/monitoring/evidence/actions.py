@@ -12,9 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResult
 
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.errors import ActionError
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.enums import EvidenceStatus, HitStatus, MonitoringErrorCode
 from copyguard.monitoring.models import Evidence, Hit
 
@@ -63,11 +65,10 @@ def _enqueue_after_commit(evidence: Evidence) -> None:
 
     pk = evidence.pk
 
-    def enqueue() -> None:
-        result = capture_evidence_job.enqueue(pk)
+    def queued(result: TaskResult[Any]) -> None:
         Evidence.objects.filter(pk=pk, job_id="").update(job_id=str(result.id)[:64])
 
-    transaction.on_commit(enqueue)
+    enqueue_with_change(capture_evidence_job, pk, on_queued=queued)
 
 
 def _locked_pending(evidence_id: int) -> Evidence | None:

@@ -36,7 +36,14 @@ from urllib.parse import quote, urldefrag, urlsplit
 from copyguard.monitoring.evidence.environment import iso_utc, now_utc
 from copyguard.monitoring.netguard import ResponseHeaders
 
-__all__ = ["CaptureError", "Exchange", "decodable", "decoded_body", "fetch_exchange"]
+__all__ = [
+    "CaptureError",
+    "Exchange",
+    "decodable",
+    "decoded_body",
+    "fetch_exchange",
+    "parse_response",
+]
 
 MAX_HEADER_BYTES = 64 * 1024
 
@@ -256,6 +263,22 @@ def _connect(addresses: list[str], port: int, deadline: float) -> tuple[socket.s
     raise CaptureError("unreachable", f"cannot connect: {last}")
 
 
+def parse_response(
+    response: bytes, host: str, max_bytes: int
+) -> tuple[http.client.HTTPResponse, bytes]:
+    """The bytes a server sent, parsed: the response (status, reason, headers) and its
+    body with the transfer coding removed. CaptureError when they are not HTTP."""
+    parsed = http.client.HTTPResponse(_Wire(response), method="GET")  # type: ignore[arg-type]
+    try:
+        parsed.begin()
+        body = parsed.read()
+    except (http.client.HTTPException, ValueError) as exc:
+        raise CaptureError("protocol", f"not a valid HTTP response from {host}: {exc!r}") from None
+    if len(body) > max_bytes:
+        raise CaptureError("too_large", f"the response exceeds the {max_bytes}-byte limit")
+    return parsed, body
+
+
 def fetch_exchange(
     url: str,
     *,
@@ -324,14 +347,7 @@ def fetch_exchange(
     finally:
         sock.close()
     response = bytes(buf)
-    parsed = http.client.HTTPResponse(_Wire(response), method="GET")  # type: ignore[arg-type]
-    try:
-        parsed.begin()
-        body = parsed.read()
-    except (http.client.HTTPException, ValueError) as exc:
-        raise CaptureError("protocol", f"not a valid HTTP response from {host}: {exc!r}") from None
-    if len(body) > max_bytes:
-        raise CaptureError("too_large", f"the response exceeds the {max_bytes}-byte limit")
+    parsed, body = parse_response(response, host, max_bytes)
     return Exchange(
         url=url,
         host=host,

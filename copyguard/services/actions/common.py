@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation, User
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.monitoring.enums import NotificationKind
 from copyguard.services.enums import ServiceErrorCode
 from copyguard.services.models import ServiceRequest
@@ -141,10 +141,7 @@ def notify(
             body=text,
             link=link,
         )
-        address, mail_subject, mail_body = user.email, title, text
-        transaction.on_commit(
-            lambda a=address, s=mail_subject, b=mail_body: send_email.enqueue(a, s, b)  # type: ignore[misc]
-        )
+        enqueue_with_change(send_email, user.email, title, text)
         made += 1
     return made
 

@@ -21,8 +21,10 @@ from ninja.pagination import paginate
 
 from copyguard.accounts.models import Organisation
 from copyguard.apiutil import (
+    PDF_CONTENT,
     ApiError,
     ApiErrorCode,
+    FilterId,
     ObjectId,
     PageNumberPagination,
     StrictInput,
@@ -280,7 +282,7 @@ def import_questionnaire(request: HttpRequest) -> Status[Questionnaire]:
 @paginate(PageNumberPagination)
 def list_checkups(
     request: HttpRequest,
-    enterprise_id: int | None = None,
+    enterprise_id: FilterId | None = None,
     year: int | None = None,
     status: CheckUpStatus | None = None,
     risk_level: RiskLevel | None = None,
@@ -416,8 +418,9 @@ def get_report(request: HttpRequest, checkup_id: ObjectId) -> dict[str, Any]:
 
 @router.get(
     "/{checkup_id}/report.pdf",
-    response=responses(200, bytes, 409, 503),
+    response=responses(200, None, 409, 503),
     summary="The report as a PDF (Chinese, then English)",
+    openapi_extra={"responses": {200: {"description": "The PDF.", "content": PDF_CONTENT}}},
 )
 def get_report_pdf(request: HttpRequest, checkup_id: ObjectId) -> HttpResponse:
     checkup = _checkup(request, checkup_id)

@@ -24,6 +24,7 @@ from copyguard.apiutil import (
     PUBLIC,
     ApiError,
     ApiErrorCode,
+    FilterId,
     ObjectId,
     PageNumberPagination,
     api_actor,
@@ -403,7 +404,9 @@ class _WithReviews(ApplicationOut):
 )
 @paginate(PageNumberPagination)
 def list_applications(
-    request: HttpRequest, programme_id: int | None = None, status: ApplicationStatus | None = None
+    request: HttpRequest,
+    programme_id: FilterId | None = None,
+    status: ApplicationStatus | None = None,
 ) -> QuerySet[FundApplication]:
     """My enterprises' applications, and those submitted to my administration's programmes."""
     applications = access.applications_visible_to(api_user(request)).select_related("applicant")

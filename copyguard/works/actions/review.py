@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.errors import ActionError
 from copyguard.accounts.models import Organisation
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.works import numbers
 from copyguard.works.actions.common import require_reason, require_registrar
 from copyguard.works.enums import (
@@ -97,8 +98,7 @@ def _check_complete(work: Work) -> None:
 def _enqueue_check(registration: Registration) -> None:
     from copyguard.works.tasks import check_registration
 
-    pk = registration.pk
-    transaction.on_commit(lambda: check_registration.enqueue(pk))
+    enqueue_with_change(check_registration, registration.pk)
 
 
 def _submit(
@@ -371,6 +371,5 @@ def _approve(
     )
     from copyguard.works.tasks import index_registration
 
-    pk = registration.pk
-    transaction.on_commit(lambda: index_registration.enqueue(pk))
+    enqueue_with_change(index_registration, registration.pk)
     return registration

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.audit import Actor, record
 from copyguard.accounts.errors import ActionError
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.ledger.merkle import canonical_json
 from copyguard.works import blobs
 from copyguard.works.certificates import signing
@@ -72,8 +73,7 @@ def document_bytes(certificate: Certificate) -> bytes:
 def _render_after_commit(certificate: Certificate) -> None:
     from copyguard.works.certificates.tasks import render_certificate
 
-    pk = certificate.pk
-    transaction.on_commit(lambda: render_certificate.enqueue(pk))
+    enqueue_with_change(render_certificate, certificate.pk)
 
 
 def _require_administration(actor: Actor, registration: Registration) -> None:

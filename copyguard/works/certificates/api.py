@@ -8,12 +8,13 @@ the administration's registrars issue, correct and revoke.
 
 # No ``from __future__ import annotations``: ninja reads the annotations at import time.
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
+from ninja.params import functions as param
 
 from copyguard.apiutil import (
     ERROR_RESPONSES,
@@ -124,12 +125,19 @@ class ReasonIn(Schema):
 # ------------------------------------------------------------------------------- public
 
 
+# What the route accepts: a registration number, in any case, with spaces around (it is
+# normalised); a 400 otherwise, as the schema says.
+RegistrationNumber = Annotated[
+    str, param.Path(..., pattern=r"^ *[0-9]{6}-[0-9]{4}-[A-Za-z]-[0-9]{8} *$", max_length=40)
+]
+
+
 @public_router.get(
     "/registrations/{number}/verify",
     response=_responses(200, VerificationOut),
     summary="Verify a registration number",
 )
-def verify(request: HttpRequest, number: str) -> Any:
+def verify(request: HttpRequest, number: RegistrationNumber) -> Any:
     """The registration's public particulars and every certificate version with its
     signature check; the latest with its ledger inclusion proof. 404 for a number nobody
     registered, 400 for a malformed one."""

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from copyguard.ledger.merkle import canonical_json
+from copyguard.security.pdf import offline_fetcher
 from copyguard.works.enums import AuthorKind, PublicationStatus, RightsObtained, WorkCategory
 
 __all__ = ["ATTACHMENT_NAME", "PdfUnavailable", "labels", "qr_svg_data_uri", "render_pdf"]
@@ -88,5 +89,7 @@ def render_pdf(signed_document: dict[str, Any]) -> bytes:
         description="Signed certificate content (Ed25519, canonical JSON)",
     )
     html = render_html(content, str(signed_document.get("key_id", "")))
-    pdf: bytes = HTML(string=html, base_url=".").write_pdf(attachments=[attachment])
+    pdf: bytes = HTML(string=html, base_url=".", url_fetcher=offline_fetcher()).write_pdf(
+        attachments=[attachment]
+    )
     return pdf

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from copyguard.apiutil import (
     ERROR_RESPONSES,
+    ErrorOut,
     ObjectId,
     PageNumberPagination,
     api_actor,
@@ -31,8 +32,8 @@ from copyguard.works.ownership.schemas import (
 router = Router(tags=["ownership"])
 
 
-def _responses(status: int, schema: Any) -> dict[int, Any]:
-    return {status: schema, **ERROR_RESPONSES}
+def _responses(status: int, schema: Any, *extra: int) -> dict[int, Any]:
+    return {status: schema, **ERROR_RESPONSES, **dict.fromkeys(extra, ErrorOut)}
 
 
 def _out(record: OwnershipRecord) -> OwnershipRecord:
@@ -73,7 +74,7 @@ def registration_records(request: HttpRequest, registration_id: ObjectId) -> Any
 
 @router.post(
     "/registrations/{registration_id}/ownership/assignments",
-    response=_responses(201, RecordOut),
+    response=_responses(201, RecordOut, 409),
     summary="Apply to record an assignment",
 )
 def apply_assignment(
@@ -88,7 +89,7 @@ def apply_assignment(
 
 @router.post(
     "/registrations/{registration_id}/ownership/licences",
-    response=_responses(201, RecordOut),
+    response=_responses(201, RecordOut, 409),
     summary="Apply to record a licence",
 )
 def apply_licence(
@@ -103,7 +104,7 @@ def apply_licence(
 
 @router.post(
     "/registrations/{registration_id}/ownership/pledges",
-    response=_responses(201, RecordOut),
+    response=_responses(201, RecordOut, 409),
     summary="Apply to record a pledge",
 )
 def apply_pledge(
@@ -128,7 +129,7 @@ def get_record(request: HttpRequest, record_id: ObjectId) -> Any:
 
 @router.post(
     "/ownership/{record_id}/release",
-    response=_responses(201, RecordOut),
+    response=_responses(201, RecordOut, 409),
     summary="Apply to record the release of a pledge",
 )
 def apply_release(
@@ -141,7 +142,7 @@ def apply_release(
 
 @router.post(
     "/ownership/{record_id}/approve",
-    response=_responses(200, RecordOut),
+    response=_responses(200, RecordOut, 409),
     summary="Record it (registrar)",
 )
 def approve(request: HttpRequest, record_id: ObjectId, payload: DecisionIn) -> Any:
@@ -151,7 +152,7 @@ def approve(request: HttpRequest, record_id: ObjectId, payload: DecisionIn) -> A
 
 @router.post(
     "/ownership/{record_id}/reject",
-    response=_responses(200, RecordOut),
+    response=_responses(200, RecordOut, 409),
     summary="Refuse it with a reason (registrar)",
 )
 def reject(request: HttpRequest, record_id: ObjectId, payload: DecisionIn) -> Any:
@@ -161,7 +162,7 @@ def reject(request: HttpRequest, record_id: ObjectId, payload: DecisionIn) -> An
 
 @router.post(
     "/ownership/{record_id}/withdraw",
-    response=_responses(200, RecordOut),
+    response=_responses(200, RecordOut, 409),
     summary="Withdraw an application (applicant)",
 )
 def withdraw(request: HttpRequest, record_id: ObjectId) -> Any:

@@ -3,10 +3,7 @@ approves; the certificate page and the public verification show the registration
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -22,28 +19,10 @@ from copyguard.works.testing import (
     text_work,
 )
 from tests.browser.conftest import session_factory, web  # noqa: F401 - fixtures
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, BrowserSession
+from tests.browser.harness import BrowserSession
 from tests.conftest import artifacts_dir  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium for this module only (one sync Playwright per thread at a time)."""
-    if not CHROMIUM.exists():
-        message = f"Chromium is not installed at {CHROMIUM} (Debian package chromium)"
-        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-            pytest.fail(message + "; CI must run the browser tests")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _signed_in(session_factory, user, language: str) -> BrowserSession:  # noqa: F811

@@ -159,3 +159,23 @@ def test_systems_are_imported_versioned_and_patched_through_the_api(world_fixtur
 @pytest.fixture
 def world_fixture() -> World:
     return make_world()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/rounds/1/cities/801471454118863262427490429249257472",
+        "/rounds/801471454118863262427490429249257472/cities/1",
+        "/rounds/1/cities/801471454118863262427490429249257472/report.pdf",
+        "/systems/99999999999999999999999",
+        "/rounds/0",
+    ],
+)
+def test_an_id_past_what_the_database_holds_is_a_400_not_a_500(
+    world_fixture: World, path: str
+) -> None:
+    """Found by schemathesis: the path ids were unbounded, and a city id past 64 bits
+    reached SQLite (OverflowError, a 500); they are bounded now like every other id."""
+    response = as_(world_fixture.supervisor).get(API + path)
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["error"]["code"] == "invalid"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copyguard.accounts.audit import Actor
 from copyguard.accounts.models import Organisation
+from copyguard.jobs.queue import enqueue_with_change
 from copyguard.services.publicity.access import EDIT, PUBLISH
 from copyguard.services.publicity.actions.common import (
     invalid,
@@ -266,9 +267,7 @@ def _tell_cancelled(event: TrainingEvent) -> int:
         subject = gettext("Cancelled: %(title)s") % {"title": event.title or event.title_en}
         body = gettext("The event you registered for is cancelled.") + "\n\n" + event.cancel_reason
     for address in addresses:
-        transaction.on_commit(
-            lambda to=address: send_email.enqueue(to, subject[:300], body)  # type: ignore[misc]
-        )
+        enqueue_with_change(send_email, address, subject[:300], body)
     return len(addresses)
 
 
@@ -311,8 +310,7 @@ def _tell_promoted(event: TrainingEvent, registration: EventRegistration) -> Non
             "title": event.title or event.title_en,
             "when": f"{timezone.localtime(event.starts_at):%Y-%m-%d %H:%M}",
         }
-    to = registration.contact
-    transaction.on_commit(lambda: send_email.enqueue(to, subject[:300], body))
+    enqueue_with_change(send_email, registration.contact, subject[:300], body)
 
 
 def record_attendance(

@@ -3,10 +3,6 @@ checked; the QR code's URL opens the same page."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from playwright.sync_api import expect
 
@@ -14,29 +10,9 @@ from copyguard.accounts.audit import Actor
 from copyguard.works.certificates import actions
 from copyguard.works.testing import make_registry, registered_work
 from tests.browser.conftest import session_factory, web  # noqa: F401 - fixtures
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import artifacts_dir  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium for this module only: a session-wide Playwright of our own would clash with
-    the one tests/browser starts (one sync Playwright per thread at a time)."""
-    if not CHROMIUM.exists():
-        message = f"Chromium is not installed at {CHROMIUM} (Debian package chromium)"
-        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-            pytest.fail(message + "; CI must run the browser tests")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Operations: backup and restore, structured logs, request ids, metrics (docs/operations.md)."""

@@ -1,0 +1,1 @@
+"""One atheris target per parser of untrusted bytes (see fuzz/__init__.py)."""
